@@ -10,7 +10,6 @@
 //! Signature    = hex(HMAC-SHA1(SignKey as its hex text, StringToSign))
 //! ```
 
-use std::borrow::Cow;
 use std::fmt;
 
 use hmac::{Hmac, Mac};
@@ -78,19 +77,17 @@ pub fn from_authorization(value: &str) -> Result<SignedParts, ParseError> {
     let pairs = value
         .trim()
         .split('&')
-        .map(|pair| pair.split_once('=').unwrap_or((pair, "")))
-        .map(|(k, v)| (Cow::Borrowed(k), Cow::Borrowed(v)));
+        .map(|pair| pair.split_once('=').unwrap_or((pair, "")));
     parts_from_pairs(pairs)
 }
 
 /// None when the raw query carries no q-signature / q-ak (an unsigned request); values percent-decoded (';' may be raw or %3B).
 pub fn from_query(raw_query: &str) -> Option<Result<SignedParts, ParseError>> {
-    let pairs: Vec<(Cow<str>, Cow<str>)> = query_pairs(raw_query)
-        .filter(|(k, _)| k.starts_with(b"q-"))
+    let pairs: Vec<(String, String)> = query_pairs(raw_query)
+        .filter(|(k, _)| k.get(..2).is_some_and(|p| p.eq_ignore_ascii_case(b"q-")))
         .map(|(k, v)| {
             let k = String::from_utf8_lossy(&k).into_owned();
-            let v = String::from_utf8_lossy(&v).into_owned();
-            (Cow::Owned(k), Cow::Owned(v))
+            (k, String::from_utf8_lossy(&v).into_owned())
         })
         .collect();
     let signed = pairs
@@ -99,18 +96,21 @@ pub fn from_query(raw_query: &str) -> Option<Result<SignedParts, ParseError>> {
     signed.then(|| parts_from_pairs(pairs))
 }
 
-fn parts_from_pairs<'a>(
-    pairs: impl IntoIterator<Item = (Cow<'a, str>, Cow<'a, str>)>,
+fn parts_from_pairs<K: AsRef<str>, V: Into<String>>(
+    pairs: impl IntoIterator<Item = (K, V)>,
 ) -> Result<SignedParts, ParseError> {
     let mut found: [Option<String>; 7] = Default::default();
     for (key, value) in pairs {
-        let Some(i) = FIELDS.iter().position(|f| f.eq_ignore_ascii_case(&key)) else {
+        let Some(i) = FIELDS
+            .iter()
+            .position(|f| f.eq_ignore_ascii_case(key.as_ref()))
+        else {
             continue;
         };
         if found[i].is_some() {
             return Err(ParseError::Malformed(FIELDS[i], "given twice".into()));
         }
-        found[i] = Some(value.into_owned());
+        found[i] = Some(value.into());
     }
     let [algorithm, secret_id, sign_time, key_time, header_list, param_list, signature] = found;
     let required = |v: Option<String>, i: usize| v.ok_or(ParseError::Missing(FIELDS[i]));
@@ -434,4 +434,702 @@ pub fn authorization(
         parts.header_list.join(";"),
         parts.param_list.join(";"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn owned(headers: &[(&str, &str)]) -> Vec<(String, String)> {
+        headers
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect()
+    }
+
+    fn parts(header_list: &[&str], param_list: &[&str]) -> SignedParts {
+        SignedParts {
+            algorithm: "sha1".into(),
+            secret_id: "id".into(),
+            sign_time: "1;2".into(),
+            key_time: "1;2".into(),
+            header_list: header_list.iter().map(|s| s.to_string()).collect(),
+            param_list: param_list.iter().map(|s| s.to_string()).collect(),
+            signature: String::new(),
+        }
+    }
+
+    // Go SDK `auth_test.go: TestNewAuthorization`, cos-api.md §1.5.
+    const GO_ID: &str = "QmFzZTY0IGlzIGEgZ2VuZXJp";
+    const GO_KEY: &str = "AKIDZfbOA78asKUYBcXFrJD0a1ICvR98JM";
+    const GO_TIME: &str = "1480932292;1481012292";
+    const GO_HEADERS: [(&str, &str); 3] = [
+        ("Host", "testbucket-125000000.cos.ap-guangzhou.myqcloud.com"),
+        (
+            "x-cos-content-sha1",
+            "db8ac1c259eb89d4a131b253bacfca5f319d54f2",
+        ),
+        ("x-cos-stroage-class", "nearline"),
+    ];
+    const GO_SIGN_KEY: &str = "95d110a8ead64cac52083100db75b7e3f369e72f";
+    const GO_HTTP_STRING: &str = "put\n/testfile2\n\nhost=testbucket-125000000.cos.ap-guangzhou.myqcloud.com&x-cos-content-sha1=db8ac1c259eb89d4a131b253bacfca5f319d54f2&x-cos-stroage-class=nearline\n";
+    const GO_STRING_TO_SIGN: &str =
+        "sha1\n1480932292;1481012292\n113b22e92b74237531fafbfc8bb9e67be55645c7\n";
+    const GO_SIGNATURE: &str = "ce4ac0ecbcdb30538b3fee0a97cc6389694ce53a";
+    const GO_AUTHORIZATION: &str = "q-sign-algorithm=sha1&q-ak=QmFzZTY0IGlzIGEgZ2VuZXJp&q-sign-time=1480932292;1481012292&q-key-time=1480932292;1481012292&q-header-list=host;x-cos-content-sha1;x-cos-stroage-class&q-url-param-list=&q-signature=ce4ac0ecbcdb30538b3fee0a97cc6389694ce53a";
+
+    #[test]
+    fn sign_key_go_vector_matches() {
+        assert_eq!(sign_key(GO_KEY, GO_TIME), GO_SIGN_KEY);
+    }
+
+    #[test]
+    fn format_string_go_vector_matches() {
+        let headers = owned(&GO_HEADERS);
+        let req = RequestView {
+            method: "PUT",
+            path: "/testfile2",
+            raw_query: "",
+            headers: &headers,
+        };
+        let parts = parts(&["host", "x-cos-content-sha1", "x-cos-stroage-class"], &[]);
+        assert_eq!(format_string(&parts, &req, None), GO_HTTP_STRING);
+    }
+
+    #[test]
+    fn string_to_sign_go_vector_matches() {
+        assert_eq!(
+            hex::encode(Sha1::digest(GO_HTTP_STRING.as_bytes())),
+            "113b22e92b74237531fafbfc8bb9e67be55645c7"
+        );
+        assert_eq!(string_to_sign(GO_TIME, GO_HTTP_STRING), GO_STRING_TO_SIGN);
+    }
+
+    #[test]
+    fn signature_go_vector_matches() {
+        assert_eq!(signature(GO_SIGN_KEY, GO_STRING_TO_SIGN), GO_SIGNATURE);
+    }
+
+    #[test]
+    fn authorization_go_vector_matches() {
+        let (start, end) = parse_window(GO_TIME).unwrap();
+        let header = authorization(
+            GO_ID,
+            GO_KEY,
+            start,
+            end,
+            "PUT",
+            "/testfile2",
+            &[],
+            &GO_HEADERS,
+        );
+        assert_eq!(header, GO_AUTHORIZATION);
+    }
+
+    #[test]
+    fn verify_go_vector_succeeds() {
+        let headers = owned(&GO_HEADERS);
+        let req = RequestView {
+            method: "PUT",
+            path: "/testfile2",
+            raw_query: "",
+            headers: &headers,
+        };
+        let parts = from_authorization(GO_AUTHORIZATION).unwrap();
+        assert_eq!(verify(&parts, &req, GO_KEY), Ok(()));
+        let wrong = verify(&parts, &req, "another key").unwrap_err();
+        assert_eq!(wrong.format_string, GO_HTTP_STRING);
+        assert_eq!(wrong.string_to_sign, GO_STRING_TO_SIGN);
+    }
+
+    // The three recomputed python SDK requests of cos-api.md §1.5 (the spec elides the second host).
+    const PY_HOST: &str = "examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com";
+
+    #[test]
+    fn format_string_python_object_put_matches() {
+        let headers = owned(&[
+            ("Content-Length", "5"),
+            ("Content-MD5", "XUFAKrxLKna5cZ2REBfFkg=="),
+            ("Host", PY_HOST),
+            ("x-cos-security-token", "tok123"),
+        ]);
+        let req = RequestView {
+            method: "PUT",
+            path: "/dir/a b+c.txt",
+            raw_query: "",
+            headers: &headers,
+        };
+        let list = [
+            "content-length",
+            "content-md5",
+            "host",
+            "x-cos-security-token",
+        ];
+        assert_eq!(
+            format_string(&parts(&list, &[]), &req, None),
+            format!("put\n/dir/a b+c.txt\n\ncontent-length=5&content-md5=XUFAKrxLKna5cZ2REBfFkg%3D%3D&host={PY_HOST}&x-cos-security-token=tok123\n")
+        );
+    }
+
+    #[test]
+    fn format_string_python_bucket_policy_matches() {
+        let headers = owned(&[
+            ("Content-Length", "35"),
+            ("Content-Type", "application/json"),
+            ("Host", PY_HOST),
+            ("x-cos-security-token", "tok123"),
+        ]);
+        let req = RequestView {
+            method: "PUT",
+            path: "/",
+            raw_query: "policy=",
+            headers: &headers,
+        };
+        let list = [
+            "content-length",
+            "content-type",
+            "host",
+            "x-cos-security-token",
+        ];
+        assert_eq!(
+            format_string(&parts(&list, &["policy"]), &req, None),
+            format!("put\n/\npolicy=\ncontent-length=35&content-type=application%2Fjson&host={PY_HOST}&x-cos-security-token=tok123\n")
+        );
+    }
+
+    #[test]
+    fn format_string_python_presigned_url_matches() {
+        let raw_query = "response-content-type=text%2Fplain&q-sign-algorithm=sha1&q-ak=id\
+            &q-sign-time=1557989753%3B1557996953&q-key-time=1557989753%3B1557996953\
+            &q-header-list=host&q-url-param-list=response-content-type&q-signature=00";
+        let headers = owned(&[("Host", "127.0.0.1:40215")]);
+        let req = RequestView {
+            method: "GET",
+            path: "/dir/a b.txt",
+            raw_query,
+            headers: &headers,
+        };
+        let parts = from_query(raw_query).unwrap().unwrap();
+        assert_eq!(
+            format_string(&parts, &req, Some("127.0.0.1")),
+            "get\n/dir/a b.txt\nresponse-content-type=text%2Fplain\nhost=127.0.0.1\n"
+        );
+        assert!(format_string(&parts, &req, None).contains("host=127.0.0.1%3A40215"));
+    }
+
+    #[test]
+    fn encode_reserved_characters_percent_encodes() {
+        assert_eq!(encode("aZ09-_.~"), "aZ09-_.~");
+        assert_eq!(
+            encode("a b+c/;=!'()*%"),
+            "a%20b%2Bc%2F%3B%3D%21%27%28%29%2A%25"
+        );
+        assert_eq!(encode("中ü"), "%E4%B8%AD%C3%BC");
+    }
+
+    #[test]
+    fn format_string_valueless_param_signs_empty_value() {
+        for raw_query in ["acl", "acl="] {
+            let req = RequestView {
+                method: "GET",
+                path: "/",
+                raw_query,
+                headers: &[],
+            };
+            assert_eq!(
+                format_string(&parts(&[], &["acl"]), &req, None),
+                "get\n/\nacl=\n\n"
+            );
+        }
+    }
+
+    #[test]
+    fn format_string_query_form_decoded_and_reencoded() {
+        let req = RequestView {
+            method: "GET",
+            path: "/",
+            raw_query: "prefix=doc%2Fa+b%2B&VersionId=X%2fy&max-keys=10&unlisted=1",
+            headers: &[],
+        };
+        let list = ["max-keys", "prefix", "versionid"];
+        assert_eq!(
+            format_string(&parts(&[], &list), &req, None),
+            "get\n/\nmax-keys=10&prefix=doc%2Fa%20b%2B&versionid=X%2Fy\n\n"
+        );
+    }
+
+    #[test]
+    fn format_string_repeated_param_listed_twice_signs_sorted_values() {
+        let req = RequestView {
+            method: "GET",
+            path: "/",
+            raw_query: "a=2&b=1&a=1",
+            headers: &[],
+        };
+        assert_eq!(
+            format_string(&parts(&[], &["a", "a", "b"]), &req, None),
+            "get\n/\na=1&a=2&b=1\n\n"
+        );
+        assert_eq!(
+            format_string(&parts(&[], &["a", "b"]), &req, None),
+            "get\n/\na=2&b=1\n\n"
+        );
+    }
+
+    #[test]
+    fn format_string_sorts_by_name_not_by_pair() {
+        let req = RequestView {
+            method: "GET",
+            path: "/",
+            raw_query: "a-b=1&a=2",
+            headers: &[],
+        };
+        assert_eq!(
+            format_string(&parts(&[], &["a-b", "a"]), &req, None),
+            "get\n/\na=2&a-b=1\n\n"
+        );
+    }
+
+    #[test]
+    fn format_string_headers_case_insensitive_trimmed_empty_kept() {
+        let headers = owned(&[
+            ("X-COS-Meta-Foo", "  Bar Baz/1+2\t"),
+            ("x-cos-meta-md5", ""),
+            ("Content-Type", "text/plain; charset=utf-8"),
+            ("User-Agent", "unsigned"),
+        ]);
+        let req = RequestView {
+            method: "PUT",
+            path: "/k",
+            raw_query: "",
+            headers: &headers,
+        };
+        let list = ["x-cos-meta-md5", "content-type", "x-cos-meta-foo"];
+        assert_eq!(
+            format_string(&parts(&list, &[]), &req, None),
+            "put\n/k\n\ncontent-type=text%2Fplain%3B%20charset%3Dutf-8&x-cos-meta-foo=Bar%20Baz%2F1%2B2&x-cos-meta-md5=\n"
+        );
+    }
+
+    #[test]
+    fn format_string_missing_listed_names_sign_empty_values() {
+        let req = RequestView {
+            method: "GET",
+            path: "/",
+            raw_query: "",
+            headers: &[],
+        };
+        assert_eq!(
+            format_string(&parts(&["x-cos-acl"], &["acl"]), &req, None),
+            "get\n/\nacl=\nx-cos-acl=\n"
+        );
+    }
+
+    #[test]
+    fn format_string_path_kept_as_given() {
+        let req = RequestView {
+            method: "GET",
+            path: "/doc/./a//b+c 中.txt",
+            raw_query: "",
+            headers: &[],
+        };
+        assert_eq!(
+            format_string(&parts(&[], &[]), &req, None),
+            "get\n/doc/./a//b+c 中.txt\n\n\n"
+        );
+    }
+
+    #[test]
+    fn verify_uppercase_signature_succeeds() {
+        let header = authorization("id", "key", 1, 2, "GET", "/", &[("acl", "")], &[]);
+        let mut parts = from_authorization(&header).unwrap();
+        parts.signature = parts.signature.to_ascii_uppercase();
+        let req = RequestView {
+            method: "GET",
+            path: "/",
+            raw_query: "acl",
+            headers: &[],
+        };
+        assert_eq!(verify(&parts, &req, "key"), Ok(()));
+    }
+
+    #[test]
+    fn verify_presigned_query_succeeds() {
+        let query = [("response-content-type", "text/plain; charset=utf-8")];
+        let host = [("Host", "127.0.0.1:9000")];
+        let header = authorization("id", "key", 10, 20, "GET", "/a b+c.txt", &query, &host);
+        // Python's shape: the fields url-encoded (`;` as %3B) after the caller's own params.
+        let signed: Vec<String> = header
+            .split('&')
+            .map(|pair| pair.replace(';', "%3B"))
+            .collect();
+        let raw_query = format!(
+            "response-content-type=text%2Fplain%3B+charset%3Dutf-8&{}",
+            signed.join("&")
+        );
+        let parts = from_query(&raw_query).unwrap().unwrap();
+        let headers = owned(&host);
+        let req = RequestView {
+            method: "GET",
+            path: "/a b+c.txt",
+            raw_query: &raw_query,
+            headers: &headers,
+        };
+        assert_eq!(verify(&parts, &req, "key"), Ok(()));
+    }
+
+    #[test]
+    fn verify_host_signed_without_port_succeeds() {
+        let header = authorization("id", "key", 1, 2, "GET", "/", &[], &[("Host", "[::1]")]);
+        let parts = from_authorization(&header).unwrap();
+        let headers = owned(&[("Host", "[::1]:8080")]);
+        let req = RequestView {
+            method: "GET",
+            path: "/",
+            raw_query: "",
+            headers: &headers,
+        };
+        // Signed `[::1]`, received with a port: the python form is `::1`, not `[::1]`.
+        assert!(verify(&parts, &req, "key").is_err());
+        let header = authorization("id", "key", 1, 2, "GET", "/", &[], &[("Host", "::1")]);
+        let parts = from_authorization(&header).unwrap();
+        assert_eq!(verify(&parts, &req, "key"), Ok(()));
+    }
+
+    const SAMPLE_AUTH: &str = "q-sign-algorithm=sha1&q-ak=AKIDx&q-sign-time=1;2&q-key-time=1;2\
+        &q-header-list=content-length;host&q-url-param-list=&q-signature=abc123";
+
+    #[test]
+    fn from_authorization_fields_in_any_order_parses() {
+        let mut fields: Vec<&str> = SAMPLE_AUTH.split('&').collect();
+        fields.reverse();
+        let parts = from_authorization(&fields.join("&")).unwrap();
+        assert_eq!(parts, from_authorization(SAMPLE_AUTH).unwrap());
+        assert_eq!(parts.secret_id, "AKIDx");
+        assert_eq!(parts.sign_time, "1;2");
+        assert_eq!(parts.header_list, ["content-length", "host"]);
+        assert!(parts.param_list.is_empty());
+        assert_eq!(parts.signature, "abc123");
+    }
+
+    #[test]
+    fn from_authorization_missing_field_errors() {
+        for (i, field) in FIELDS.iter().enumerate() {
+            let without: Vec<&str> = SAMPLE_AUTH
+                .split('&')
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, pair)| pair)
+                .collect();
+            assert_eq!(
+                from_authorization(&without.join("&")),
+                Err(ParseError::Missing(field)),
+            );
+        }
+        assert_eq!(
+            from_authorization(""),
+            Err(ParseError::Missing("q-sign-algorithm"))
+        );
+    }
+
+    #[test]
+    fn from_authorization_bad_values_error() {
+        let cases = [
+            (
+                "q-sign-algorithm=sha1",
+                "q-sign-algorithm=sha256",
+                "q-sign-algorithm",
+            ),
+            ("q-sign-time=1;2", "q-sign-time=12", "q-sign-time"),
+            ("q-key-time=1;2", "q-key-time=2;1", "q-key-time"),
+            ("q-ak=AKIDx", "q-ak=", "q-ak"),
+            ("q-signature=abc123", "q-signature=", "q-signature"),
+            ("q-ak=AKIDx", "q-ak=AKIDx&q-ak=AKIDy", "q-ak"),
+        ];
+        for (from, to, field) in cases {
+            let err = from_authorization(&SAMPLE_AUTH.replace(from, to)).unwrap_err();
+            assert!(
+                matches!(err, ParseError::Malformed(f, _) if f == field),
+                "{to}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn from_query_encoded_semicolons_decodes() {
+        let raw = "q-sign-algorithm=sha1&q-ak=AKIDx&q-sign-time=1557989753%3B1557996953\
+            &q-key-time=1557989753%3b1557996953&q-header-list=host%3Bx-cos-acl\
+            &q-url-param-list=response-content-type&q-signature=abc&x-id=1";
+        let parts = from_query(raw).unwrap().unwrap();
+        assert_eq!(parts.sign_time, "1557989753;1557996953");
+        assert_eq!(parts.key_time, "1557989753;1557996953");
+        assert_eq!(parts.header_list, ["host", "x-cos-acl"]);
+        assert_eq!(parts.param_list, ["response-content-type"]);
+    }
+
+    #[test]
+    fn from_query_raw_semicolons_parses() {
+        let raw = "q-sign-algorithm=sha1&q-ak=AKIDx&q-sign-time=1;2&q-key-time=1;2\
+            &q-header-list=host&q-url-param-list=&q-signature=abc";
+        let parts = from_query(raw).unwrap().unwrap();
+        assert_eq!(parts.sign_time, "1;2");
+        assert_eq!(parts.header_list, ["host"]);
+        assert!(parts.param_list.is_empty());
+    }
+
+    #[test]
+    fn from_query_unsigned_returns_none() {
+        assert_eq!(from_query(""), None);
+        assert_eq!(from_query("acl&prefix=q-ak&x-cos-security-token=t"), None);
+    }
+
+    #[test]
+    fn from_query_partial_fields_errors() {
+        assert_eq!(
+            from_query("q-signature=abc"),
+            Some(Err(ParseError::Missing("q-sign-algorithm")))
+        );
+    }
+
+    #[test]
+    fn parse_window_valid_and_invalid() {
+        assert_eq!(
+            parse_window("1557989753;1557996953"),
+            Ok((1557989753, 1557996953))
+        );
+        for bad in ["", "1", "1;", ";2", "a;2", "+1;2", "1;2;3", "3;2", "1; 2"] {
+            assert!(parse_window(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    // ---- Every COS-signed request captured from real clients (fixtures/captures). ----
+
+    struct Capture {
+        label: String,
+        method: String,
+        path: String,
+        raw_query: String,
+        headers: Vec<(String, String)>,
+        parts: SignedParts,
+        secret_key: &'static str,
+    }
+
+    impl Capture {
+        fn view(&self) -> RequestView<'_> {
+            RequestView {
+                method: &self.method,
+                path: &self.path,
+                raw_query: &self.raw_query,
+                headers: &self.headers,
+            }
+        }
+    }
+
+    fn secret_key_for(secret_id: &str) -> &'static str {
+        match secret_id {
+            "AKIDEXAMPLEsecretid0123456789abcdef" => "EXAMPLEsecretkey0123456789abcdef",
+            // The temporary key handed out by the STS response in qcloud_python_sts.jsonl.
+            "AKIDtmpEXAMPLE0123456789" => "tmpSecretKeyEXAMPLE0123456789abc",
+            other => panic!("no secret key known for {other}"),
+        }
+    }
+
+    /// `(file, capture)` for every capture carrying `q-signature` in a header or in the query.
+    fn signed_captures() -> Vec<(String, Capture)> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/captures");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
+            .collect();
+        files.sort();
+        let mut out = Vec::new();
+        for file in files {
+            let name = file.file_name().unwrap().to_string_lossy().into_owned();
+            let text = std::fs::read_to_string(&file).unwrap();
+            for (n, line) in text
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| !l.trim().is_empty())
+            {
+                let v: serde_json::Value = serde_json::from_str(line).unwrap();
+                let label = format!("{name}:{} {}", n + 1, v["op"].as_str().unwrap_or("?"));
+                if let Some(capture) = signed_capture(&v, label) {
+                    out.push((name.clone(), capture));
+                }
+            }
+        }
+        out
+    }
+
+    fn signed_capture(v: &serde_json::Value, label: String) -> Option<Capture> {
+        let mut target = v["target"].as_str().unwrap();
+        if let Some((_, rest)) = target.split_once("://") {
+            target = rest.find('/').map_or("/", |i| &rest[i..]);
+        }
+        let (raw_path, raw_query) = target.split_once('?').unwrap_or((target, ""));
+        let headers: Vec<(String, String)> = v["headers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| {
+                let name = h[0].as_str().unwrap().to_string();
+                (name, h[1].as_str().unwrap().to_string())
+            })
+            .collect();
+        let auth = headers
+            .iter()
+            .find(|(n, v)| n.eq_ignore_ascii_case("authorization") && v.contains("q-signature"));
+        let parts = match auth {
+            Some((_, value)) => from_authorization(value),
+            None => from_query(raw_query)?,
+        };
+        let parts = parts.unwrap_or_else(|e| panic!("{label}: {e}"));
+        let path = percent_decode(raw_path.as_bytes()).decode_utf8().unwrap();
+        Some(Capture {
+            label,
+            method: v["method"].as_str().unwrap().to_string(),
+            path: path.into_owned(),
+            raw_query: raw_query.to_string(),
+            headers,
+            secret_key: secret_key_for(&parts.secret_id),
+            parts,
+        })
+    }
+
+    #[test]
+    fn verify_every_signed_capture_succeeds() {
+        let captures = signed_captures();
+        let mut per_file = std::collections::BTreeMap::<String, usize>::new();
+        for (file, c) in &captures {
+            if let Err(m) = verify(&c.parts, &c.view(), c.secret_key) {
+                panic!("{}: {m:?}", c.label);
+            }
+            *per_file.entry(file.clone()).or_default() += 1;
+        }
+        println!(
+            "verified {} COS-signed captures: {per_file:?}",
+            captures.len()
+        );
+        assert!(
+            captures.len() >= 98,
+            "only {} signed captures",
+            captures.len()
+        );
+    }
+
+    /// A copy of the query with every value of the params named `entry` changed.
+    fn tamper_param(raw_query: &str, entry: &str) -> Option<String> {
+        let mut hit = false;
+        let pairs: Vec<String> = raw_query
+            .split('&')
+            .map(|pair| {
+                let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+                if encode_bytes(&form_decode(k)).to_ascii_lowercase() == canonical_name(entry) {
+                    hit = true;
+                    format!("{k}={v}x")
+                } else {
+                    pair.to_string()
+                }
+            })
+            .collect();
+        hit.then(|| pairs.join("&"))
+    }
+
+    fn changed(s: &str) -> String {
+        let mut chars: Vec<char> = s.chars().collect();
+        match chars.first_mut() {
+            Some(c) => *c = if *c == 'x' { 'y' } else { 'x' },
+            None => chars.push('x'),
+        }
+        chars.into_iter().collect()
+    }
+
+    fn tampered_copies(c: &Capture) -> Vec<(String, Capture)> {
+        let copy = |what: String| {
+            let capture = Capture {
+                label: c.label.clone(),
+                method: c.method.clone(),
+                path: c.path.clone(),
+                raw_query: c.raw_query.clone(),
+                headers: c.headers.clone(),
+                parts: c.parts.clone(),
+                secret_key: c.secret_key,
+            };
+            (what, capture)
+        };
+        let mut out = Vec::new();
+        let (what, mut t) = copy("method".into());
+        t.method = if c.method == "GET" { "PUT" } else { "GET" }.into();
+        out.push((what, t));
+        let (what, mut t) = copy("path".into());
+        let last = t.path.pop().unwrap();
+        t.path.push(if last == 'x' { 'y' } else { 'x' });
+        out.push((what, t));
+        for entry in &c.parts.header_list {
+            let (what, mut t) = copy(format!("header {entry}"));
+            let header = t
+                .headers
+                .iter_mut()
+                .find(|(n, _)| n.eq_ignore_ascii_case(entry));
+            let (_, value) = header.unwrap_or_else(|| panic!("{}: no {entry}", c.label));
+            *value = changed(value);
+            out.push((what, t));
+        }
+        for entry in &c.parts.param_list {
+            let (what, mut t) = copy(format!("param {entry}"));
+            t.raw_query = tamper_param(&c.raw_query, entry)
+                .unwrap_or_else(|| panic!("{}: no param {entry}", c.label));
+            out.push((what, t));
+        }
+        if let Some(port_changed) = signed_port_changed(c) {
+            let (what, mut t) = copy("host port".into());
+            for (name, value) in t.headers.iter_mut() {
+                if name.eq_ignore_ascii_case("host") {
+                    *value = port_changed.clone();
+                }
+            }
+            out.push((what, t));
+        }
+        out
+    }
+
+    /// The host with its port + 1, when the capture signed the host with its port.
+    fn signed_port_changed(c: &Capture) -> Option<String> {
+        let (_, host) = c
+            .headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case("host"))?;
+        let (name, port) = host.rsplit_once(':')?;
+        let port: u16 = port.parse().ok()?;
+        let to_sign = string_to_sign(
+            &c.parts.sign_time,
+            &format_string(&c.parts, &c.view(), None),
+        );
+        let with_port = signature(&sign_key(c.secret_key, &c.parts.key_time), &to_sign);
+        (with_port == c.parts.signature).then(|| format!("{name}:{}", port + 1))
+    }
+
+    #[test]
+    fn verify_tampered_captures_fails() {
+        let captures = signed_captures();
+        let mut counts = std::collections::BTreeMap::<String, usize>::new();
+        for (_, c) in &captures {
+            for (what, t) in tampered_copies(c) {
+                assert!(
+                    verify(&t.parts, &t.view(), t.secret_key).is_err(),
+                    "{}: tampered {what} still verifies",
+                    c.label
+                );
+                let kind = what.split(' ').next().unwrap_or_default().to_string();
+                *counts.entry(kind).or_default() += 1;
+            }
+        }
+        let total: usize = counts.values().sum();
+        println!(
+            "rejected {total} tampered copies of {} captures: {counts:?}",
+            captures.len()
+        );
+        assert!(total > 3 * captures.len());
+    }
 }
