@@ -1,10 +1,88 @@
 //! cos-mock: a local server that speaks Tencent Cloud COS's XML API for integration tests.
 //!
-//! The request path reads top to bottom: `request` parses what arrived (bucket, key, query, headers,
-//! body), `router` names the operation, `auth` decides who is calling, `access` decides whether the
-//! caller may do it, `handlers` do it against the in-memory `store`, and `error`/`render` write COS's
-//! answer.
+//! The request path reads top to bottom in `dispatch`: `request` parses what arrived (bucket, key,
+//! query, headers, body), `router` names the operation, `auth` decides who is calling, `access`
+//! decides whether the caller may do it, `handlers` do it against the in-memory `store`, and
+//! `response`/`error` write COS's answer. `server` runs it over HTTP/1.1; `admin` and `journal` serve
+//! the `/_cos-mock/*` endpoints.
 
+pub mod access;
+pub mod admin;
 pub mod auth;
+pub mod config;
+pub mod dispatch;
 pub mod error;
+pub mod handlers;
+pub mod journal;
+pub mod request;
+pub mod response;
+pub mod router;
+pub mod server;
+pub mod store;
 pub mod xml;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::SystemTime;
+
+pub use server::{app, serve};
+
+use crate::auth::KeyRing;
+use crate::config::Config;
+use crate::journal::Journal;
+use crate::store::{Bucket, Store};
+
+/// Everything a request may read: configuration, keys, state and the journal. Cheap to share.
+#[derive(Debug)]
+pub struct AppState {
+    pub config: Config,
+    pub keys: KeyRing,
+    pub store: Store,
+    pub journal: Journal,
+    seq: AtomicU64,
+}
+
+impl AppState {
+    /// Builds the state and creates the configured buckets.
+    pub fn new(config: Config) -> Result<Arc<AppState>, String> {
+        let state = AppState {
+            keys: KeyRing::from_config(&config),
+            store: Store::new(),
+            journal: Journal::new(config.journal_size),
+            seq: AtomicU64::new(0),
+            config,
+        };
+        state.seed()?;
+        Ok(Arc::new(state))
+    }
+
+    /// Back to what the config file (or the defaults) created.
+    pub fn reset(&self) -> Result<(), String> {
+        self.store.clear();
+        self.journal.clear();
+        self.seed()
+    }
+
+    fn seed(&self) -> Result<(), String> {
+        for (i, seed) in self.config.buckets.iter().enumerate() {
+            let appid = store::appid_of(&seed.name).unwrap_or_default();
+            let owner = self
+                .config
+                .accounts
+                .iter()
+                .find(|a| a.appid == appid)
+                .ok_or_else(|| format!("buckets[{i}].name: no account has APPID {appid}"))?;
+            let region = seed.region.as_deref().unwrap_or(&self.config.region);
+            let bucket = Bucket::new(&seed.name, &owner.uin, region);
+            self.store
+                .create_bucket(bucket)
+                .map_err(|e| format!("buckets[{i}]: {e}"))?;
+        }
+        Ok(())
+    }
+
+    /// A fresh request id.
+    pub fn next_request_id(&self, now: SystemTime) -> String {
+        response::new_request_id(now, self.seq.fetch_add(1, Ordering::Relaxed))
+    }
+}

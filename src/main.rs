@@ -1,1 +1,249 @@
-fn main() {}
+//! The `cos-mock` binary: flags and environment → `Config`, logging, bind, serve; plus `healthcheck`.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use cos_mock::config::{AuthMode, Config, LogFormat};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "cos-mock",
+    version,
+    about = "A local Tencent Cloud COS server for integration tests"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    opts: Opts,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Start the server in the foreground (the default).
+    Serve,
+    /// Exit 0 when the server answers its health endpoint.
+    Healthcheck {
+        /// Server URL (default: the configured listen address).
+        #[arg(long)]
+        url: Option<String>,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+struct Opts {
+    /// Address to serve; port 0 picks a free port.
+    #[arg(
+        long,
+        env = "COS_MOCK_LISTEN",
+        default_value = "127.0.0.1:9400",
+        global = true
+    )]
+    listen: SocketAddr,
+    /// JSON file with accounts, sub-accounts, keys and buckets to create at start.
+    #[arg(long, env = "COS_MOCK_CONFIG", global = true)]
+    config: Option<String>,
+    /// Region used when the Host names none.
+    #[arg(long, env = "COS_MOCK_REGION", global = true)]
+    region: Option<String>,
+    /// `enforce`: signatures and permissions are checked; `off`: anything goes, as the default root.
+    #[arg(
+        long,
+        env = "COS_MOCK_AUTH",
+        value_enum,
+        default_value = "enforce",
+        global = true
+    )]
+    auth: AuthArg,
+    /// Bucket for requests whose Host and path name none.
+    #[arg(long, env = "COS_MOCK_DEFAULT_BUCKET", global = true)]
+    default_bucket: Option<String>,
+    /// `pretty` or `json` (one JSON object per request).
+    #[arg(
+        long,
+        env = "COS_MOCK_LOG_FORMAT",
+        value_enum,
+        default_value = "pretty",
+        global = true
+    )]
+    log_format: LogArg,
+    /// Seconds a signature's start may lie in the future before RequestTimeTooSkewed.
+    #[arg(
+        long,
+        env = "COS_MOCK_CLOCK_SKEW",
+        default_value_t = 900,
+        global = true
+    )]
+    clock_skew: u64,
+    /// How many requests GET /_cos-mock/requests keeps.
+    #[arg(
+        long,
+        env = "COS_MOCK_JOURNAL_SIZE",
+        default_value_t = 1000,
+        global = true
+    )]
+    journal_size: usize,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum AuthArg {
+    Enforce,
+    Off,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum LogArg {
+    Pretty,
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let config = match build_config(&cli.opts) {
+        Ok(c) => c,
+        Err(msg) => {
+            eprintln!("cos-mock: {msg}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("cos-mock: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match cli.command {
+        Some(Command::Healthcheck { url }) => runtime.block_on(healthcheck(url, config.listen)),
+        None | Some(Command::Serve) => runtime.block_on(run(config)),
+    }
+}
+
+fn build_config(o: &Opts) -> Result<Config, String> {
+    let mut config = Config {
+        listen: o.listen,
+        auth: match o.auth {
+            AuthArg::Enforce => AuthMode::Enforce,
+            AuthArg::Off => AuthMode::Off,
+        },
+        default_bucket: o.default_bucket.clone(),
+        log_format: match o.log_format {
+            LogArg::Pretty => LogFormat::Pretty,
+            LogArg::Json => LogFormat::Json,
+        },
+        clock_skew: std::time::Duration::from_secs(o.clock_skew),
+        journal_size: o.journal_size,
+        ..Config::default()
+    };
+    if let Some(region) = &o.region {
+        config.region = region.clone();
+    }
+    if let Some(path) = &o.config {
+        config.load_file(path, o.region.is_some())?;
+    }
+    if let Some(bucket) = &config.default_bucket {
+        if !cos_mock::request::looks_like_bucket(bucket) {
+            return Err(format!(
+                "--default-bucket {bucket}: expected <name>-<appid>"
+            ));
+        }
+    }
+    Ok(config)
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("COS_MOCK_LOG")
+        .unwrap_or_else(|_| "info".into());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .init(),
+        LogFormat::Pretty => builder.compact().init(),
+    }
+}
+
+async fn run(config: Config) -> ExitCode {
+    init_logging(config.log_format);
+    let state = match cos_mock::AppState::new(config.clone()) {
+        Ok(s) => s,
+        Err(msg) => {
+            eprintln!("cos-mock: --config: {msg}");
+            return ExitCode::from(2);
+        }
+    };
+    let (listener, local) = match cos_mock::server::bind(config.listen).await {
+        Ok(pair) => pair,
+        Err(e) => {
+            eprintln!("cos-mock: --listen {}: {e}", config.listen);
+            return ExitCode::from(2);
+        }
+    };
+    eprintln!("cos-mock ready on http://{local}");
+    match cos_mock::serve(listener, state, shutdown_signal()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("cos-mock: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+    eprintln!("cos-mock: shutting down");
+}
+
+/// `GET <url>/_cos-mock/health` over a plain TCP connection (no shell or curl in the image).
+async fn healthcheck(url: Option<String>, listen: SocketAddr) -> ExitCode {
+    let target = url.unwrap_or_else(|| {
+        let addr = if listen.ip().is_unspecified() {
+            SocketAddr::from(([127, 0, 0, 1], listen.port()))
+        } else {
+            listen
+        };
+        format!("http://{addr}")
+    });
+    match cos_mock::server::check_health(&target).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("cos-mock healthcheck: {target}: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,281 @@
+//! Configuration: flags and environment merged into one `Config`, the accounts and buckets of the
+//! optional JSON config file, and their validation (every error names the flag or the JSON path).
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+/// The default root account used when no config file is given (see `interface.md`).
+pub const DEFAULT_UIN: &str = "100000000001";
+pub const DEFAULT_APPID: &str = "1250000000";
+pub const DEFAULT_SECRET_ID: &str = "AKIDCOSMOCKROOT";
+pub const DEFAULT_SECRET_KEY: &str = "cos-mock-root-secret";
+pub const DEFAULT_REGION: &str = "ap-guangzhou";
+
+/// How requests are authenticated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthMode {
+    /// Signatures and permissions are checked as COS does.
+    Enforce,
+    /// Any or no signature is accepted; the caller acts as the first root account.
+    Off,
+}
+
+/// How request log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+/// Everything the server needs to run.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub region: String,
+    pub auth: AuthMode,
+    pub default_bucket: Option<String>,
+    pub log_format: LogFormat,
+    /// How far in the future a signature's start time may be before `RequestTimeTooSkewed`.
+    pub clock_skew: Duration,
+    /// How many requests `/_cos-mock/requests` keeps.
+    pub journal_size: usize,
+    /// The largest body accepted by a single PUT (COS: 5 GiB).
+    pub max_body_bytes: usize,
+    pub accounts: Vec<Account>,
+    pub buckets: Vec<BucketSeed>,
+}
+
+/// A root account with its sub-accounts.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Account {
+    pub uin: String,
+    pub appid: String,
+    pub secret_id: String,
+    pub secret_key: String,
+    #[serde(default)]
+    pub users: Vec<SubUser>,
+}
+
+/// A CAM sub-account of a root account.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SubUser {
+    pub uin: String,
+    pub secret_id: String,
+    pub secret_key: String,
+    /// CAM user policies (bucket-policy grammar without `principal`).
+    #[serde(default)]
+    pub policies: Vec<serde_json::Value>,
+}
+
+/// A bucket created at start (and again on reset).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct BucketSeed {
+    pub name: String,
+    #[serde(default)]
+    pub region: Option<String>,
+    #[serde(default)]
+    pub acl: Option<String>,
+    #[serde(default)]
+    pub policy: Option<serde_json::Value>,
+}
+
+/// The JSON config file.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    #[serde(default)]
+    pub region: Option<String>,
+    #[serde(default)]
+    pub accounts: Vec<Account>,
+    #[serde(default)]
+    pub buckets: Vec<BucketSeed>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 9400)),
+            region: DEFAULT_REGION.to_string(),
+            auth: AuthMode::Enforce,
+            default_bucket: None,
+            log_format: LogFormat::Pretty,
+            clock_skew: Duration::from_secs(15 * 60),
+            journal_size: 1000,
+            max_body_bytes: 5 * 1024 * 1024 * 1024,
+            accounts: vec![default_account()],
+            buckets: Vec::new(),
+        }
+    }
+}
+
+/// The account that exists when no config file is given.
+pub fn default_account() -> Account {
+    Account {
+        uin: DEFAULT_UIN.into(),
+        appid: DEFAULT_APPID.into(),
+        secret_id: DEFAULT_SECRET_ID.into(),
+        secret_key: DEFAULT_SECRET_KEY.into(),
+        users: Vec::new(),
+    }
+}
+
+impl ConfigFile {
+    /// Parses the config file text; errors name the JSON path.
+    pub fn parse(text: &str) -> Result<ConfigFile, String> {
+        let de = &mut serde_json::Deserializer::from_str(text);
+        let file: ConfigFile = serde_path_to_error::deserialize(de).map_err(|e| {
+            let path = e.path().to_string();
+            if path == "." || path.is_empty() {
+                e.inner().to_string()
+            } else {
+                format!("{path}: {}", e.inner())
+            }
+        })?;
+        file.validate()?;
+        Ok(file)
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        if self.accounts.is_empty() {
+            return Err("accounts: at least one account is needed".into());
+        }
+        let mut secret_ids = std::collections::HashSet::new();
+        let mut uins = std::collections::HashSet::new();
+        for (i, a) in self.accounts.iter().enumerate() {
+            digits(&a.uin).map_err(|m| format!("accounts[{i}].uin: {m}"))?;
+            digits(&a.appid).map_err(|m| format!("accounts[{i}].appid: {m}"))?;
+            non_empty(&a.secret_key).map_err(|m| format!("accounts[{i}].secret_key: {m}"))?;
+            if !uins.insert(a.uin.clone()) {
+                return Err(format!("accounts[{i}].uin: {} is used twice", a.uin));
+            }
+            if !secret_ids.insert(a.secret_id.clone()) || a.secret_id.is_empty() {
+                return Err(format!("accounts[{i}].secret_id: empty or used twice"));
+            }
+            if self.accounts[..i].iter().any(|b| b.appid == a.appid) {
+                return Err(format!("accounts[{i}].appid: {} is used twice", a.appid));
+            }
+            for (j, u) in a.users.iter().enumerate() {
+                let at = format!("accounts[{i}].users[{j}]");
+                digits(&u.uin).map_err(|m| format!("{at}.uin: {m}"))?;
+                non_empty(&u.secret_key).map_err(|m| format!("{at}.secret_key: {m}"))?;
+                if !uins.insert(u.uin.clone()) {
+                    return Err(format!("{at}.uin: {} is used twice", u.uin));
+                }
+                if !secret_ids.insert(u.secret_id.clone()) || u.secret_id.is_empty() {
+                    return Err(format!("{at}.secret_id: empty or used twice"));
+                }
+            }
+        }
+        for (i, b) in self.buckets.iter().enumerate() {
+            let region = b
+                .region
+                .as_deref()
+                .or(self.region.as_deref())
+                .unwrap_or(DEFAULT_REGION);
+            crate::store::validate_bucket_name(&b.name, region)
+                .map_err(|e| format!("buckets[{i}].name: {}", e.message))?;
+            let appid = crate::store::appid_of(&b.name).unwrap_or_default();
+            if !self.accounts.iter().any(|a| a.appid == appid) {
+                return Err(format!("buckets[{i}].name: no account has APPID {appid}"));
+            }
+            if self.buckets[..i].iter().any(|o| o.name == b.name) {
+                return Err(format!("buckets[{i}].name: {} is listed twice", b.name));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Config {
+    /// Applies a parsed config file on top of flag values.
+    pub fn apply_file(&mut self, file: ConfigFile, region_flag_given: bool) {
+        if let (Some(region), false) = (file.region, region_flag_given) {
+            self.region = region;
+        }
+        self.accounts = file.accounts;
+        self.buckets = file.buckets;
+    }
+
+    /// Reads and applies the config file at `path`; the error names the file and the JSON path.
+    pub fn load_file(&mut self, path: &str, region_flag_given: bool) -> Result<(), String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("--config {path}: {e}"))?;
+        let file = ConfigFile::parse(&text).map_err(|e| format!("--config {path}: {e}"))?;
+        self.apply_file(file, region_flag_given);
+        Ok(())
+    }
+}
+
+fn digits(s: &str) -> Result<(), String> {
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(format!("expected a string of digits, got {s:?}"))
+    }
+}
+
+fn non_empty(s: &str) -> Result<(), String> {
+    if s.is_empty() {
+        Err("must not be empty".into())
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"{"region":"ap-beijing","accounts":[{"uin":"1","appid":"1250000000","secret_id":"A","secret_key":"a",
+        "users":[{"uin":"11","secret_id":"B","secret_key":"b"}]}],
+        "buckets":[{"name":"examplebucket-1250000000","acl":"private"}]}"#;
+
+    #[test]
+    fn parse_good_file_ok() {
+        let f = ConfigFile::parse(GOOD).unwrap();
+        assert_eq!(f.accounts[0].users[0].uin, "11");
+        assert_eq!(f.buckets[0].name, "examplebucket-1250000000");
+    }
+
+    #[test]
+    fn parse_wrong_type_names_json_path() {
+        let bad = GOOD.replace(r#""uin":"11""#, r#""uin":11"#);
+        let err = ConfigFile::parse(&bad).unwrap_err();
+        assert!(
+            err.starts_with("accounts[0].users[0].uin: invalid type"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn parse_unknown_field_names_it() {
+        let bad = GOOD.replace(r#""acl":"private""#, r#""acll":"private""#);
+        let err = ConfigFile::parse(&bad).unwrap_err();
+        assert!(err.starts_with("buckets[0].acll: unknown field"), "{err}");
+    }
+
+    #[test]
+    fn parse_duplicate_secret_id_rejected() {
+        let bad = GOOD.replace(r#""secret_id":"B""#, r#""secret_id":"A""#);
+        let err = ConfigFile::parse(&bad).unwrap_err();
+        assert_eq!(err, "accounts[0].users[0].secret_id: empty or used twice");
+    }
+
+    #[test]
+    fn parse_bucket_of_unknown_appid_rejected() {
+        let bad = GOOD.replace("examplebucket-1250000000", "examplebucket-1250000009");
+        let err = ConfigFile::parse(&bad).unwrap_err();
+        assert_eq!(err, "buckets[0].name: no account has APPID 1250000009");
+    }
+
+    #[test]
+    fn parse_bad_bucket_name_rejected() {
+        let bad = GOOD.replace("examplebucket-1250000000", "Example-1250000000");
+        let err = ConfigFile::parse(&bad).unwrap_err();
+        assert!(err.starts_with("buckets[0].name: "), "{err}");
+    }
+}

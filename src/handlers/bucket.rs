@@ -1,0 +1,157 @@
+//! Bucket APIs: PUT (create), HEAD, DELETE, GET (list objects), GET ?location.
+
+use http::StatusCode;
+
+use super::service::iso8601;
+use super::Ctx;
+use crate::auth::Caller;
+use crate::error::{Code, CosError};
+use crate::response::Reply;
+use crate::store::{self, Bucket, ListQuery, MAX_BUCKETS_PER_ACCOUNT};
+use crate::xml::{escape, DECLARATION};
+
+/// Most keys one listing returns.
+pub const MAX_LIST_KEYS: usize = 1000;
+
+/// PUT Bucket: creates `<name>-<appid>` for the caller's account.
+pub fn create(ctx: &Ctx) -> Result<Reply, CosError> {
+    let name = ctx.bucket()?;
+    store::validate_bucket_name(name, &ctx.req.region)?;
+    let owner = match ctx.caller {
+        Caller::Root { uin, .. } | Caller::SubUser { root_uin: uin, .. } => uin.clone(),
+        Caller::Anonymous => return Err(CosError::new(Code::AccessDenied)),
+    };
+    if ctx.state.store.with_bucket(name, |_| ()).is_err()
+        && ctx.state.store.count_owned(&owner) >= MAX_BUCKETS_PER_ACCOUNT
+    {
+        return Err(CosError::with_message(
+            Code::TooManyBuckets,
+            format!("You have attempted to create more buckets than allowed ({MAX_BUCKETS_PER_ACCOUNT})."),
+        ));
+    }
+    ctx.state
+        .store
+        .create_bucket(Bucket::new(name, &owner, &ctx.req.region))?;
+    Ok(Reply::new(StatusCode::OK))
+}
+
+/// HEAD Bucket: 200 with the bucket's region.
+pub fn head(ctx: &Ctx) -> Result<Reply, CosError> {
+    let region = ctx
+        .state
+        .store
+        .with_bucket(ctx.bucket()?, |b| b.region.clone())?;
+    Ok(Reply::new(StatusCode::OK).header("x-cos-bucket-region", region))
+}
+
+/// DELETE Bucket: 204; 409 `BucketNotEmpty` while it has objects.
+pub fn delete(ctx: &Ctx) -> Result<Reply, CosError> {
+    ctx.state.store.delete_bucket(ctx.bucket()?)?;
+    Ok(Reply::new(StatusCode::NO_CONTENT))
+}
+
+/// GET Bucket ?location.
+pub fn location(ctx: &Ctx) -> Result<Reply, CosError> {
+    let region = ctx
+        .state
+        .store
+        .with_bucket(ctx.bucket()?, |b| b.region.clone())?;
+    Ok(Reply::xml(format!(
+        "{DECLARATION}<LocationConstraint>{}</LocationConstraint>",
+        escape(&region)
+    )))
+}
+
+/// Reads and checks the listing parameters.
+fn list_query(ctx: &Ctx) -> Result<(ListQuery, bool), CosError> {
+    let p = |name| ctx.req.param(name).unwrap_or("").to_string();
+    let max_keys = match ctx.req.param("max-keys") {
+        None | Some("") => MAX_LIST_KEYS,
+        Some(v) => v.parse::<usize>().map_err(|_| {
+            CosError::with_message(
+                Code::InvalidArgument,
+                format!("max-keys must be a non-negative integer, got {v:?}."),
+            )
+        })?,
+    };
+    let url = match ctx.req.param("encoding-type") {
+        None => false,
+        Some("url") => true,
+        Some(v) => {
+            return Err(CosError::with_message(
+                Code::InvalidArgument,
+                format!("encoding-type must be \"url\", got {v:?}."),
+            ))
+        }
+    };
+    let q = ListQuery {
+        prefix: p("prefix"),
+        delimiter: p("delimiter"),
+        marker: p("marker"),
+        max_keys: max_keys.min(MAX_LIST_KEYS),
+    };
+    Ok((q, url))
+}
+
+/// GET Bucket: lists objects (`prefix`, `delimiter`, `marker`, `max-keys`, `encoding-type=url`).
+pub fn list_objects(ctx: &Ctx) -> Result<Reply, CosError> {
+    let name = ctx.bucket()?;
+    let (q, url) = list_query(ctx)?;
+    let page = ctx
+        .state
+        .store
+        .with_bucket(name, |b| store::list(&b.objects, &q))?;
+    let enc = |s: &str| {
+        if url {
+            url_encode(s)
+        } else {
+            escape(s).into_owned()
+        }
+    };
+    let appid = store::appid_of(name).unwrap_or_default();
+    let mut x = String::from(DECLARATION);
+    x.push_str("<ListBucketResult>\n");
+    x.push_str(&format!("\t<Name>{}</Name>\n", escape(name)));
+    if url {
+        x.push_str("\t<EncodingType>url</EncodingType>\n");
+    }
+    x.push_str(&format!(
+        "\t<Prefix>{}</Prefix>\n\t<Marker>{}</Marker>\n",
+        enc(&q.prefix),
+        enc(&q.marker)
+    ));
+    x.push_str(&format!("\t<MaxKeys>{}</MaxKeys>\n", q.max_keys));
+    if !q.delimiter.is_empty() {
+        x.push_str(&format!("\t<Delimiter>{}</Delimiter>\n", enc(&q.delimiter)));
+    }
+    x.push_str(&format!(
+        "\t<IsTruncated>{}</IsTruncated>\n",
+        page.is_truncated
+    ));
+    if let Some(next) = &page.next_marker {
+        x.push_str(&format!("\t<NextMarker>{}</NextMarker>\n", enc(next)));
+    }
+    for cp in &page.common_prefixes {
+        x.push_str(&format!(
+            "\t<CommonPrefixes>\n\t\t<Prefix>{}</Prefix>\n\t</CommonPrefixes>\n",
+            enc(cp)
+        ));
+    }
+    for (key, o) in &page.contents {
+        x.push_str(&format!(
+            "\t<Contents>\n\t\t<Key>{}</Key>\n\t\t<LastModified>{}</LastModified>\n\t\t<ETag>{}</ETag>\n\t\t<Size>{}</Size>\n\t\t<Owner>\n\t\t\t<ID>{appid}</ID>\n\t\t\t<DisplayName>{appid}</DisplayName>\n\t\t</Owner>\n\t\t<StorageClass>{}</StorageClass>\n\t</Contents>\n",
+            enc(key),
+            iso8601(o.last_modified),
+            escape(&o.etag),
+            o.data.len(),
+            o.storage_class
+        ));
+    }
+    x.push_str("</ListBucketResult>");
+    Ok(Reply::xml(x))
+}
+
+/// `encoding-type=url`: percent-encoding of everything but unreserved characters and `/`.
+fn url_encode(s: &str) -> String {
+    crate::auth::cos_sign::encode(s).replace("%2F", "/")
+}

@@ -1,0 +1,58 @@
+//! One file per area; each handler is `fn(&Ctx) -> Result<Reply, CosError>`, synchronous over the
+//! store, with no authentication and no error rendering inside.
+
+pub mod bucket;
+pub mod object;
+pub mod service;
+
+use std::time::SystemTime;
+
+use crate::auth::Caller;
+use crate::error::{Code, CosError};
+use crate::request::CosRequest;
+use crate::response::Reply;
+use crate::router::Op;
+use crate::AppState;
+
+/// What a handler may read.
+pub struct Ctx<'a> {
+    pub state: &'a AppState,
+    pub req: &'a CosRequest,
+    pub caller: &'a Caller,
+    pub now: SystemTime,
+}
+
+impl Ctx<'_> {
+    /// The bucket the request names (routing guarantees one for bucket and object ops).
+    pub fn bucket(&self) -> Result<&str, CosError> {
+        self.req
+            .bucket()
+            .ok_or_else(|| CosError::new(Code::InvalidRequest))
+    }
+}
+
+/// Calls the handler of an operation; APIs cos-mock does not model answer `NotImplemented`.
+pub fn handle(op: Op, ctx: &Ctx) -> Result<Reply, CosError> {
+    use Op::*;
+    match op {
+        GetService => service::list_buckets(ctx),
+        PutBucket => bucket::create(ctx),
+        HeadBucket => bucket::head(ctx),
+        GetBucket => bucket::list_objects(ctx),
+        DeleteBucket => bucket::delete(ctx),
+        GetBucketLocation => bucket::location(ctx),
+        PutObject => object::put(ctx),
+        GetObject => object::get(ctx),
+        HeadObject => object::get(ctx),
+        DeleteObject => object::delete(ctx),
+        other => Err(not_implemented(other)),
+    }
+}
+
+/// `NotImplemented` naming the API.
+pub fn not_implemented(op: Op) -> CosError {
+    CosError::with_message(
+        Code::NotImplemented,
+        format!("cos-mock does not implement {} yet.", op.name()),
+    )
+}

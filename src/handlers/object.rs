@@ -1,0 +1,415 @@
+//! Object APIs: PUT, GET/HEAD (ranges, conditions, `response-*` overrides), DELETE.
+
+use std::time::SystemTime;
+
+use base64::Engine;
+use bytes::Bytes;
+use http::StatusCode;
+use md5::{Digest, Md5};
+
+use super::Ctx;
+use crate::error::{Code, CosError};
+use crate::response::{http_date, Reply};
+use crate::store::{Object, MAX_KEY_BYTES};
+
+/// CRC-64/XZ, which COS calls `crc64ecma`.
+pub const CRC64: crc::Crc<u64> = crc::Crc::<u64>::new(&crc::CRC_64_XZ);
+
+/// Storage classes COS accepts in `x-cos-storage-class`.
+pub const STORAGE_CLASSES: &[&str] = &[
+    "STANDARD",
+    "STANDARD_IA",
+    "ARCHIVE",
+    "DEEP_ARCHIVE",
+    "INTELLIGENT_TIERING",
+    "MAZ_STANDARD",
+    "MAZ_STANDARD_IA",
+    "MAZ_INTELLIGENT_TIERING",
+    "MAZ_ARCHIVE",
+];
+
+/// Request headers stored with an object and answered on GET/HEAD, with COS's spelling.
+const STORED_HEADERS: &[(&str, &str)] = &[
+    ("cache-control", "Cache-Control"),
+    ("content-disposition", "Content-Disposition"),
+    ("content-encoding", "Content-Encoding"),
+    ("content-language", "Content-Language"),
+    ("expires", "Expires"),
+];
+
+/// `response-*` query parameters and the header each overrides.
+const RESPONSE_OVERRIDES: &[(&str, &str)] = &[
+    ("response-content-type", "Content-Type"),
+    ("response-content-language", "Content-Language"),
+    ("response-expires", "Expires"),
+    ("response-cache-control", "Cache-Control"),
+    ("response-content-disposition", "Content-Disposition"),
+    ("response-content-encoding", "Content-Encoding"),
+];
+
+/// The key, checked against COS's length limit.
+fn key(ctx: &Ctx) -> Result<String, CosError> {
+    let key = ctx.req.key();
+    if key.len() > MAX_KEY_BYTES {
+        return Err(CosError::with_message(
+            Code::KeyTooLong,
+            format!(
+                "Your key is too long: {} bytes, at most {MAX_KEY_BYTES}.",
+                key.len()
+            ),
+        ));
+    }
+    Ok(key.to_string())
+}
+
+/// Builds an object from a request body and its headers (shared by PUT and the upload paths).
+pub fn object_from_request(ctx: &Ctx, data: Bytes) -> Result<Object, CosError> {
+    let storage_class = match ctx.req.header("x-cos-storage-class") {
+        None => "STANDARD".to_string(),
+        Some(v) => {
+            let upper = v.to_ascii_uppercase();
+            if !STORAGE_CLASSES.contains(&upper.as_str()) {
+                return Err(CosError::with_message(
+                    Code::InvalidArgument,
+                    format!(
+                        "x-cos-storage-class {v:?} is not one of {}.",
+                        STORAGE_CLASSES.join(", ")
+                    ),
+                ));
+            }
+            upper
+        }
+    };
+    let mut headers = Vec::new();
+    for (name, value) in ctx.req.headers.iter() {
+        let n = name.as_str();
+        let stored = STORED_HEADERS
+            .iter()
+            .find(|(l, _)| *l == n)
+            .map(|(_, s)| s.to_string());
+        let stored = stored.or_else(|| n.starts_with("x-cos-meta-").then(|| n.to_string()));
+        if let (Some(stored), Ok(v)) = (stored, value.to_str()) {
+            headers.push((stored, v.to_string()));
+        }
+    }
+    let content_type = ctx
+        .req
+        .header("content-type")
+        .unwrap_or("application/octet-stream")
+        .to_string();
+    Ok(Object {
+        etag: format!("\"{}\"", hex::encode(Md5::digest(&data))),
+        crc64: CRC64.checksum(&data),
+        data,
+        last_modified: ctx.now,
+        content_type,
+        headers,
+        storage_class,
+    })
+}
+
+/// PUT Object.
+pub fn put(ctx: &Ctx) -> Result<Reply, CosError> {
+    let key = key(ctx)?;
+    let object = object_from_request(ctx, ctx.req.body.clone())?;
+    let reply = Reply::new(StatusCode::OK)
+        .header("etag", &object.etag)
+        .header("x-cos-hash-crc64ecma", object.crc64.to_string());
+    ctx.state.store.put_object(ctx.bucket()?, &key, object)?;
+    Ok(reply)
+}
+
+/// DELETE Object: 204 whether or not the key existed.
+pub fn delete(ctx: &Ctx) -> Result<Reply, CosError> {
+    ctx.state.store.delete_object(ctx.bucket()?, &key(ctx)?)?;
+    Ok(Reply::new(StatusCode::NO_CONTENT))
+}
+
+/// The outcome of `If-*` headers.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Precondition {
+    Proceed,
+    NotModified,
+    Failed,
+}
+
+/// RFC 7232 order: If-Match, else If-Unmodified-Since; then If-None-Match, else If-Modified-Since.
+pub fn check_preconditions(
+    etag: &str,
+    modified: SystemTime,
+    h: impl Fn(&str) -> Option<String>,
+) -> Precondition {
+    let secs = |t: SystemTime| {
+        t.duration_since(SystemTime::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0)
+    };
+    let date = |v: &str| httpdate::parse_http_date(v).ok();
+    let etag_in = |list: &str| {
+        list.split(',')
+            .map(str::trim)
+            .any(|t| t == "*" || t.trim_matches('"') == etag.trim_matches('"'))
+    };
+    if let Some(v) = h("if-match") {
+        if !etag_in(&v) {
+            return Precondition::Failed;
+        }
+    } else if let Some(t) = h("if-unmodified-since").as_deref().and_then(date) {
+        if secs(modified) > secs(t) {
+            return Precondition::Failed;
+        }
+    }
+    if let Some(v) = h("if-none-match") {
+        if etag_in(&v) {
+            return Precondition::NotModified;
+        }
+    } else if let Some(t) = h("if-modified-since").as_deref().and_then(date) {
+        if secs(modified) <= secs(t) {
+            return Precondition::NotModified;
+        }
+    }
+    Precondition::Proceed
+}
+
+/// A `Range: bytes=...` header resolved against a size: `Ok(None)` means the whole object (absent or
+/// unparseable ranges are ignored, as HTTP says), `Err` is 416 `InvalidRange`.
+pub fn resolve_range(header: Option<&str>, size: u64) -> Result<Option<(u64, u64)>, CosError> {
+    let Some(spec) = header.and_then(|h| h.trim().strip_prefix("bytes=")) else {
+        return Ok(None);
+    };
+    if spec.contains(',') {
+        return Ok(None);
+    }
+    let Some((a, b)) = spec.trim().split_once('-') else {
+        return Ok(None);
+    };
+    let unsatisfiable = || {
+        CosError::with_message(
+            Code::InvalidRange,
+            format!(
+                "The requested range {spec:?} is not satisfiable for an object of {size} bytes."
+            ),
+        )
+    };
+    let (a, b) = (a.trim(), b.trim());
+    let range = match (a.parse::<u64>(), b.parse::<u64>()) {
+        (Ok(start), Ok(end)) if start <= end => (start, end.min(size.saturating_sub(1))),
+        (Ok(_), Ok(_)) => return Ok(None),
+        (Ok(start), Err(_)) if b.is_empty() => (start, size.saturating_sub(1)),
+        (Err(_), Ok(n)) if a.is_empty() => {
+            if n == 0 {
+                return Err(unsatisfiable());
+            }
+            (size.saturating_sub(n), size.saturating_sub(1))
+        }
+        _ => return Ok(None),
+    };
+    if range.0 >= size {
+        return Err(unsatisfiable());
+    }
+    Ok(Some(range))
+}
+
+/// GET and HEAD Object.
+pub fn get(ctx: &Ctx) -> Result<Reply, CosError> {
+    let key = key(ctx)?;
+    let object = ctx.state.store.get_object(ctx.bucket()?, &key)?;
+    let last_modified = http_date(object.last_modified);
+    let header = |n: &str| ctx.req.header(n).map(str::to_string);
+    match check_preconditions(&object.etag, object.last_modified, header) {
+        Precondition::Failed => return Err(CosError::new(Code::PreconditionFailed)),
+        Precondition::NotModified => {
+            return Ok(Reply::new(StatusCode::NOT_MODIFIED)
+                .header("etag", &object.etag)
+                .header("last-modified", last_modified))
+        }
+        Precondition::Proceed => {}
+    }
+    let size = object.data.len() as u64;
+    let range = resolve_range(ctx.req.header("range"), size)?;
+    let mut reply = Reply::new(StatusCode::OK).header("content-type", &object.content_type);
+    for (name, value) in &object.headers {
+        reply = reply.header(name.to_ascii_lowercase().as_str(), value);
+    }
+    reply = reply
+        .header("accept-ranges", "bytes")
+        .header("etag", &object.etag)
+        .header("last-modified", &last_modified)
+        .header("x-cos-hash-crc64ecma", object.crc64.to_string());
+    if object.storage_class != "STANDARD" {
+        reply = reply.header("x-cos-storage-class", &object.storage_class);
+    }
+    for (param, name) in RESPONSE_OVERRIDES {
+        if let Some(v) = ctx.req.param(param) {
+            reply.headers.remove(name.to_ascii_lowercase().as_str());
+            reply = reply.header(name.to_ascii_lowercase().as_str(), v);
+        }
+    }
+    let (status, body) = match range {
+        Some((start, end)) => {
+            reply = reply.header("content-range", format!("bytes {start}-{end}/{size}"));
+            (
+                StatusCode::PARTIAL_CONTENT,
+                object.data.slice(start as usize..=end as usize),
+            )
+        }
+        None => (StatusCode::OK, object.data.clone()),
+    };
+    reply.status = status;
+    reply = reply.header("content-length", body.len().to_string());
+    Ok(reply.body(body))
+}
+
+/// Checks `Content-MD5` against the body: not base64 of 16 bytes → `InvalidDigest`, different →
+/// `BadDigest`. Absent is fine: COS never requires it.
+pub fn check_content_md5(header: Option<&[u8]>, body: &[u8]) -> Result<(), CosError> {
+    let Some(value) = header else { return Ok(()) };
+    let text = std::str::from_utf8(value).map(str::trim).unwrap_or("");
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .ok()
+        .filter(|d| d.len() == 16);
+    let Some(expected) = decoded else {
+        return Err(CosError::with_message(
+            Code::InvalidDigest,
+            format!("The Content-MD5 you specified is not valid: {text:?} is not the base64 of 16 bytes."),
+        ));
+    };
+    if Md5::digest(body).as_slice() != expected.as_slice() {
+        return Err(CosError::new(Code::BadDigest));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn crc64_check_values() {
+        assert_eq!(CRC64.checksum(b"123456789"), 0x995DC9BBDF1939FA);
+        assert_eq!(CRC64.checksum(b"hello"), 11177612005948864433);
+        assert_eq!(CRC64.checksum(b""), 0);
+    }
+
+    #[test]
+    fn range_forms() {
+        assert_eq!(resolve_range(Some("bytes=0-4"), 10).unwrap(), Some((0, 4)));
+        assert_eq!(resolve_range(Some("bytes=5-"), 10).unwrap(), Some((5, 9)));
+        assert_eq!(resolve_range(Some("bytes=-3"), 10).unwrap(), Some((7, 9)));
+        assert_eq!(resolve_range(Some("bytes=-30"), 10).unwrap(), Some((0, 9)));
+        assert_eq!(
+            resolve_range(Some("bytes=8-100"), 10).unwrap(),
+            Some((8, 9))
+        );
+        assert_eq!(resolve_range(None, 10).unwrap(), None);
+        assert_eq!(resolve_range(Some("items=0-1"), 10).unwrap(), None);
+        assert_eq!(resolve_range(Some("bytes=5-2"), 10).unwrap(), None);
+        assert_eq!(resolve_range(Some("bytes=0-1,3-4"), 10).unwrap(), None);
+    }
+
+    #[test]
+    fn range_past_end_is_invalid_range() {
+        assert_eq!(
+            resolve_range(Some("bytes=10-"), 10).unwrap_err().code,
+            Code::InvalidRange
+        );
+        assert_eq!(
+            resolve_range(Some("bytes=0-0"), 0).unwrap_err().code,
+            Code::InvalidRange
+        );
+        assert_eq!(
+            resolve_range(Some("bytes=-0"), 10).unwrap_err().code,
+            Code::InvalidRange
+        );
+    }
+
+    #[test]
+    fn preconditions_follow_rfc7232_order() {
+        let t = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let h = |pairs: &'static [(&'static str, &'static str)]| {
+            move |n: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == n)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        let etag = "\"abc\"";
+        assert_eq!(check_preconditions(etag, t, h(&[])), Precondition::Proceed);
+        assert_eq!(
+            check_preconditions(etag, t, h(&[("if-match", "\"abc\"")])),
+            Precondition::Proceed
+        );
+        assert_eq!(
+            check_preconditions(etag, t, h(&[("if-match", "\"x\"")])),
+            Precondition::Failed
+        );
+        assert_eq!(
+            check_preconditions(etag, t, h(&[("if-none-match", "\"abc\"")])),
+            Precondition::NotModified
+        );
+        assert_eq!(
+            check_preconditions(etag, t, h(&[("if-none-match", "*")])),
+            Precondition::NotModified
+        );
+        assert_eq!(
+            check_preconditions(
+                etag,
+                t,
+                h(&[("if-modified-since", "Tue, 14 Nov 2023 22:13:20 GMT")])
+            ),
+            Precondition::NotModified
+        );
+        assert_eq!(
+            check_preconditions(
+                etag,
+                t,
+                h(&[("if-modified-since", "Tue, 14 Nov 2023 22:13:19 GMT")])
+            ),
+            Precondition::Proceed
+        );
+        assert_eq!(
+            check_preconditions(
+                etag,
+                t,
+                h(&[("if-unmodified-since", "Tue, 14 Nov 2023 22:13:19 GMT")])
+            ),
+            Precondition::Failed
+        );
+        assert_eq!(
+            check_preconditions(
+                etag,
+                t,
+                h(&[
+                    ("if-match", "\"abc\""),
+                    ("if-unmodified-since", "Tue, 14 Nov 2023 22:13:19 GMT")
+                ])
+            ),
+            Precondition::Proceed
+        );
+    }
+
+    #[test]
+    fn content_md5_rules() {
+        assert!(check_content_md5(None, b"x").is_ok());
+        assert!(check_content_md5(Some(b"XUFAKrxLKna5cZ2REBfFkg=="), b"hello").is_ok());
+        assert_eq!(
+            check_content_md5(Some(b"nope"), b"hello").unwrap_err().code,
+            Code::InvalidDigest
+        );
+        assert_eq!(
+            check_content_md5(Some(b"aGVsbG8="), b"hello")
+                .unwrap_err()
+                .code,
+            Code::InvalidDigest
+        );
+        assert_eq!(
+            check_content_md5(Some(b"1B2M2Y8AsgTpgAmY7PhCfg=="), b"hello")
+                .unwrap_err()
+                .code,
+            Code::BadDigest
+        );
+    }
+}

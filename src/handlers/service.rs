@@ -1,0 +1,39 @@
+//! GET Service: the caller's buckets.
+
+use super::Ctx;
+use crate::error::CosError;
+use crate::response::Reply;
+use crate::xml::{escape, DECLARATION};
+
+/// `GET /` on a service host: the buckets owned by the caller's root account. `<Buckets>` is always
+/// present (the python SDK needs it).
+pub fn list_buckets(ctx: &Ctx) -> Result<Reply, CosError> {
+    let root = ctx.caller.root_uin().unwrap_or_default();
+    let mut xml = String::from(DECLARATION);
+    xml.push_str("<ListAllMyBucketsResult>\n\t<Owner>\n");
+    xml.push_str(&format!(
+        "\t\t<ID>qcs::cam::uin/{root}:uin/{root}</ID>\n\t\t<DisplayName>{root}</DisplayName>\n"
+    ));
+    xml.push_str("\t</Owner>\n\t<Buckets>\n");
+    for b in ctx
+        .state
+        .store
+        .buckets()
+        .iter()
+        .filter(|b| b.owner_uin == root)
+    {
+        xml.push_str(&format!(
+            "\t\t<Bucket>\n\t\t\t<Name>{}</Name>\n\t\t\t<Location>{}</Location>\n\t\t\t<CreationDate>{}</CreationDate>\n\t\t\t<BucketType>cos</BucketType>\n\t\t</Bucket>\n",
+            escape(&b.name),
+            escape(&b.region),
+            iso8601(b.created)
+        ));
+    }
+    xml.push_str("\t</Buckets>\n</ListAllMyBucketsResult>");
+    Ok(Reply::xml(xml))
+}
+
+/// `2019-05-13T11:33:10Z`-style time (milliseconds kept, as COS's listings show `.000Z`).
+pub fn iso8601(t: std::time::SystemTime) -> String {
+    humantime::format_rfc3339_millis(t).to_string()
+}

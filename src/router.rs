@@ -1,0 +1,406 @@
+//! Pure routing: (method, target, query, headers) → `Op`, the COS API a request calls. Every API of the
+//! authorization table has an `Op`, also those answered `NotImplemented`, so `Op::action()` is whole.
+
+use http::Method;
+
+use crate::error::{Code, CosError};
+use crate::request::{CosRequest, Target};
+
+macro_rules! ops {
+    ($( $name:ident ),* $(,)?) => {
+        /// A COS API; its name is the action `name/cos:<Name>`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Op { $( $name, )* }
+
+        impl Op {
+            pub const ALL: &'static [Op] = &[ $( Op::$name, )* ];
+
+            /// The API name, e.g. `GetObject`.
+            pub fn name(self) -> &'static str {
+                match self { $( Op::$name => stringify!($name), )* }
+            }
+        }
+    };
+}
+
+ops! {
+    GetService, PutBucket, HeadBucket, GetBucket, GetBucketObjectVersions, DeleteBucket, GetBucketLocation,
+    PutBucketACL, GetBucketACL, PutBucketCORS, GetBucketCORS, DeleteBucketCORS,
+    PutBucketLifecycle, GetBucketLifecycle, DeleteBucketLifecycle,
+    PutBucketPolicy, GetBucketPolicy, DeleteBucketPolicy,
+    PutBucketTagging, GetBucketTagging, DeleteBucketTagging,
+    PutBucketVersioning, GetBucketVersioning, PutBucketReferer, GetBucketReferer,
+    PutBucketWebsite, GetBucketWebsite, DeleteBucketWebsite, PutBucketLogging, GetBucketLogging,
+    PutBucketReplication, GetBucketReplication, DeleteBucketReplication,
+    PutBucketEncryption, GetBucketEncryption, DeleteBucketEncryption,
+    PutBucketDomain, GetBucketDomain, DeleteBucketDomain, PutBucketOrigin, GetBucketOrigin, DeleteBucketOrigin,
+    PutBucketInventory, GetBucketInventory, ListBucketInventory, DeleteBucketInventory,
+    PutBucketAccelerate, GetBucketAccelerate, PutBucketIntelligentTiering, GetBucketIntelligentTiering,
+    ListMultipartUploads, DeleteMultipleObjects, PostObject,
+    PutObject, PutObjectCopy, AppendObject, GetObject, HeadObject, OptionsObject, DeleteObject,
+    PutObjectACL, GetObjectACL, PutObjectTagging, GetObjectTagging, DeleteObjectTagging,
+    PostObjectRestore, SelectObjectContent,
+    InitiateMultipartUpload, UploadPart, UploadPartCopy, ListParts, CompleteMultipartUpload, AbortMultipartUpload,
+}
+
+impl Op {
+    /// The CAM action, `name/cos:<Name>`.
+    pub fn action(self) -> String {
+        format!("name/cos:{}", self.name())
+    }
+
+    /// Whether the API works on an object key (else on the bucket or the service).
+    pub fn is_object_level(self) -> bool {
+        use Op::*;
+        matches!(
+            self,
+            PutObject
+                | PutObjectCopy
+                | AppendObject
+                | GetObject
+                | HeadObject
+                | OptionsObject
+                | DeleteObject
+                | PutObjectACL
+                | GetObjectACL
+                | PutObjectTagging
+                | GetObjectTagging
+                | DeleteObjectTagging
+                | PostObjectRestore
+                | SelectObjectContent
+                | InitiateMultipartUpload
+                | UploadPart
+                | UploadPartCopy
+                | ListParts
+                | CompleteMultipartUpload
+                | AbortMultipartUpload
+        )
+    }
+}
+
+/// Bucket sub-resources and the API each method calls on them (`None`: method not allowed).
+fn bucket_subresource(sub: &str, method: &Method, has_id: bool) -> Option<Op> {
+    use Op::*;
+    let m = method.as_str();
+    Some(match (sub, m) {
+        ("acl", "PUT") => PutBucketACL,
+        ("acl", "GET") => GetBucketACL,
+        ("cors", "PUT") => PutBucketCORS,
+        ("cors", "GET") => GetBucketCORS,
+        ("cors", "DELETE") => DeleteBucketCORS,
+        ("lifecycle", "PUT") => PutBucketLifecycle,
+        ("lifecycle", "GET") => GetBucketLifecycle,
+        ("lifecycle", "DELETE") => DeleteBucketLifecycle,
+        ("policy", "PUT") => PutBucketPolicy,
+        ("policy", "GET") => GetBucketPolicy,
+        ("policy", "DELETE") => DeleteBucketPolicy,
+        ("tagging", "PUT") => PutBucketTagging,
+        ("tagging", "GET") => GetBucketTagging,
+        ("tagging", "DELETE") => DeleteBucketTagging,
+        ("versioning", "PUT") => PutBucketVersioning,
+        ("versioning", "GET") => GetBucketVersioning,
+        ("referer", "PUT") => PutBucketReferer,
+        ("referer", "GET") => GetBucketReferer,
+        ("website", "PUT") => PutBucketWebsite,
+        ("website", "GET") => GetBucketWebsite,
+        ("website", "DELETE") => DeleteBucketWebsite,
+        ("logging", "PUT") => PutBucketLogging,
+        ("logging", "GET") => GetBucketLogging,
+        ("replication", "PUT") => PutBucketReplication,
+        ("replication", "GET") => GetBucketReplication,
+        ("replication", "DELETE") => DeleteBucketReplication,
+        ("encryption", "PUT") => PutBucketEncryption,
+        ("encryption", "GET") => GetBucketEncryption,
+        ("encryption", "DELETE") => DeleteBucketEncryption,
+        ("domain", "PUT") => PutBucketDomain,
+        ("domain", "GET") => GetBucketDomain,
+        ("domain", "DELETE") => DeleteBucketDomain,
+        ("origin", "PUT") => PutBucketOrigin,
+        ("origin", "GET") => GetBucketOrigin,
+        ("origin", "DELETE") => DeleteBucketOrigin,
+        ("inventory", "PUT") => PutBucketInventory,
+        ("inventory", "GET") if has_id => GetBucketInventory,
+        ("inventory", "GET") => ListBucketInventory,
+        ("inventory", "DELETE") => DeleteBucketInventory,
+        ("accelerate", "PUT") => PutBucketAccelerate,
+        ("accelerate", "GET") => GetBucketAccelerate,
+        ("intelligenttiering", "PUT") => PutBucketIntelligentTiering,
+        ("intelligenttiering", "GET") => GetBucketIntelligentTiering,
+        ("location", "GET") => GetBucketLocation,
+        ("uploads", "GET") => ListMultipartUploads,
+        ("versions", "GET") => GetBucketObjectVersions,
+        ("delete", "POST") => DeleteMultipleObjects,
+        _ => return None,
+    })
+}
+
+/// Sub-resources COS knows on a bucket (checked in this order).
+const BUCKET_SUBRESOURCES: &[&str] = &[
+    "acl",
+    "cors",
+    "lifecycle",
+    "policy",
+    "tagging",
+    "versioning",
+    "referer",
+    "website",
+    "logging",
+    "replication",
+    "encryption",
+    "domain",
+    "origin",
+    "inventory",
+    "accelerate",
+    "intelligenttiering",
+    "location",
+    "uploads",
+    "versions",
+    "delete",
+];
+
+/// Sub-resources COS knows on an object (checked in this order).
+const OBJECT_SUBRESOURCES: &[&str] = &[
+    "acl", "tagging", "restore", "uploads", "uploadId", "append", "select",
+];
+
+/// Sub-resources COS has that cos-mock does not model at all (answered `NotImplemented`).
+const UNMODELLED_SUBRESOURCES: &[&str] = &[
+    "object-lock",
+    "notification",
+    "requestPayment",
+    "ci-process",
+    "image_process",
+    "global-acceleration",
+    "meta-query",
+    "retention",
+    "legal-hold",
+    "torrent",
+    "objectlock",
+    "analytics",
+    "metrics",
+];
+
+fn object_subresource(sub: &str, req: &CosRequest) -> Option<Op> {
+    use Op::*;
+    let copy = req.headers.contains_key("x-cos-copy-source");
+    Some(match (sub, req.method.as_str()) {
+        ("acl", "PUT") => PutObjectACL,
+        ("acl", "GET") => GetObjectACL,
+        ("tagging", "PUT") => PutObjectTagging,
+        ("tagging", "GET") => GetObjectTagging,
+        ("tagging", "DELETE") => DeleteObjectTagging,
+        ("restore", "POST") => PostObjectRestore,
+        ("uploads", "POST") => InitiateMultipartUpload,
+        ("uploadId", "PUT") if copy => UploadPartCopy,
+        ("uploadId", "PUT") => UploadPart,
+        ("uploadId", "GET") => ListParts,
+        ("uploadId", "POST") => CompleteMultipartUpload,
+        ("uploadId", "DELETE") => AbortMultipartUpload,
+        ("append", "POST") => AppendObject,
+        ("select", "POST") => SelectObjectContent,
+        _ => return None,
+    })
+}
+
+fn not_allowed(req: &CosRequest) -> CosError {
+    CosError::with_message(
+        Code::MethodNotAllowed,
+        format!(
+            "The specified method {} is not allowed against this resource.",
+            req.method
+        ),
+    )
+}
+
+/// Names the API a request calls. Admin requests are not routed here.
+pub fn route(req: &CosRequest) -> Result<Op, CosError> {
+    use Op::*;
+    if let Some(sub) = UNMODELLED_SUBRESOURCES.iter().find(|s| req.has_param(s)) {
+        return Err(CosError::with_message(
+            Code::NotImplemented,
+            format!("cos-mock does not implement the ?{sub} sub-resource."),
+        ));
+    }
+    match &req.target {
+        Target::Admin(_) => Err(CosError::new(Code::InvalidRequest)),
+        Target::Service => match req.method {
+            Method::GET => Ok(GetService),
+            _ => Err(not_allowed(req)),
+        },
+        Target::Bucket { key, .. } if key.is_empty() => {
+            if let Some(sub) = BUCKET_SUBRESOURCES.iter().find(|s| req.has_param(s)) {
+                return bucket_subresource(sub, &req.method, req.has_param("id"))
+                    .ok_or_else(|| not_allowed(req));
+            }
+            match req.method {
+                Method::PUT => Ok(PutBucket),
+                Method::HEAD => Ok(HeadBucket),
+                Method::GET => Ok(GetBucket),
+                Method::DELETE => Ok(DeleteBucket),
+                Method::POST => Ok(PostObject),
+                Method::OPTIONS => Ok(OptionsObject),
+                _ => Err(not_allowed(req)),
+            }
+        }
+        Target::Bucket { .. } => {
+            if let Some(sub) = OBJECT_SUBRESOURCES.iter().find(|s| req.has_param(s)) {
+                return object_subresource(sub, req).ok_or_else(|| not_allowed(req));
+            }
+            let copy = req.headers.contains_key("x-cos-copy-source");
+            match req.method {
+                Method::PUT if copy => Ok(PutObjectCopy),
+                Method::PUT => Ok(PutObject),
+                Method::GET => Ok(GetObject),
+                Method::HEAD => Ok(HeadObject),
+                Method::DELETE => Ok(DeleteObject),
+                Method::OPTIONS => Ok(OptionsObject),
+                _ => Err(not_allowed(req)),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::request::Addressing;
+
+    fn req(method: &str, host: &str, target: &str, headers: &[(&str, &str)]) -> CosRequest {
+        let mut b = http::Request::builder()
+            .method(method)
+            .uri(target)
+            .header("host", host);
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        let (parts, _) = b.body(()).unwrap().into_parts();
+        let addr = Addressing {
+            region: "ap-guangzhou",
+            default_bucket: None,
+        };
+        CosRequest::parse(&parts, bytes::Bytes::new(), &addr, None).unwrap()
+    }
+
+    const VH: &str = "examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com";
+
+    /// method, host, target, headers, expected op.
+    type Case = (&'static str, &'static str, &'static str, &'static [(&'static str, &'static str)], Op);
+
+    #[test]
+    fn route_table_from_docs_and_captures() {
+        use Op::*;
+        let cases: &[Case] = &[
+            ("GET", "127.0.0.1:9400", "/", &[], GetService),
+            ("GET", "service.cos.myqcloud.com", "/", &[], GetService),
+            ("PUT", VH, "/", &[], PutBucket),
+            ("HEAD", VH, "/", &[], HeadBucket),
+            (
+                "GET",
+                VH,
+                "/?prefix=doc%2Fa+b%2B&delimiter=%2F&marker=&max-keys=10&encoding-type=url",
+                &[],
+                GetBucket,
+            ),
+            ("DELETE", VH, "/", &[], DeleteBucket),
+            ("GET", VH, "/?location", &[], GetBucketLocation),
+            ("PUT", VH, "/?acl=", &[], PutBucketACL),
+            ("GET", VH, "/?acl", &[], GetBucketACL),
+            (
+                "GET",
+                "127.0.0.1:9400",
+                "/examplebucket-1250000000?acl",
+                &[],
+                GetBucketACL,
+            ),
+            ("PUT", VH, "/?policy=", &[], PutBucketPolicy),
+            ("GET", VH, "/?policy", &[], GetBucketPolicy),
+            ("DELETE", VH, "/?policy=", &[], DeleteBucketPolicy),
+            ("PUT", VH, "/?cors", &[], PutBucketCORS),
+            ("DELETE", VH, "/?lifecycle", &[], DeleteBucketLifecycle),
+            ("GET", VH, "/?uploads", &[], ListMultipartUploads),
+            ("GET", VH, "/?versions", &[], GetBucketObjectVersions),
+            ("POST", VH, "/?delete", &[], DeleteMultipleObjects),
+            ("POST", VH, "/", &[], PostObject),
+            ("GET", VH, "/?inventory", &[], ListBucketInventory),
+            ("GET", VH, "/?inventory&id=x", &[], GetBucketInventory),
+            ("PUT", VH, "/doc/a.txt", &[], PutObject),
+            ("PUT", VH, "/doc/a.txt?x-id=PutObject", &[], PutObject),
+            (
+                "PUT",
+                VH,
+                "/doc/a.txt",
+                &[("x-cos-copy-source", "b-1.cos.ap-guangzhou.myqcloud.com/k")],
+                PutObjectCopy,
+            ),
+            ("POST", VH, "/k?append&position=0", &[], AppendObject),
+            (
+                "GET",
+                VH,
+                "/doc/a%20b%2Bc.txt?response-content-type=text%2Fplain",
+                &[],
+                GetObject,
+            ),
+            ("HEAD", VH, "/k", &[], HeadObject),
+            ("OPTIONS", VH, "/k", &[], OptionsObject),
+            ("DELETE", VH, "/k", &[], DeleteObject),
+            ("PUT", VH, "/doc/a.txt?acl=", &[], PutObjectACL),
+            ("GET", VH, "/doc/a.txt?acl", &[], GetObjectACL),
+            ("PUT", VH, "/k?tagging", &[], PutObjectTagging),
+            ("POST", VH, "/k?restore", &[], PostObjectRestore),
+            ("POST", VH, "/k?uploads", &[], InitiateMultipartUpload),
+            ("PUT", VH, "/k?partNumber=1&uploadId=u", &[], UploadPart),
+            (
+                "PUT",
+                VH,
+                "/k?partNumber=1&uploadId=u",
+                &[("x-cos-copy-source", "x/y")],
+                UploadPartCopy,
+            ),
+            ("GET", VH, "/k?uploadId=u", &[], ListParts),
+            ("POST", VH, "/k?uploadId=u", &[], CompleteMultipartUpload),
+            ("DELETE", VH, "/k?uploadId=u", &[], AbortMultipartUpload),
+            (
+                "PUT",
+                "127.0.0.1:9400",
+                "http://examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com/doc/a.txt",
+                &[],
+                PutObject,
+            ),
+        ];
+        for (m, host, target, headers, op) in cases {
+            assert_eq!(
+                route(&req(m, host, target, headers)).unwrap(),
+                *op,
+                "{m} {host} {target}"
+            );
+        }
+    }
+
+    #[test]
+    fn route_wrong_method_on_subresource_is_method_not_allowed() {
+        let err = route(&req("POST", VH, "/?acl", &[])).unwrap_err();
+        assert_eq!(err.code, Code::MethodNotAllowed);
+        let err = route(&req("PATCH", VH, "/k", &[])).unwrap_err();
+        assert_eq!(err.code, Code::MethodNotAllowed);
+    }
+
+    #[test]
+    fn route_unmodelled_subresource_is_not_implemented() {
+        let err = route(&req("GET", VH, "/?object-lock", &[])).unwrap_err();
+        assert_eq!(err.code, Code::NotImplemented);
+        assert!(err.message.contains("object-lock"));
+    }
+
+    #[test]
+    fn action_names_are_prefixed() {
+        assert_eq!(Op::GetObject.action(), "name/cos:GetObject");
+        assert_eq!(
+            Op::ALL.len(),
+            Op::ALL
+                .iter()
+                .map(|o| o.name())
+                .collect::<std::collections::HashSet<_>>()
+                .len()
+        );
+    }
+}

@@ -1,0 +1,187 @@
+//! The HTTP/1.1 server: accept loop (TCP_NODELAY, keep-alive, graceful shutdown), and COS's exact
+//! spelling of response header names (`ETag`, `Content-Length`, ...), which hyper would lowercase.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::connect_info::ConnectInfo;
+use axum::Router;
+use http::{Extensions, Request, Response};
+use hyper::body::Incoming;
+use hyper_util::rt::TokioIo;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use tower::ServiceExt;
+
+use crate::AppState;
+
+/// Response header names as COS spells them. Names not listed go out in lower case, as COS writes
+/// `x-cos-*` headers.
+pub const HEADER_SPELLINGS: &[&str] = &[
+    "ETag",
+    "Content-Length",
+    "Content-Type",
+    "Content-Range",
+    "Content-Disposition",
+    "Content-Encoding",
+    "Content-Language",
+    "Cache-Control",
+    "Expires",
+    "Accept-Ranges",
+    "Last-Modified",
+    "Date",
+    "Server",
+    "Connection",
+    "Location",
+    "Vary",
+    "Access-Control-Allow-Origin",
+    "Access-Control-Allow-Methods",
+    "Access-Control-Allow-Headers",
+    "Access-Control-Expose-Headers",
+    "Access-Control-Max-Age",
+    "Access-Control-Allow-Credentials",
+];
+
+/// The router every connection is served by; tests can drive it without a socket.
+pub fn app(state: Arc<AppState>) -> Router {
+    Router::new()
+        .fallback(crate::dispatch::entry)
+        .with_state(state)
+}
+
+/// Serves `listener` until `shutdown` completes, then lets open requests finish (up to 10 s).
+pub async fn serve(
+    listener: TcpListener,
+    state: Arc<AppState>,
+    shutdown: impl Future<Output = ()>,
+) -> std::io::Result<()> {
+    let spellings = header_spellings().await;
+    let router = app(state);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, remote) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(pair) => pair,
+                Err(e) => {
+                    tracing::warn!("accept failed: {e}");
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let router = router.clone();
+        let spellings = spellings.clone();
+        let service = hyper::service::service_fn(move |mut req: Request<Incoming>| {
+            req.extensions_mut().insert(ConnectInfo(remote));
+            let router = router.clone();
+            let spellings = spellings.clone();
+            async move {
+                let mut resp = match router.oneshot(req.map(axum::body::Body::new)).await {
+                    Ok(r) => r,
+                    Err(never) => match never {},
+                };
+                resp.extensions_mut().extend(spellings);
+                Ok::<_, Infallible>(resp)
+            }
+        });
+        let conn = hyper::server::conn::http1::Builder::new()
+            .preserve_header_case(true)
+            .keep_alive(true)
+            .serve_connection(TokioIo::new(stream), service);
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!("connection from {remote} ended: {e}");
+            }
+        });
+    }
+    drop(listener);
+    tokio::select! {
+        _ = graceful.shutdown() => {}
+        _ = tokio::time::sleep(Duration::from_secs(10)) => tracing::warn!("open connections did not finish in 10 s"),
+    }
+    Ok(())
+}
+
+/// hyper writes a response header name in the case recorded in a header-case map found in the
+/// response's extensions; the map type is private, but hyper records one for every request it parses
+/// with `preserve_header_case`. So parse one request that carries every spelling once, over an
+/// in-memory pipe, and keep its extensions to add to every response.
+async fn header_spellings() -> Extensions {
+    let (mut client, server) = tokio::io::duplex(8192);
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let tx = std::sync::Mutex::new(Some(tx));
+    let service = hyper::service::service_fn(move |req: Request<Incoming>| {
+        if let Some(tx) = tx.lock().ok().and_then(|mut t| t.take()) {
+            let _ = tx.send(req.extensions().clone());
+        }
+        async { Ok::<_, Infallible>(Response::new(http_body_util::Empty::<bytes::Bytes>::new())) }
+    });
+    let conn = hyper::server::conn::http1::Builder::new()
+        .preserve_header_case(true)
+        .serve_connection(TokioIo::new(server), service);
+    tokio::spawn(conn);
+    let mut head = String::from("GET / HTTP/1.1\r\nHost: x\r\n");
+    for name in HEADER_SPELLINGS
+        .iter()
+        .filter(|n| !n.eq_ignore_ascii_case("Content-Length"))
+    {
+        head.push_str(&format!("{name}: x\r\n"));
+    }
+    head.push_str("Content-Length: 0\r\nConnection: close\r\n\r\n");
+    let _ = client.write_all(head.as_bytes()).await;
+    let extensions = rx.await.unwrap_or_default();
+    let mut sink = Vec::new();
+    let _ = client.read_to_end(&mut sink).await;
+    extensions
+}
+
+/// Binds `addr` and returns the listener with its actual address (port 0 picks one).
+pub async fn bind(addr: SocketAddr) -> std::io::Result<(TcpListener, SocketAddr)> {
+    let listener = TcpListener::bind(addr).await?;
+    let local = listener.local_addr()?;
+    Ok((listener, local))
+}
+
+/// Asks `<base>/_cos-mock/health` (plain http) and succeeds on a 200 within 5 seconds.
+pub async fn check_health(base: &str) -> Result<(), String> {
+    let rest = base
+        .strip_prefix("http://")
+        .ok_or("only http:// URLs are supported")?;
+    let authority = rest.split('/').next().unwrap_or(rest);
+    let ask = async {
+        let mut stream = tokio::net::TcpStream::connect(authority)
+            .await
+            .map_err(|e| e.to_string())?;
+        let req = format!(
+            "GET /_cos-mock/health HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n"
+        );
+        stream
+            .write_all(req.as_bytes())
+            .await
+            .map_err(|e| e.to_string())?;
+        let mut buf = Vec::new();
+        stream
+            .read_to_end(&mut buf)
+            .await
+            .map_err(|e| e.to_string())?;
+        let head = String::from_utf8_lossy(&buf);
+        if head.starts_with("HTTP/1.1 200") {
+            Ok(())
+        } else {
+            Err(format!(
+                "unexpected answer: {}",
+                head.lines().next().unwrap_or("")
+            ))
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(5), ask)
+        .await
+        .map_err(|_| "timed out".to_string())?
+}

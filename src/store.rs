@@ -1,0 +1,416 @@
+//! The in-memory state: buckets, and in each an ordered map of objects, so that listing is ordered and
+//! cheap. No HTTP types here; methods are synchronous and never hold a guard across an `.await`.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use bytes::Bytes;
+use dashmap::DashMap;
+
+use crate::error::{Code, CosError};
+
+/// Most buckets one root account may own.
+pub const MAX_BUCKETS_PER_ACCOUNT: usize = 200;
+/// Longest key COS accepts, in bytes.
+pub const MAX_KEY_BYTES: usize = 850;
+/// COS limits the whole domain `<bucket>.cos.<region>.myqcloud.com` to this many characters.
+pub const MAX_DOMAIN_CHARS: usize = 60;
+
+/// A stored object. Immutable once stored: a PUT replaces the whole `Arc`.
+#[derive(Debug, Clone)]
+pub struct Object {
+    pub data: Bytes,
+    /// Quoted hex MD5 (or a multipart ETag).
+    pub etag: String,
+    pub crc64: u64,
+    pub last_modified: SystemTime,
+    pub content_type: String,
+    /// Stored response headers: `x-cos-meta-*`, `Cache-Control`, `Content-Disposition`,
+    /// `Content-Encoding`, `Content-Language`, `Expires`, with the name as it is answered.
+    pub headers: Vec<(String, String)>,
+    pub storage_class: String,
+}
+
+/// A bucket and its objects.
+#[derive(Debug, Clone)]
+pub struct Bucket {
+    pub name: String,
+    pub owner_uin: String,
+    pub appid: String,
+    pub region: String,
+    pub created: SystemTime,
+    /// The policy document exactly as it was PUT.
+    pub policy: Option<String>,
+    pub objects: BTreeMap<String, Arc<Object>>,
+}
+
+impl Bucket {
+    pub fn new(name: &str, owner_uin: &str, region: &str) -> Bucket {
+        Bucket {
+            name: name.to_string(),
+            owner_uin: owner_uin.to_string(),
+            appid: appid_of(name).unwrap_or_default().to_string(),
+            region: region.to_string(),
+            created: SystemTime::now(),
+            policy: None,
+            objects: BTreeMap::new(),
+        }
+    }
+}
+
+/// All buckets, by full name (`<name>-<appid>`).
+#[derive(Debug, Default)]
+pub struct Store {
+    buckets: DashMap<String, Bucket>,
+}
+
+impl Store {
+    pub fn new() -> Store {
+        Store::default()
+    }
+
+    /// Removes every bucket.
+    pub fn clear(&self) {
+        self.buckets.clear();
+    }
+
+    /// Creates a bucket; `Err` when the name is taken.
+    pub fn create_bucket(&self, bucket: Bucket) -> Result<(), CosError> {
+        use dashmap::mapref::entry::Entry;
+        match self.buckets.entry(bucket.name.clone()) {
+            Entry::Occupied(e) if e.get().owner_uin == bucket.owner_uin => {
+                Err(Code::BucketAlreadyOwnedByYou.into())
+            }
+            Entry::Occupied(_) => Err(Code::BucketAlreadyExists.into()),
+            Entry::Vacant(v) => {
+                v.insert(bucket);
+                Ok(())
+            }
+        }
+    }
+
+    /// How many buckets an owner has.
+    pub fn count_owned(&self, owner_uin: &str) -> usize {
+        self.buckets
+            .iter()
+            .filter(|b| b.owner_uin == owner_uin)
+            .count()
+    }
+
+    /// Runs `f` on a bucket, or `NoSuchBucket`.
+    pub fn with_bucket<T>(&self, name: &str, f: impl FnOnce(&Bucket) -> T) -> Result<T, CosError> {
+        let bucket = self
+            .buckets
+            .get(name)
+            .ok_or_else(|| CosError::new(Code::NoSuchBucket))?;
+        Ok(f(&bucket))
+    }
+
+    /// Runs `f` on a bucket for writing, or `NoSuchBucket`.
+    pub fn with_bucket_mut<T>(
+        &self,
+        name: &str,
+        f: impl FnOnce(&mut Bucket) -> T,
+    ) -> Result<T, CosError> {
+        let mut bucket = self
+            .buckets
+            .get_mut(name)
+            .ok_or_else(|| CosError::new(Code::NoSuchBucket))?;
+        Ok(f(&mut bucket))
+    }
+
+    /// Deletes an empty bucket.
+    pub fn delete_bucket(&self, name: &str) -> Result<(), CosError> {
+        let removed = self.buckets.remove_if(name, |_, b| b.objects.is_empty());
+        if removed.is_some() {
+            return Ok(());
+        }
+        if self.buckets.contains_key(name) {
+            Err(Code::BucketNotEmpty.into())
+        } else {
+            Err(Code::NoSuchBucket.into())
+        }
+    }
+
+    /// A snapshot of every bucket (without objects' data being copied: objects are `Arc`s).
+    pub fn buckets(&self) -> Vec<Bucket> {
+        let mut all: Vec<Bucket> = self.buckets.iter().map(|b| b.clone()).collect();
+        all.sort_by(|a, b| a.name.cmp(&b.name));
+        all
+    }
+
+    /// Reads one object.
+    pub fn get_object(&self, bucket: &str, key: &str) -> Result<Arc<Object>, CosError> {
+        self.with_bucket(bucket, |b| b.objects.get(key).cloned())?
+            .ok_or_else(|| CosError::new(Code::NoSuchKey))
+    }
+
+    /// Stores (or replaces) one object.
+    pub fn put_object(&self, bucket: &str, key: &str, object: Object) -> Result<(), CosError> {
+        self.with_bucket_mut(bucket, |b| {
+            b.objects.insert(key.to_string(), Arc::new(object));
+        })
+    }
+
+    /// Deletes one object; `Ok(false)` when it did not exist.
+    pub fn delete_object(&self, bucket: &str, key: &str) -> Result<bool, CosError> {
+        self.with_bucket_mut(bucket, |b| b.objects.remove(key).is_some())
+    }
+}
+
+/// What to list.
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    pub prefix: String,
+    pub delimiter: String,
+    pub marker: String,
+    pub max_keys: usize,
+}
+
+/// One page of a listing.
+#[derive(Debug, Clone, Default)]
+pub struct ListPage {
+    pub contents: Vec<(String, Arc<Object>)>,
+    pub common_prefixes: Vec<String>,
+    pub is_truncated: bool,
+    pub next_marker: Option<String>,
+}
+
+/// Lists keys after `marker` that start with `prefix`, rolling keys up to `delimiter` into common
+/// prefixes; at most `max_keys` entries (keys and prefixes together).
+pub fn list(objects: &BTreeMap<String, Arc<Object>>, q: &ListQuery) -> ListPage {
+    use std::ops::Bound;
+    let mut page = ListPage::default();
+    let start = if q.marker.as_str() > q.prefix.as_str() {
+        q.marker.as_str()
+    } else {
+        q.prefix.as_str()
+    };
+    let lower = if q.marker.as_str() > q.prefix.as_str() {
+        Bound::Excluded(start)
+    } else {
+        Bound::Included(start)
+    };
+    let mut last: Option<String> = None;
+    let mut count = 0usize;
+    for (key, obj) in objects.range::<str, _>((lower, Bound::Unbounded)) {
+        if !key.starts_with(&q.prefix) {
+            break;
+        }
+        let rolled = (!q.delimiter.is_empty())
+            .then(|| {
+                key[q.prefix.len()..]
+                    .find(&q.delimiter)
+                    .map(|i| key[..q.prefix.len() + i + q.delimiter.len()].to_string())
+            })
+            .flatten();
+        if let Some(cp) = &rolled {
+            if page.common_prefixes.last() == Some(cp) {
+                continue;
+            }
+            if !q.marker.is_empty() && q.marker.starts_with(cp.as_str()) {
+                continue;
+            }
+        }
+        if count == q.max_keys {
+            page.is_truncated = true;
+            break;
+        }
+        count += 1;
+        match rolled {
+            Some(cp) => {
+                last = Some(cp.clone());
+                page.common_prefixes.push(cp);
+            }
+            None => {
+                last = Some(key.clone());
+                page.contents.push((key.clone(), obj.clone()));
+            }
+        }
+    }
+    if page.is_truncated {
+        page.next_marker = last;
+    }
+    page
+}
+
+/// The APPID of a bucket name: the digits after the last `-`.
+pub fn appid_of(bucket: &str) -> Option<&str> {
+    let (_, appid) = bucket.rsplit_once('-')?;
+    (!appid.is_empty() && appid.bytes().all(|b| b.is_ascii_digit())).then_some(appid)
+}
+
+/// COS's bucket naming rules: `<name>-<appid>`, `[a-z0-9-]`, no leading or trailing `-`, and the
+/// domain `<bucket>.cos.<region>.myqcloud.com` at most 60 characters.
+pub fn validate_bucket_name(bucket: &str, region: &str) -> Result<(), CosError> {
+    let invalid = |why: &str| {
+        CosError::with_message(
+            Code::InvalidBucketName,
+            format!("The specified bucket is not valid: {why}."),
+        )
+    };
+    let Some(appid) = appid_of(bucket) else {
+        return Err(invalid("the name must end with -<APPID>"));
+    };
+    let short = &bucket[..bucket.len() - appid.len() - 1];
+    if short.is_empty() {
+        return Err(invalid("the name before -<APPID> is empty"));
+    }
+    if !short
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        return Err(invalid("only lowercase letters, digits and - are allowed"));
+    }
+    if short.starts_with('-') || short.ends_with('-') {
+        return Err(invalid("the name must not start or end with -"));
+    }
+    let domain = bucket.len() + ".cos.".len() + region.len() + ".myqcloud.com".len();
+    if domain > MAX_DOMAIN_CHARS {
+        return Err(invalid(&format!(
+            "{bucket}.cos.{region}.myqcloud.com is {domain} characters, more than {MAX_DOMAIN_CHARS}"
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn obj() -> Arc<Object> {
+        Arc::new(Object {
+            data: Bytes::new(),
+            etag: String::new(),
+            crc64: 0,
+            last_modified: SystemTime::UNIX_EPOCH,
+            content_type: String::new(),
+            headers: vec![],
+            storage_class: "STANDARD".into(),
+        })
+    }
+
+    fn tree(keys: &[&str]) -> BTreeMap<String, Arc<Object>> {
+        keys.iter().map(|k| (k.to_string(), obj())).collect()
+    }
+
+    fn q(prefix: &str, delimiter: &str, marker: &str, max: usize) -> ListQuery {
+        ListQuery {
+            prefix: prefix.into(),
+            delimiter: delimiter.into(),
+            marker: marker.into(),
+            max_keys: max,
+        }
+    }
+
+    fn keys(p: &ListPage) -> Vec<&str> {
+        p.contents.iter().map(|(k, _)| k.as_str()).collect()
+    }
+
+    #[test]
+    fn list_prefix_and_delimiter_rolls_up_common_prefixes() {
+        let t = tree(&[
+            "a.txt",
+            "doc/a.txt",
+            "doc/b/c.txt",
+            "doc/b/d.txt",
+            "doc/e.txt",
+            "z",
+        ]);
+        let p = list(&t, &q("doc/", "/", "", 1000));
+        assert_eq!(keys(&p), ["doc/a.txt", "doc/e.txt"]);
+        assert_eq!(p.common_prefixes, ["doc/b/"]);
+        assert!(!p.is_truncated);
+    }
+
+    #[test]
+    fn list_max_keys_truncates_with_next_marker_and_resumes() {
+        let t = tree(&["a", "b/1", "b/2", "c", "d"]);
+        let p1 = list(&t, &q("", "/", "", 2));
+        assert_eq!(keys(&p1), ["a"]);
+        assert_eq!(p1.common_prefixes, ["b/"]);
+        assert!(p1.is_truncated);
+        assert_eq!(p1.next_marker.as_deref(), Some("b/"));
+        let p2 = list(&t, &q("", "/", "b/", 2));
+        assert_eq!(keys(&p2), ["c", "d"]);
+        assert!(p2.common_prefixes.is_empty());
+        assert!(!p2.is_truncated);
+    }
+
+    #[test]
+    fn list_marker_inside_common_prefix_skips_it() {
+        let t = tree(&["b/1", "b/2", "c"]);
+        let p = list(&t, &q("", "/", "b/1", 10));
+        assert_eq!(keys(&p), ["c"]);
+        assert!(p.common_prefixes.is_empty());
+    }
+
+    #[test]
+    fn list_exact_page_is_not_truncated() {
+        let t = tree(&["a", "b"]);
+        let p = list(&t, &q("", "", "", 2));
+        assert_eq!(keys(&p), ["a", "b"]);
+        assert!(!p.is_truncated);
+    }
+
+    #[test]
+    fn list_max_keys_zero_is_empty_and_truncated() {
+        let t = tree(&["a"]);
+        let p = list(&t, &q("", "", "", 0));
+        assert!(p.contents.is_empty());
+        assert!(p.is_truncated);
+    }
+
+    #[test]
+    fn bucket_name_rules() {
+        assert!(validate_bucket_name("examplebucket-1250000000", "ap-guangzhou").is_ok());
+        assert!(validate_bucket_name("123456789012345678901-1250000000", "ap-beijing").is_ok());
+        for bad in [
+            "examplebucket",
+            "-1250000000",
+            "Example-1250000000",
+            "a_b-1250000000",
+            "-ab-1250000000",
+            "ab--1250000000",
+            "1234567890123456789012-1250000000",
+        ] {
+            let err = validate_bucket_name(bad, "ap-beijing").unwrap_err();
+            assert_eq!(err.code, Code::InvalidBucketName, "{bad}");
+        }
+    }
+
+    #[test]
+    fn create_bucket_twice_answers_owned_or_exists() {
+        let s = Store::new();
+        s.create_bucket(Bucket::new("b-1", "1", "r")).unwrap();
+        assert_eq!(
+            s.create_bucket(Bucket::new("b-1", "1", "r"))
+                .unwrap_err()
+                .code,
+            Code::BucketAlreadyOwnedByYou
+        );
+        assert_eq!(
+            s.create_bucket(Bucket::new("b-1", "2", "r"))
+                .unwrap_err()
+                .code,
+            Code::BucketAlreadyExists
+        );
+    }
+
+    #[test]
+    fn delete_bucket_not_empty_keeps_it() {
+        let s = Store::new();
+        s.create_bucket(Bucket::new("b-1", "1", "r")).unwrap();
+        s.with_bucket_mut("b-1", |b| b.objects.insert("k".into(), obj()))
+            .unwrap();
+        assert_eq!(
+            s.delete_bucket("b-1").unwrap_err().code,
+            Code::BucketNotEmpty
+        );
+        assert!(s.get_object("b-1", "k").is_ok());
+        s.delete_object("b-1", "k").unwrap();
+        s.delete_bucket("b-1").unwrap();
+        assert_eq!(s.delete_bucket("b-1").unwrap_err().code, Code::NoSuchBucket);
+    }
+}
