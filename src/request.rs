@@ -221,13 +221,18 @@ pub fn address(
     let labels: Vec<&str> = hostname.split('.').collect();
     let mut region = addr.region.to_string();
     // `<bucket>.cos.<region>.…` or `cos.<region>.…`: the label after the service label names the region.
-    let service_at = labels.iter().take(2).position(|l| matches!(*l, "cos" | "cos-internal" | "ci"));
+    let service_at = labels
+        .iter()
+        .take(2)
+        .position(|l| matches!(*l, "cos" | "cos-internal" | "ci"));
     if let Some(reg) = service_at.and_then(|i| labels.get(i + 1)) {
         if looks_like_region(reg) {
             region = reg.to_string();
         }
     }
-    if labels.len() > 1 && looks_like_bucket(labels[0]) {
+    if labels.len() > 1
+        && crate::store::appid_of(labels[0]).is_some_and(|a| a.len() < labels[0].len() - 1)
+    {
         let key = decode_path(raw_path.strip_prefix('/').unwrap_or(raw_path))?;
         return Ok((
             Target::Bucket {

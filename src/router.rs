@@ -284,7 +284,13 @@ mod tests {
     const VH: &str = "examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com";
 
     /// method, host, target, headers, expected op.
-    type Case = (&'static str, &'static str, &'static str, &'static [(&'static str, &'static str)], Op);
+    type Case = (
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static [(&'static str, &'static str)],
+        Op,
+    );
 
     #[test]
     fn route_table_from_docs_and_captures() {

@@ -1,0 +1,10 @@
+//! Integration tests over a real socket, one fresh server per test. Names read `<op>_<condition>_<outcome>`.
+
+mod util;
+
+mod addressing;
+mod admin;
+mod auth;
+mod buckets;
+mod errors;
+mod objects;
