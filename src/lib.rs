@@ -6,4 +6,5 @@
 //! answer.
 
 pub mod error;
+pub mod policy;
 pub mod xml;
