@@ -14,6 +14,7 @@ pub mod dispatch;
 pub mod error;
 pub mod handlers;
 pub mod journal;
+pub mod policy;
 pub mod request;
 pub mod response;
 pub mod router;
