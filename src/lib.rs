@@ -5,5 +5,6 @@
 //! caller may do it, `handlers` do it against the in-memory `store`, and `error`/`render` write COS's
 //! answer.
 
+pub mod acl;
 pub mod error;
 pub mod xml;
