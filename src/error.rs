@@ -64,6 +64,7 @@ codes! {
     NoSuchPolicy => 404, "The specified bucket policy does not exist.";
     NoSuchUpload => 404, "The specified multipart upload does not exist.";
     NotImplemented => 501, "A header or query you provided implies functionality that is not implemented.";
+    PolicyFull => 400, "your policy or acl has reached the limit";
     PreconditionFailed => 412, "At least one of the preconditions you specified did not hold.";
     RequestTimeTooSkewed => 403, "The difference between the request time and the server's time is too large.";
     SignatureDoesNotMatch => 403, "The Signature you specified is invalid.";

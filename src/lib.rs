@@ -7,6 +7,7 @@
 //! the `/_cos-mock/*` endpoints.
 
 pub mod access;
+pub mod acl;
 pub mod admin;
 pub mod auth;
 pub mod config;
