@@ -43,19 +43,24 @@ fn state_json(state: &AppState) -> serde_json::Value {
             let objects: Vec<_> = b
                 .objects
                 .iter()
-                .map(|(key, o)| json!({ "key": key, "size": o.data.len(), "etag": o.etag, "acl": serde_json::Value::Null }))
+                .map(|(key, o)| json!({ "key": key, "size": o.data.len(), "etag": o.etag, "acl": acl_label(&o.acl) }))
                 .collect();
-            let policy = b.policy.as_deref().and_then(|p| serde_json::from_str::<serde_json::Value>(p).ok());
+            let policy = b.policy.as_ref().and_then(|p| serde_json::from_str::<serde_json::Value>(&p.text).ok());
             json!({
                 "name": b.name,
                 "owner": b.owner_uin,
                 "region": b.region,
                 "created": iso8601(b.created),
-                "acl": serde_json::Value::Null,
+                "acl": acl_label(&b.acl),
                 "policy": policy,
                 "objects": objects,
             })
         })
         .collect();
     json!({ "buckets": buckets })
+}
+
+/// The canned name an ACL amounts to, or `custom` for explicit grants.
+fn acl_label(acl: &crate::acl::Acl) -> &'static str {
+    acl.canned_name().unwrap_or("custom")
 }

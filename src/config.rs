@@ -43,6 +43,8 @@ pub struct Config {
     pub journal_size: usize,
     /// The largest body accepted by a single PUT (COS: 5 GiB).
     pub max_body_bytes: usize,
+    /// The largest bucket policy accepted (COS publishes no limit; 20 KiB as AWS).
+    pub policy_max_bytes: usize,
     pub accounts: Vec<Account>,
     pub buckets: Vec<BucketSeed>,
 }
@@ -107,6 +109,7 @@ impl Default for Config {
             clock_skew: Duration::from_secs(15 * 60),
             journal_size: 1000,
             max_body_bytes: 5 * 1024 * 1024 * 1024,
+            policy_max_bytes: crate::policy::Limits::BUCKET_MAX_BYTES,
             accounts: vec![default_account()],
             buckets: Vec::new(),
         }
@@ -161,6 +164,10 @@ impl ConfigFile {
             }
             for (j, u) in a.users.iter().enumerate() {
                 let at = format!("accounts[{i}].users[{j}]");
+                for (k, p) in u.policies.iter().enumerate() {
+                    crate::policy::parse_value(p, crate::policy::PolicyKind::User)
+                        .map_err(|e| e.message_under(&format!("{at}.policies[{k}]")))?;
+                }
                 digits(&u.uin).map_err(|m| format!("{at}.uin: {m}"))?;
                 non_empty(&u.secret_key).map_err(|m| format!("{at}.secret_key: {m}"))?;
                 if !uins.insert(u.uin.clone()) {
@@ -182,6 +189,14 @@ impl ConfigFile {
             let appid = crate::store::appid_of(&b.name).unwrap_or_default();
             if !self.accounts.iter().any(|a| a.appid == appid) {
                 return Err(format!("buckets[{i}].name: no account has APPID {appid}"));
+            }
+            if let Some(acl) = &b.acl {
+                crate::acl::Canned::parse(crate::acl::ResourceKind::Bucket, acl)
+                    .map_err(|e| format!("buckets[{i}].acl: {}", e.message))?;
+            }
+            if let Some(p) = &b.policy {
+                crate::policy::parse_value(p, crate::policy::PolicyKind::Bucket)
+                    .map_err(|e| e.message_under(&format!("buckets[{i}].policy")))?;
             }
             if self.buckets[..i].iter().any(|o| o.name == b.name) {
                 return Err(format!("buckets[{i}].name: {} is listed twice", b.name));
@@ -270,6 +285,42 @@ mod tests {
         let bad = GOOD.replace("examplebucket-1250000000", "examplebucket-1250000009");
         let err = ConfigFile::parse(&bad).unwrap_err();
         assert_eq!(err, "buckets[0].name: no account has APPID 1250000009");
+    }
+
+    #[test]
+    fn parse_bad_bucket_acl_names_path() {
+        let bad = GOOD.replace(r#""acl":"private""#, r#""acl":"public""#);
+        let err = ConfigFile::parse(&bad).unwrap_err();
+        assert!(
+            err.starts_with("buckets[0].acl: Invalid x-cos-acl value 'public'"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn parse_bad_bucket_policy_names_path() {
+        let bad = GOOD.replace(
+            r#""acl":"private""#,
+            r#""policy":{"version":"2.0","statement":[{"effect":"maybe","principal":{"qcs":["*"]},"action":["*"],"resource":["*"]}]}"#,
+        );
+        let err = ConfigFile::parse(&bad).unwrap_err();
+        assert_eq!(
+            err,
+            r#"buckets[0].policy.statement[0].effect: expected "allow" or "deny", got "maybe""#
+        );
+    }
+
+    #[test]
+    fn parse_user_policy_with_principal_names_path() {
+        let bad = GOOD.replace(
+            r#""secret_key":"b""#,
+            r#""secret_key":"b","policies":[{"version":"2.0","statement":[{"effect":"allow","principal":{"qcs":["*"]},"action":["*"],"resource":["*"]}]}]"#,
+        );
+        let err = ConfigFile::parse(&bad).unwrap_err();
+        assert!(
+            err.starts_with("accounts[0].users[0].policies[0].statement[0]"),
+            "{err}"
+        );
     }
 
     #[test]

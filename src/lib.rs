@@ -75,7 +75,20 @@ impl AppState {
                 .find(|a| a.appid == appid)
                 .ok_or_else(|| format!("buckets[{i}].name: no account has APPID {appid}"))?;
             let region = seed.region.as_deref().unwrap_or(&self.config.region);
-            let bucket = Bucket::new(&seed.name, &owner.uin, region);
+            let mut bucket = Bucket::new(&seed.name, &owner.uin, region);
+            if let Some(acl) = &seed.acl {
+                let canned =
+                    acl::Canned::parse(acl::ResourceKind::Bucket, acl).map_err(|e| e.message)?;
+                bucket.acl = acl::Acl::from_canned(&owner.uin, canned);
+            }
+            if let Some(doc) = &seed.policy {
+                let parsed = policy::parse_value(doc, policy::PolicyKind::Bucket)
+                    .map_err(|e| e.to_string())?;
+                bucket.policy = Some(store::StoredPolicy {
+                    text: doc.to_string(),
+                    parsed,
+                });
+            }
             self.store
                 .create_bucket(bucket)
                 .map_err(|e| format!("buckets[{i}]: {e}"))?;

@@ -8,7 +8,9 @@ use std::time::SystemTime;
 use bytes::Bytes;
 use dashmap::DashMap;
 
+use crate::acl::Acl;
 use crate::error::{Code, CosError};
+use crate::policy::Policy;
 
 /// Most buckets one root account may own.
 pub const MAX_BUCKETS_PER_ACCOUNT: usize = 200;
@@ -30,6 +32,15 @@ pub struct Object {
     /// `Content-Encoding`, `Content-Language`, `Expires`, with the name as it is answered.
     pub headers: Vec<(String, String)>,
     pub storage_class: String,
+    /// The object's own ACL; `default` defers to the bucket's.
+    pub acl: Acl,
+}
+
+/// A bucket policy: the document exactly as it was PUT, and what it means.
+#[derive(Debug, Clone)]
+pub struct StoredPolicy {
+    pub text: String,
+    pub parsed: Policy,
 }
 
 /// A bucket and its objects.
@@ -40,8 +51,8 @@ pub struct Bucket {
     pub appid: String,
     pub region: String,
     pub created: SystemTime,
-    /// The policy document exactly as it was PUT.
-    pub policy: Option<String>,
+    pub acl: Acl,
+    pub policy: Option<StoredPolicy>,
     pub objects: BTreeMap<String, Arc<Object>>,
 }
 
@@ -53,6 +64,7 @@ impl Bucket {
             appid: appid_of(name).unwrap_or_default().to_string(),
             region: region.to_string(),
             created: SystemTime::now(),
+            acl: Acl::bucket_default(owner_uin),
             policy: None,
             objects: BTreeMap::new(),
         }
@@ -151,6 +163,22 @@ impl Store {
         self.with_bucket_mut(bucket, |b| {
             b.objects.insert(key.to_string(), Arc::new(object));
         })
+    }
+
+    /// Changes one object's metadata in place (its data is shared, not copied); `NoSuchKey` if absent.
+    pub fn update_object(
+        &self,
+        bucket: &str,
+        key: &str,
+        f: impl FnOnce(&mut Object),
+    ) -> Result<(), CosError> {
+        self.with_bucket_mut(bucket, |b| match b.objects.get_mut(key) {
+            Some(object) => {
+                f(Arc::make_mut(object));
+                Ok(())
+            }
+            None => Err(CosError::new(Code::NoSuchKey)),
+        })?
     }
 
     /// Deletes one object; `Ok(false)` when it did not exist.
@@ -288,6 +316,7 @@ mod tests {
             content_type: String::new(),
             headers: vec![],
             storage_class: "STANDARD".into(),
+            acl: Acl::object_default("1"),
         })
     }
 

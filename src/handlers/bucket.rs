@@ -4,6 +4,7 @@ use http::StatusCode;
 
 use super::service::iso8601;
 use super::Ctx;
+use crate::acl::ResourceKind;
 use crate::auth::Caller;
 use crate::error::{Code, CosError};
 use crate::response::Reply;
@@ -29,9 +30,9 @@ pub fn create(ctx: &Ctx) -> Result<Reply, CosError> {
             format!("You have attempted to create more buckets than allowed ({MAX_BUCKETS_PER_ACCOUNT})."),
         ));
     }
-    ctx.state
-        .store
-        .create_bucket(Bucket::new(name, &owner, &ctx.req.region))?;
+    let mut bucket = Bucket::new(name, &owner, &ctx.req.region);
+    bucket.acl = super::acl::acl_from_headers(ctx, ResourceKind::Bucket, &owner)?;
+    ctx.state.store.create_bucket(bucket)?;
     Ok(Reply::new(StatusCode::OK))
 }
 

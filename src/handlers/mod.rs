@@ -1,8 +1,10 @@
 //! One file per area; each handler is `fn(&Ctx) -> Result<Reply, CosError>`, synchronous over the
 //! store, with no authentication and no error rendering inside.
 
+pub mod acl;
 pub mod bucket;
 pub mod object;
+pub mod policy;
 pub mod service;
 
 use std::time::SystemTime;
@@ -41,6 +43,13 @@ pub fn handle(op: Op, ctx: &Ctx) -> Result<Reply, CosError> {
         GetBucket => bucket::list_objects(ctx),
         DeleteBucket => bucket::delete(ctx),
         GetBucketLocation => bucket::location(ctx),
+        PutBucketPolicy => policy::put(ctx),
+        GetBucketPolicy => policy::get(ctx),
+        DeleteBucketPolicy => policy::delete(ctx),
+        PutBucketACL => acl::put_bucket(ctx),
+        GetBucketACL => acl::get_bucket(ctx),
+        PutObjectACL => acl::put_object(ctx),
+        GetObjectACL => acl::get_object(ctx),
         PutObject => object::put(ctx),
         GetObject => object::get(ctx),
         HeadObject => object::get(ctx),

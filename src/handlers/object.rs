@@ -8,6 +8,7 @@ use http::StatusCode;
 use md5::{Digest, Md5};
 
 use super::Ctx;
+use crate::acl::ResourceKind;
 use crate::error::{Code, CosError};
 use crate::response::{http_date, Reply};
 use crate::store::{Object, MAX_KEY_BYTES};
@@ -92,6 +93,11 @@ pub fn object_from_request(ctx: &Ctx, data: Bytes) -> Result<Object, CosError> {
             headers.push((stored, v.to_string()));
         }
     }
+    let owner = ctx
+        .state
+        .store
+        .with_bucket(ctx.bucket()?, |b| b.owner_uin.clone())?;
+    let acl = super::acl::acl_from_headers(ctx, ResourceKind::Object, &owner)?;
     let content_type = ctx
         .req
         .header("content-type")
@@ -105,6 +111,7 @@ pub fn object_from_request(ctx: &Ctx, data: Bytes) -> Result<Object, CosError> {
         content_type,
         headers,
         storage_class,
+        acl,
     })
 }
 

@@ -134,7 +134,8 @@ fn put_object_content_md5_right_is_accepted() {
 #[test]
 fn put_without_content_length_is_missing_content_length() {
     let s = Server::start();
-    let head = "PUT /examplebucket-1250000000 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    let head =
+        "PUT /examplebucket-1250000000 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
     let r = send_raw(s.addr, head.as_bytes(), b"", false);
     r.assert_error(411, "MissingContentLength");
 }

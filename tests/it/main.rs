@@ -2,9 +2,11 @@
 
 mod util;
 
+mod acl;
 mod addressing;
 mod admin;
 mod auth;
 mod buckets;
 mod errors;
 mod objects;
+mod policy;
