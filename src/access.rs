@@ -5,7 +5,8 @@ use crate::auth::Caller;
 use crate::error::{Code, CosError};
 use crate::request::CosRequest;
 use crate::router::Op;
-use crate::store::{appid_of, Store};
+use crate::store::appid_of;
+use crate::AppState;
 
 /// An access decision and why it was made.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,29 +31,43 @@ impl Decision {
     }
 }
 
-/// The resource string of a request, `qcs::cos:<region>:uid/<appid>:<bucket>/<key>` (`*` for the service).
-pub fn resource_of(req: &CosRequest) -> String {
-    match req.bucket() {
+/// The resource string `qcs::cos:<region>:uid/<appid>:<bucket>/<key>` (`*` for the service).
+pub fn resource_string(region: &str, bucket: Option<&str>, key: &str) -> String {
+    match bucket {
         Some(bucket) => {
             let appid = appid_of(bucket).unwrap_or("");
-            format!("qcs::cos:{}:uid/{appid}:{bucket}/{}", req.region, req.key())
+            format!("qcs::cos:{region}:uid/{appid}:{bucket}/{key}")
         }
         None => "*".into(),
     }
 }
 
-/// Decides whether `caller` may call `op` on the request's resource. A missing bucket answers
-/// `NoSuchBucket` before any permission is considered (except for `PutBucket`).
+/// Decides whether `caller` may call `op` on the request's own resource.
 pub fn authorize(
-    store: &Store,
+    state: &AppState,
     caller: &Caller,
     op: Op,
     req: &CosRequest,
 ) -> Result<Decision, CosError> {
+    authorize_at(state, caller, op, req.bucket(), req.key(), req)
+}
+
+/// Decides whether `caller` may call `op` on `bucket`/`key` (which may differ from the request's own:
+/// copy sources, the keys of a batch delete); `req` gives the condition context. A missing bucket
+/// answers `NoSuchBucket` before any permission is considered (except for `PutBucket`).
+pub fn authorize_at(
+    state: &AppState,
+    caller: &Caller,
+    op: Op,
+    bucket: Option<&str>,
+    key: &str,
+    req: &CosRequest,
+) -> Result<Decision, CosError> {
+    let store = &state.store;
     let action = op.action();
-    let resource = resource_of(req);
+    let resource = resource_string(&req.region, bucket, key);
     let who = caller.label();
-    let Some(bucket) = req.bucket() else {
+    let Some(bucket) = bucket else {
         // Service-level: GetService lists the caller's own buckets; anonymous callers may not.
         return Ok(match caller {
             Caller::Anonymous => Decision::deny(format!("anonymous callers may not call {action}")),

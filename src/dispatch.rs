@@ -146,7 +146,7 @@ fn process(
 
     check_body(&req)?;
 
-    let decision = access::authorize(&state.store, &caller, op, &req)?;
+    let decision = access::authorize(state, &caller, op, &req)?;
     facts.decision = Some(decision.clone());
     if !decision.allowed && state.config.auth == AuthMode::Enforce {
         return Err(access::denied(&decision));
