@@ -59,6 +59,19 @@ pub struct Account {
     pub secret_key: String,
     #[serde(default)]
     pub users: Vec<SubUser>,
+    /// CAM roles that `AssumeRole` may assume.
+    #[serde(default)]
+    pub roles: Vec<Role>,
+}
+
+/// A CAM role of a root account, assumed through STS `AssumeRole` (`qcs::cam::uin/<uin>:roleName/<name>`).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Role {
+    pub name: String,
+    /// The role's policies (bucket-policy grammar without `principal`).
+    #[serde(default)]
+    pub policies: Vec<serde_json::Value>,
 }
 
 /// A CAM sub-account of a root account.
@@ -124,6 +137,7 @@ pub fn default_account() -> Account {
         secret_id: DEFAULT_SECRET_ID.into(),
         secret_key: DEFAULT_SECRET_KEY.into(),
         users: Vec::new(),
+        roles: Vec::new(),
     }
 }
 
@@ -147,6 +161,7 @@ impl ConfigFile {
         if self.accounts.is_empty() {
             return Err("accounts: at least one account is needed".into());
         }
+        use crate::policy::{parse_value, PolicyKind};
         let mut secret_ids = std::collections::HashSet::new();
         let mut uins = std::collections::HashSet::new();
         for (i, a) in self.accounts.iter().enumerate() {
@@ -162,10 +177,21 @@ impl ConfigFile {
             if self.accounts[..i].iter().any(|b| b.appid == a.appid) {
                 return Err(format!("accounts[{i}].appid: {} is used twice", a.appid));
             }
+            for (j, r) in a.roles.iter().enumerate() {
+                let at = format!("accounts[{i}].roles[{j}]");
+                non_empty(&r.name).map_err(|m| format!("{at}.name: {m}"))?;
+                if a.roles[..j].iter().any(|o| o.name == r.name) {
+                    return Err(format!("{at}.name: {} is used twice", r.name));
+                }
+                for (k, p) in r.policies.iter().enumerate() {
+                    parse_value(p, PolicyKind::User)
+                        .map_err(|e| e.message_under(&format!("{at}.policies[{k}]")))?;
+                }
+            }
             for (j, u) in a.users.iter().enumerate() {
                 let at = format!("accounts[{i}].users[{j}]");
                 for (k, p) in u.policies.iter().enumerate() {
-                    crate::policy::parse_value(p, crate::policy::PolicyKind::User)
+                    parse_value(p, PolicyKind::User)
                         .map_err(|e| e.message_under(&format!("{at}.policies[{k}]")))?;
                 }
                 digits(&u.uin).map_err(|m| format!("{at}.uin: {m}"))?;

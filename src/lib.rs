@@ -62,6 +62,7 @@ impl AppState {
     pub fn reset(&self) -> Result<(), String> {
         self.store.clear();
         self.journal.clear();
+        self.keys.clear_temporary();
         self.seed()
     }
 

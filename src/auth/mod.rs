@@ -1,16 +1,21 @@
 //! Who is calling: the request's signature (Authorization header or pre-signed query) is checked
-//! against the key ring, giving a `Caller`; unsigned requests are anonymous.
+//! against the key ring (root accounts, sub-accounts, temporary keys), giving a `Caller`; unsigned
+//! requests are anonymous.
 
 pub mod cos_sign;
 
 use std::collections::HashMap;
+use std::sync::Arc;
+
+use dashmap::DashMap;
 
 use crate::config::Config;
 use crate::error::{Code, CosError};
+use crate::policy::{Policy, PolicyKind};
 use crate::request::CosRequest;
 
 /// The identity a request acts as.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Caller {
     Anonymous,
     /// A root account (`uin` is also the owner id).
@@ -24,35 +29,71 @@ pub enum Caller {
         uin: String,
         appid: String,
     },
+    /// A CAM role of root `root_uin`, acting through a temporary key from `AssumeRole`.
+    Role {
+        root_uin: String,
+        name: String,
+        appid: String,
+    },
+    /// A temporary key: its parent's permissions, narrowed by the session policy.
+    Temporary(Arc<TempKey>),
+}
+
+/// A temporary key issued by cos-mock's STS.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TempKey {
+    pub secret_id: String,
+    pub secret_key: String,
+    pub token: String,
+    /// Unix seconds.
+    pub expires: u64,
+    /// Who asked for it (a root, a sub-account, or the assumed role).
+    pub parent: Caller,
+    /// The session policy; `None` when none was given (the parent's permissions apply unchanged).
+    pub policy: Option<Policy>,
 }
 
 impl Caller {
-    /// How the caller is written in logs and the journal: `<uin>`, `<root>/<sub>` or `anonymous`.
+    /// How the caller is written in logs and the journal: `<uin>`, `<root>/<sub>`,
+    /// `<root>/role:<name>`, `anonymous`, or the parent's label with ` (temporary key <id>)`.
     pub fn label(&self) -> String {
         match self {
             Caller::Anonymous => "anonymous".into(),
             Caller::Root { uin, .. } => uin.clone(),
             Caller::SubUser { root_uin, uin, .. } => format!("{root_uin}/{uin}"),
+            Caller::Role { root_uin, name, .. } => format!("{root_uin}/role:{name}"),
+            Caller::Temporary(t) => format!("{} (temporary key {})", t.parent.label(), t.secret_id),
+        }
+    }
+
+    /// The permanent identity behind the caller (a temporary key's parent).
+    pub fn identity(&self) -> &Caller {
+        match self {
+            Caller::Temporary(t) => t.parent.identity(),
+            other => other,
         }
     }
 
     /// The root account the caller belongs to.
     pub fn root_uin(&self) -> Option<&str> {
-        match self {
-            Caller::Anonymous => None,
+        match self.identity() {
             Caller::Root { uin, .. } => Some(uin),
-            Caller::SubUser { root_uin, .. } => Some(root_uin),
+            Caller::SubUser { root_uin, .. } | Caller::Role { root_uin, .. } => Some(root_uin),
+            Caller::Anonymous | Caller::Temporary(_) => None,
         }
     }
 
     /// The APPID of the caller's root account.
     pub fn appid(&self) -> Option<&str> {
-        match self {
-            Caller::Anonymous => None,
-            Caller::Root { appid, .. } | Caller::SubUser { appid, .. } => Some(appid),
+        match self.identity() {
+            Caller::Root { appid, .. }
+            | Caller::SubUser { appid, .. }
+            | Caller::Role { appid, .. } => Some(appid),
+            Caller::Anonymous | Caller::Temporary(_) => None,
         }
     }
 
+    /// Whether the caller is that root account itself (not a sub-account, role or temporary key).
     pub fn is_root_of(&self, owner_uin: &str) -> bool {
         matches!(self, Caller::Root { uin, .. } if uin == owner_uin)
     }
@@ -65,21 +106,30 @@ pub struct Key {
     pub caller: Caller,
 }
 
-/// Every known SecretId.
-#[derive(Debug, Clone, Default)]
+/// Every known SecretId, the CAM policies of sub-accounts and roles, and the temporary keys issued.
+#[derive(Debug, Default)]
 pub struct KeyRing {
     keys: HashMap<String, Key>,
+    /// CAM policies by identity label (`<root>/<sub>` or `<root>/role:<name>`).
+    cam: HashMap<String, Vec<Policy>>,
+    temporary: DashMap<String, Arc<TempKey>>,
 }
 
 impl KeyRing {
+    /// Builds the ring from a validated config (its policies were checked when it was loaded).
     pub fn from_config(config: &Config) -> KeyRing {
-        let mut keys = HashMap::new();
+        let parse = |docs: &[serde_json::Value]| -> Vec<Policy> {
+            docs.iter()
+                .filter_map(|d| crate::policy::parse_value(d, PolicyKind::User).ok())
+                .collect()
+        };
+        let mut ring = KeyRing::default();
         for a in &config.accounts {
             let root = Caller::Root {
                 uin: a.uin.clone(),
                 appid: a.appid.clone(),
             };
-            keys.insert(
+            ring.keys.insert(
                 a.secret_id.clone(),
                 Key {
                     secret_key: a.secret_key.clone(),
@@ -92,7 +142,8 @@ impl KeyRing {
                     uin: u.uin.clone(),
                     appid: a.appid.clone(),
                 };
-                keys.insert(
+                ring.cam.insert(sub.label(), parse(&u.policies));
+                ring.keys.insert(
                     u.secret_id.clone(),
                     Key {
                         secret_key: u.secret_key.clone(),
@@ -100,12 +151,57 @@ impl KeyRing {
                     },
                 );
             }
+            for r in &a.roles {
+                let role = Caller::Role {
+                    root_uin: a.uin.clone(),
+                    name: r.name.clone(),
+                    appid: a.appid.clone(),
+                };
+                ring.cam.insert(role.label(), parse(&r.policies));
+            }
         }
-        KeyRing { keys }
+        ring
     }
 
+    /// A permanent key.
     pub fn get(&self, secret_id: &str) -> Option<&Key> {
         self.keys.get(secret_id)
+    }
+
+    /// The CAM policies of a sub-account or role (none for roots and anonymous callers).
+    pub fn cam_policies(&self, identity: &Caller) -> &[Policy] {
+        match identity {
+            Caller::SubUser { .. } | Caller::Role { .. } => self
+                .cam
+                .get(&identity.label())
+                .map(Vec::as_slice)
+                .unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+
+    /// The role `name` of root `root_uin`, if configured.
+    pub fn role(&self, root_uin: &str, name: &str, appid: &str) -> Option<Caller> {
+        let role = Caller::Role {
+            root_uin: root_uin.into(),
+            name: name.into(),
+            appid: appid.into(),
+        };
+        self.cam.contains_key(&role.label()).then_some(role)
+    }
+
+    /// Remembers a temporary key.
+    pub fn add_temporary(&self, key: TempKey) {
+        self.temporary.insert(key.secret_id.clone(), Arc::new(key));
+    }
+
+    pub fn temporary(&self, secret_id: &str) -> Option<Arc<TempKey>> {
+        self.temporary.get(secret_id).map(|k| k.clone())
+    }
+
+    /// Forgets every temporary key (on reset).
+    pub fn clear_temporary(&self) {
+        self.temporary.clear();
     }
 }
 
@@ -131,18 +227,16 @@ pub fn authenticate(req: &CosRequest, keys: &KeyRing, clock: Clock) -> Result<Ca
             None => return Ok(Caller::Anonymous),
         },
     };
-    if !parts.algorithm.eq_ignore_ascii_case("sha1") {
-        return Err(CosError::with_message(
-            Code::AccessDenied,
-            format!(
-                "Unsupported q-sign-algorithm {:?}: only sha1 is supported.",
-                parts.algorithm
-            ),
-        ));
-    }
-    let key = keys
-        .get(&parts.secret_id)
-        .ok_or_else(|| CosError::new(Code::InvalidAccessKeyId))?;
+    let (secret_key, caller) = match keys.get(&parts.secret_id) {
+        Some(key) => (key.secret_key.clone(), key.caller.clone()),
+        None => {
+            let temp = keys
+                .temporary(&parts.secret_id)
+                .ok_or_else(|| CosError::new(Code::InvalidAccessKeyId))?;
+            check_token(req, &temp, clock.now)?;
+            (temp.secret_key.clone(), Caller::Temporary(temp))
+        }
+    };
     let (start, end) = cos_sign::parse_window(&parts.sign_time).map_err(malformed)?;
     cos_sign::parse_window(&parts.key_time).map_err(malformed)?;
     if clock.now > end {
@@ -161,12 +255,36 @@ pub fn authenticate(req: &CosRequest, keys: &KeyRing, clock: Clock) -> Result<Ca
         raw_query: &req.raw_query,
         headers: &headers,
     };
-    cos_sign::verify(&parts, &view, &key.secret_key).map_err(|m| {
+    cos_sign::verify(&parts, &view, &secret_key).map_err(|m| {
         CosError::new(Code::SignatureDoesNotMatch)
             .with_extra("StringToSign", m.string_to_sign)
             .with_extra("FormatString", m.format_string)
     })?;
-    Ok(key.caller.clone())
+    Ok(caller)
+}
+
+/// A temporary key needs its token (header `x-cos-security-token`, or the query parameter of a
+/// pre-signed URL) and must not have expired: missing or wrong → 403 `AccessDenied` (COS's exact
+/// code is unverified), expired → 400 `ExpiredToken`.
+fn check_token(req: &CosRequest, key: &TempKey, now: u64) -> Result<(), CosError> {
+    let token = req
+        .header("x-cos-security-token")
+        .or_else(|| req.param("x-cos-security-token"));
+    match token {
+        None => Err(CosError::with_message(
+            Code::AccessDenied,
+            "A temporary key needs its token in x-cos-security-token.",
+        )),
+        Some(t) if t != key.token => Err(CosError::with_message(
+            Code::AccessDenied,
+            "The x-cos-security-token does not belong to this temporary key.",
+        )),
+        Some(_) if now > key.expires => Err(CosError::with_message(
+            Code::ExpiredToken,
+            "The temporary key token has expired.",
+        )),
+        Some(_) => Ok(()),
+    }
 }
 
 /// A signature that cannot be parsed: 403 AccessDenied naming what is wrong (COS's exact answer is

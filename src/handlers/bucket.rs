@@ -5,7 +5,6 @@ use http::StatusCode;
 use super::service::iso8601;
 use super::Ctx;
 use crate::acl::ResourceKind;
-use crate::auth::Caller;
 use crate::error::{Code, CosError};
 use crate::response::Reply;
 use crate::store::{self, Bucket, ListQuery, MAX_BUCKETS_PER_ACCOUNT};
@@ -18,10 +17,19 @@ pub const MAX_LIST_KEYS: usize = 1000;
 pub fn create(ctx: &Ctx) -> Result<Reply, CosError> {
     let name = ctx.bucket()?;
     store::validate_bucket_name(name, &ctx.req.region)?;
-    let owner = match ctx.caller {
-        Caller::Root { uin, .. } | Caller::SubUser { root_uin: uin, .. } => uin.clone(),
-        Caller::Anonymous => return Err(CosError::new(Code::AccessDenied)),
-    };
+    // The owner is the account whose APPID the name ends with (the access check made sure the
+    // caller may create it).
+    let appid = store::appid_of(name).unwrap_or_default();
+    let owner = ctx
+        .state
+        .config
+        .accounts
+        .iter()
+        .find(|a| a.appid == appid)
+        .map(|a| a.uin.clone());
+    let owner = owner
+        .or_else(|| ctx.caller.root_uin().map(str::to_string))
+        .ok_or_else(|| CosError::new(Code::AccessDenied))?;
     if ctx.state.store.with_bucket(name, |_| ()).is_err()
         && ctx.state.store.count_owned(&owner) >= MAX_BUCKETS_PER_ACCOUNT
     {

@@ -240,6 +240,7 @@ fn other_account_is_denied_on_owner_bucket() {
         secret_id: "AKIDOTHER".into(),
         secret_key: "other".into(),
         users: vec![],
+        roles: vec![],
     });
     let s = Server::with_config(config);
     s.create_bucket();
