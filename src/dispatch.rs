@@ -47,7 +47,7 @@ pub async fn entry(State(state): State<Arc<AppState>>, req: Request) -> Response
     let mut facts = Facts::default();
     let result = match read_body(&state, &parts, body).await {
         Ok(body) => std::panic::catch_unwind(AssertUnwindSafe(|| {
-            process(&state, &parts, body, remote, now, &mut facts)
+            process(&state, &parts, body, remote, now, &request_id, &mut facts)
         }))
         .unwrap_or_else(|_| {
             tracing::error!(
@@ -124,6 +124,7 @@ fn process(
     body: Bytes,
     remote: Option<SocketAddr>,
     now: SystemTime,
+    request_id: &str,
     facts: &mut Facts,
 ) -> Result<Reply, CosError> {
     let addressing = Addressing {
@@ -134,6 +135,9 @@ fn process(
     facts.resource = Some(req.resource());
     if let Target::Admin(path) = &req.target {
         return crate::admin::handle(state, &req.method, path);
+    }
+    if crate::sts::is_sts(&req) {
+        return Ok(crate::sts::handle(state, &req, now, request_id));
     }
     facts.bucket = req.bucket().map(str::to_string);
     facts.key = Some(req.key().to_string()).filter(|k| !k.is_empty());
