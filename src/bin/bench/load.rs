@@ -1,0 +1,228 @@
+//! The load generator: keep-alive HTTP/1.1 connections (hyper's client), every request signed with `cos_sign`.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use bytes::Bytes;
+use cos_mock::auth::cos_sign;
+use http_body_util::{BodyExt, Full};
+use hyper::client::conn::http1::SendRequest;
+use hyper::Request;
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpStream;
+
+/// How long one request may take before it counts as `timeout` and its connection is dropped.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Where requests go and who signs them.
+pub struct Target {
+    pub addr: SocketAddr,
+    /// The Host header (virtual-host style, as the SDKs send it).
+    pub host: String,
+    pub secret_id: String,
+    pub secret_key: String,
+}
+
+/// One signed request: method, decoded path, query pairs (signed), extra headers (signed), body.
+pub struct Call<'a> {
+    pub method: &'a str,
+    pub path: &'a str,
+    pub query: &'a [(&'a str, &'a str)],
+    pub headers: &'a [(&'a str, &'a str)],
+    pub body: Bytes,
+}
+
+impl Target {
+    /// Builds the request with a fresh `Authorization` over `host` and every header of `call`.
+    pub fn request(&self, call: &Call) -> Request<Full<Bytes>> {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let mut signed = vec![("host", self.host.as_str())];
+        signed.extend_from_slice(call.headers);
+        let auth = cos_sign::authorization(
+            &self.secret_id,
+            &self.secret_key,
+            now.saturating_sub(60),
+            now + 600,
+            call.method,
+            call.path,
+            call.query,
+            &signed,
+        );
+        let mut builder = Request::builder()
+            .method(call.method)
+            .uri(uri(call.path, call.query))
+            .header("authorization", auth);
+        for (name, value) in signed {
+            builder = builder.header(name, value);
+        }
+        // hyper omits `Content-Length: 0`, which COS (and cos-mock) require on an empty PUT.
+        if matches!(call.method, "PUT" | "POST") {
+            builder = builder.header("content-length", call.body.len());
+        }
+        builder
+            .body(Full::new(call.body.clone()))
+            .expect("the bench builds only valid requests")
+    }
+}
+
+fn uri(path: &str, query: &[(&str, &str)]) -> String {
+    let pairs: Vec<String> = query
+        .iter()
+        .map(|(k, v)| match v.is_empty() {
+            true => cos_sign::encode(k),
+            false => format!("{}={}", cos_sign::encode(k), cos_sign::encode(v)),
+        })
+        .collect();
+    match pairs.is_empty() {
+        true => path.to_string(),
+        false => format!("{path}?{}", pairs.join("&")),
+    }
+}
+
+/// Opens one keep-alive connection (TCP_NODELAY, as SDK clients do).
+pub async fn connect(addr: SocketAddr) -> Result<SendRequest<Full<Bytes>>, String> {
+    let stream = TcpStream::connect(addr).await.map_err(|e| e.to_string())?;
+    stream.set_nodelay(true).map_err(|e| e.to_string())?;
+    let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .map_err(|e| e.to_string())?;
+    tokio::spawn(async move {
+        let _ = conn.await;
+    });
+    Ok(sender)
+}
+
+/// Sends one request on `sender` and reads the whole answer; returns the status.
+pub async fn exchange(
+    sender: &mut SendRequest<Full<Bytes>>,
+    req: Request<Full<Bytes>>,
+) -> Result<u16, String> {
+    let ask = async {
+        sender.ready().await.map_err(|e| e.to_string())?;
+        let resp = sender.send_request(req).await.map_err(|e| e.to_string())?;
+        let status = resp.status().as_u16();
+        resp.into_body()
+            .collect()
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(status)
+    };
+    tokio::time::timeout(REQUEST_TIMEOUT, ask)
+        .await
+        .map_err(|_| "timeout".to_string())?
+}
+
+/// What one run of a workload produced.
+#[derive(Default)]
+pub struct Tally {
+    /// Latency of every answered request, in microseconds.
+    pub latencies_us: Vec<u32>,
+    /// `"200"`, `"501"`, ... and `"error"` / `"timeout"` for requests that got no answer.
+    pub statuses: BTreeMap<String, u64>,
+}
+
+impl Tally {
+    fn merge(&mut self, other: Tally) {
+        self.latencies_us.extend(other.latencies_us);
+        for (k, v) in other.statuses {
+            *self.statuses.entry(k).or_default() += v;
+        }
+    }
+
+    fn count(&mut self, label: String) {
+        *self.statuses.entry(label).or_default() += 1;
+    }
+}
+
+/// How long and how much: stop at `duration` or after `requests` requests, whichever comes first.
+#[derive(Clone, Copy)]
+pub struct Limits {
+    pub concurrency: usize,
+    pub duration: Duration,
+    pub requests: u64,
+}
+
+/// Drives `make` from `limits.concurrency` connections; returns the tally and the wall time taken.
+pub async fn run<F>(target: Arc<Target>, make: F, limits: Limits) -> (Tally, Duration)
+where
+    F: Fn(&Target) -> Request<Full<Bytes>> + Send + Sync + 'static,
+{
+    let make = Arc::new(make);
+    let budget = Arc::new(AtomicU64::new(limits.requests));
+    let started = Instant::now();
+    let stop = started + limits.duration;
+    let workers: Vec<_> = (0..limits.concurrency)
+        .map(|_| tokio::spawn(worker(target.clone(), make.clone(), stop, budget.clone())))
+        .collect();
+    let mut tally = Tally::default();
+    for w in workers {
+        if let Ok(t) = w.await {
+            tally.merge(t);
+        }
+    }
+    (tally, started.elapsed())
+}
+
+/// One connection's loop: take a request from the budget, send it, time it; reconnect after a failure.
+async fn worker<F>(
+    target: Arc<Target>,
+    make: Arc<F>,
+    stop: Instant,
+    budget: Arc<AtomicU64>,
+) -> Tally
+where
+    F: Fn(&Target) -> Request<Full<Bytes>>,
+{
+    let mut tally = Tally::default();
+    let mut conn = None;
+    while Instant::now() < stop && take(&budget) {
+        let sender = match &mut conn {
+            Some(s) => s,
+            None => match connect(target.addr).await {
+                Ok(s) => conn.insert(s),
+                Err(_) => {
+                    tally.count("connect-error".into());
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    continue;
+                }
+            },
+        };
+        let req = make(&target);
+        let sent = Instant::now();
+        match exchange(sender, req).await {
+            Ok(status) => {
+                let us = sent.elapsed().as_micros().min(u32::MAX as u128) as u32;
+                tally.latencies_us.push(us);
+                tally.count(status.to_string());
+            }
+            Err(e) => {
+                tally.count(if e == "timeout" { e } else { "error".into() });
+                conn = None;
+            }
+        }
+    }
+    tally
+}
+
+fn take(budget: &AtomicU64) -> bool {
+    budget
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
+        .is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::uri;
+
+    #[test]
+    fn uri_writes_a_bare_subresource_and_encodes_values() {
+        assert_eq!(uri("/", &[("acl", "")]), "/?acl");
+        assert_eq!(uri("/k", &[]), "/k");
+        assert_eq!(uri("/k", &[("prefix", "a b")]), "/k?prefix=a%20b");
+    }
+}

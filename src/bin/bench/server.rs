@@ -1,0 +1,98 @@
+//! The server under test: a `cos-mock` child on 127.0.0.1:0, its start-to-ready time, its RSS, and its end.
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+const READY_PREFIX: &str = "cos-mock ready on http://";
+
+/// A running `cos-mock`; killed and reaped on drop, so an early error never leaves it behind.
+pub struct Server {
+    child: Child,
+    pub addr: SocketAddr,
+    pub start_to_ready: Duration,
+}
+
+impl Server {
+    /// Spawns `binary --listen 127.0.0.1:0` and waits (at most `timeout`) for its ready line on stderr.
+    pub fn spawn(binary: &Path, log_level: &str, timeout: Duration) -> Result<Server, String> {
+        let started = Instant::now();
+        let mut child = Command::new(binary)
+            .args(["--listen", "127.0.0.1:0", "--auth", "enforce"])
+            .env("COS_MOCK_LOG", log_level)
+            .env_remove("COS_MOCK_CONFIG")
+            .env_remove("COS_MOCK_DEFAULT_BUCKET")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
+        let stderr = child.stderr.take().ok_or("no stderr pipe")?;
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || drain(BufReader::new(stderr), tx));
+        let mut server = Server {
+            child,
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            start_to_ready: Duration::ZERO,
+        };
+        let addr = rx
+            .recv_timeout(timeout)
+            .map_err(|_| format!("no ready line from {} within {timeout:?}", binary.display()))?;
+        server.start_to_ready = started.elapsed();
+        server.addr = addr;
+        Ok(server)
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Current and peak resident set size in KiB (`VmRSS`, `VmHWM` of /proc/<pid>/status).
+    pub fn rss_kib(&self) -> Option<(u64, u64)> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).ok()?;
+        Some((field_kib(&status, "VmRSS:")?, field_kib(&status, "VmHWM:")?))
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Sends the address of the ready line, then keeps reading so the server never blocks on a full pipe.
+fn drain(stderr: impl BufRead, ready: mpsc::Sender<SocketAddr>) {
+    let mut sent = false;
+    for line in stderr.lines().map_while(Result::ok) {
+        if sent {
+            continue;
+        }
+        if let Some(addr) = line.strip_prefix(READY_PREFIX) {
+            if let Ok(addr) = addr.trim().parse() {
+                sent = ready.send(addr).is_ok();
+            }
+        }
+    }
+}
+
+fn field_kib(status: &str, name: &str) -> Option<u64> {
+    let line = status.lines().find(|l| l.starts_with(name))?;
+    line[name.len()..].split_whitespace().next()?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field_kib;
+
+    #[test]
+    fn field_kib_reads_proc_status_lines() {
+        let status = "Name:\tcos-mock\nVmHWM:\t   9000 kB\nVmRSS:\t    8123 kB\n";
+        assert_eq!(field_kib(status, "VmRSS:"), Some(8123));
+        assert_eq!(field_kib(status, "VmHWM:"), Some(9000));
+        assert_eq!(field_kib(status, "VmSwap:"), None);
+    }
+}
