@@ -253,10 +253,12 @@ pub fn authorize_at(
                         t.secret_id
                     )))
                 }
-                Outcome::NoMatch => return Ok(Decision::deny(format!(
+                Outcome::NoMatch => {
+                    return Ok(Decision::deny(format!(
                     "the session policy of temporary key {} does not allow {action} on {resource}",
                     t.secret_id
-                ))),
+                )))
+                }
                 Outcome::Allow { index, sid } => {
                     session_note = format!("session policy {} allows; ", statement(index, &sid));
                 }

@@ -47,6 +47,15 @@ pub struct Config {
     pub policy_max_bytes: usize,
     pub accounts: Vec<Account>,
     pub buckets: Vec<BucketSeed>,
+    /// The optional HTTPS listener.
+    pub tls: Option<TlsListen>,
+}
+
+/// Where to serve HTTPS, and with which certificate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsListen {
+    pub listen: SocketAddr,
+    pub cert: crate::tls::CertSource,
 }
 
 /// A root account with its sub-accounts.
@@ -125,6 +134,7 @@ impl Default for Config {
             policy_max_bytes: crate::policy::Limits::BUCKET_MAX_BYTES,
             accounts: vec![default_account()],
             buckets: Vec::new(),
+            tls: None,
         }
     }
 }

@@ -34,6 +34,13 @@ struct Facts {
     resource: Option<String>,
 }
 
+/// Where a request came from.
+#[derive(Debug, Clone, Copy)]
+struct Peer {
+    remote: Option<SocketAddr>,
+    secure: bool,
+}
+
 /// The one handler behind every route.
 pub async fn entry(State(state): State<Arc<AppState>>, req: Request) -> Response {
     let started = Instant::now();
@@ -43,11 +50,23 @@ pub async fn entry(State(state): State<Arc<AppState>>, req: Request) -> Response
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0);
+    let secure = req
+        .extensions()
+        .get::<crate::server::Secure>()
+        .is_some_and(|s| s.0);
     let (parts, body) = req.into_parts();
     let mut facts = Facts::default();
     let result = match read_body(&state, &parts, body).await {
         Ok(body) => std::panic::catch_unwind(AssertUnwindSafe(|| {
-            process(&state, &parts, body, remote, now, &request_id, &mut facts)
+            process(
+                &state,
+                &parts,
+                body,
+                Peer { remote, secure },
+                now,
+                &request_id,
+                &mut facts,
+            )
         }))
         .unwrap_or_else(|_| {
             tracing::error!(
@@ -122,7 +141,7 @@ fn process(
     state: &AppState,
     parts: &http::request::Parts,
     body: Bytes,
-    remote: Option<SocketAddr>,
+    peer: Peer,
     now: SystemTime,
     request_id: &str,
     facts: &mut Facts,
@@ -131,7 +150,8 @@ fn process(
         region: &state.config.region,
         default_bucket: state.config.default_bucket.as_deref(),
     };
-    let req = CosRequest::parse(parts, body, &addressing, remote)?;
+    let mut req = CosRequest::parse(parts, body, &addressing, peer.remote)?;
+    req.secure |= peer.secure;
     facts.resource = Some(req.resource());
     if let Target::Admin(path) = &req.target {
         return crate::admin::handle(state, &req.method, path);

@@ -22,6 +22,7 @@ pub mod router;
 pub mod server;
 pub mod store;
 pub mod sts;
+pub mod tls;
 pub mod xml;
 
 use std::sync::atomic::{AtomicU64, Ordering};

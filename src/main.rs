@@ -4,7 +4,9 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use cos_mock::config::{AuthMode, Config, LogFormat};
+use cos_mock::config::{AuthMode, Config, LogFormat, TlsListen};
+use cos_mock::server::Listener;
+use cos_mock::tls::CertSource;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -76,6 +78,26 @@ struct Opts {
         global = true
     )]
     clock_skew: u64,
+    /// Also serve HTTPS on this address (e.g. for node's qcloud-cos-sts, which only speaks https).
+    #[arg(long, env = "COS_MOCK_TLS_LISTEN", global = true)]
+    tls_listen: Option<SocketAddr>,
+    /// PEM certificate (chain) for --tls-listen; without it a self-signed one is made at start.
+    #[arg(long, env = "COS_MOCK_TLS_CERT", requires = "tls_key", global = true)]
+    tls_cert: Option<String>,
+    /// PEM private key for --tls-cert.
+    #[arg(long, env = "COS_MOCK_TLS_KEY", requires = "tls_cert", global = true)]
+    tls_key: Option<String>,
+    /// Write the self-signed certificate (PEM) here, for clients to trust.
+    #[arg(
+        long,
+        env = "COS_MOCK_TLS_CERT_OUT",
+        conflicts_with = "tls_cert",
+        global = true
+    )]
+    tls_cert_out: Option<String>,
+    /// Largest bucket policy accepted, in bytes.
+    #[arg(long, env = "COS_MOCK_POLICY_MAX_BYTES", default_value_t = cos_mock::policy::Limits::BUCKET_MAX_BYTES, global = true)]
+    policy_max_bytes: usize,
     /// How many requests GET /_cos-mock/requests keeps.
     #[arg(
         long,
@@ -147,6 +169,19 @@ fn build_config(o: &Opts) -> Result<Config, String> {
         },
         clock_skew: std::time::Duration::from_secs(o.clock_skew),
         journal_size: o.journal_size,
+        policy_max_bytes: o.policy_max_bytes,
+        tls: o.tls_listen.map(|listen| TlsListen {
+            listen,
+            cert: match (&o.tls_cert, &o.tls_key) {
+                (Some(cert), Some(key)) => CertSource::Files {
+                    cert: cert.clone(),
+                    key: key.clone(),
+                },
+                _ => CertSource::SelfSigned {
+                    out: o.tls_cert_out.clone(),
+                },
+            },
+        }),
         ..Config::default()
     };
     if let Some(region) = &o.region {
@@ -197,8 +232,34 @@ async fn run(config: Config) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let mut listeners = vec![Listener {
+        tcp: listener,
+        tls: None,
+    }];
+    if let Some(tls) = &config.tls {
+        let acceptor = match cos_mock::tls::acceptor(&tls.cert) {
+            Ok(a) => a,
+            Err(msg) => {
+                eprintln!("cos-mock: {msg}");
+                return ExitCode::from(2);
+            }
+        };
+        match cos_mock::server::bind(tls.listen).await {
+            Ok((tcp, addr)) => {
+                eprintln!("cos-mock tls on https://{addr}");
+                listeners.push(Listener {
+                    tcp,
+                    tls: Some(acceptor),
+                });
+            }
+            Err(e) => {
+                eprintln!("cos-mock: --tls-listen {}: {e}", tls.listen);
+                return ExitCode::from(2);
+            }
+        }
+    }
     eprintln!("cos-mock ready on http://{local}");
-    match cos_mock::serve(listener, state, shutdown_signal()).await {
+    match cos_mock::server::serve_all(listeners, state, shutdown_signal()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("cos-mock: {e}");

@@ -14,6 +14,7 @@ use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
+use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
 use crate::AppState;
@@ -52,19 +53,80 @@ pub fn app(state: Arc<AppState>) -> Router {
         .with_state(state)
 }
 
+/// Whether a request came over TLS (an extension set by the accept loop).
+#[derive(Debug, Clone, Copy)]
+pub struct Secure(pub bool);
+
+/// A socket to serve, in plain HTTP or, with an acceptor, HTTPS.
+pub struct Listener {
+    pub tcp: TcpListener,
+    pub tls: Option<TlsAcceptor>,
+}
+
 /// Serves `listener` until `shutdown` completes, then lets open requests finish (up to 10 s).
 pub async fn serve(
     listener: TcpListener,
     state: Arc<AppState>,
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
+    serve_all(
+        vec![Listener {
+            tcp: listener,
+            tls: None,
+        }],
+        state,
+        shutdown,
+    )
+    .await
+}
+
+/// Serves every listener until `shutdown` completes, then lets open requests finish (up to 10 s).
+pub async fn serve_all(
+    listeners: Vec<Listener>,
+    state: Arc<AppState>,
+    shutdown: impl Future<Output = ()>,
+) -> std::io::Result<()> {
     let spellings = header_spellings().await;
     let router = app(state);
-    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
-    tokio::pin!(shutdown);
+    let graceful = Arc::new(hyper_util::server::graceful::GracefulShutdown::new());
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let loops: Vec<_> = listeners
+        .into_iter()
+        .map(|l| {
+            let conn = Conn {
+                router: router.clone(),
+                spellings: spellings.clone(),
+                graceful: graceful.clone(),
+            };
+            tokio::spawn(accept_loop(l, conn, stop_rx.clone()))
+        })
+        .collect();
+    shutdown.await;
+    let _ = stop_tx.send(true);
+    for l in loops {
+        let _ = l.await;
+    }
+    let graceful =
+        Arc::try_unwrap(graceful).map_err(|_| std::io::Error::other("connections still shared"))?;
+    tokio::select! {
+        _ = graceful.shutdown() => {}
+        _ = tokio::time::sleep(Duration::from_secs(10)) => tracing::warn!("open connections did not finish in 10 s"),
+    }
+    Ok(())
+}
+
+/// What every connection is served with.
+#[derive(Clone)]
+struct Conn {
+    router: Router,
+    spellings: Extensions,
+    graceful: Arc<hyper_util::server::graceful::GracefulShutdown>,
+}
+
+async fn accept_loop(listener: Listener, conn: Conn, mut stop: tokio::sync::watch::Receiver<bool>) {
     loop {
         let (stream, remote) = tokio::select! {
-            accepted = listener.accept() => match accepted {
+            accepted = listener.tcp.accept() => match accepted {
                 Ok(pair) => pair,
                 Err(e) => {
                     tracing::warn!("accept failed: {e}");
@@ -72,41 +134,59 @@ pub async fn serve(
                     continue;
                 }
             },
-            _ = &mut shutdown => break,
+            _ = stop.changed() => return,
         };
         let _ = stream.set_nodelay(true);
+        let conn = conn.clone();
+        match &listener.tls {
+            None => serve_connection(TokioIo::new(stream), remote, false, conn),
+            Some(acceptor) => {
+                let acceptor = acceptor.clone();
+                tokio::spawn(async move {
+                    match acceptor.accept(stream).await {
+                        Ok(tls) => serve_connection(TokioIo::new(tls), remote, true, conn),
+                        Err(e) => tracing::debug!("TLS handshake with {remote} failed: {e}"),
+                    }
+                });
+            }
+        }
+    }
+}
+
+/// Serves one HTTP/1.1 connection (keep-alive, `Expect: 100-continue`, COS header spellings).
+fn serve_connection<I>(io: TokioIo<I>, remote: SocketAddr, secure: bool, conn: Conn)
+where
+    I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let Conn {
+        router,
+        spellings,
+        graceful,
+    } = conn;
+    let service = hyper::service::service_fn(move |mut req: Request<Incoming>| {
+        req.extensions_mut().insert(ConnectInfo(remote));
+        req.extensions_mut().insert(Secure(secure));
         let router = router.clone();
         let spellings = spellings.clone();
-        let service = hyper::service::service_fn(move |mut req: Request<Incoming>| {
-            req.extensions_mut().insert(ConnectInfo(remote));
-            let router = router.clone();
-            let spellings = spellings.clone();
-            async move {
-                let mut resp = match router.oneshot(req.map(axum::body::Body::new)).await {
-                    Ok(r) => r,
-                    Err(never) => match never {},
-                };
-                resp.extensions_mut().extend(spellings);
-                Ok::<_, Infallible>(resp)
-            }
-        });
-        let conn = hyper::server::conn::http1::Builder::new()
-            .preserve_header_case(true)
-            .keep_alive(true)
-            .serve_connection(TokioIo::new(stream), service);
-        let conn = graceful.watch(conn);
-        tokio::spawn(async move {
-            if let Err(e) = conn.await {
-                tracing::debug!("connection from {remote} ended: {e}");
-            }
-        });
-    }
-    drop(listener);
-    tokio::select! {
-        _ = graceful.shutdown() => {}
-        _ = tokio::time::sleep(Duration::from_secs(10)) => tracing::warn!("open connections did not finish in 10 s"),
-    }
-    Ok(())
+        async move {
+            let mut resp = match router.oneshot(req.map(axum::body::Body::new)).await {
+                Ok(r) => r,
+                Err(never) => match never {},
+            };
+            resp.extensions_mut().extend(spellings);
+            Ok::<_, Infallible>(resp)
+        }
+    });
+    let connection = hyper::server::conn::http1::Builder::new()
+        .preserve_header_case(true)
+        .keep_alive(true)
+        .serve_connection(io, service);
+    let connection = graceful.watch(connection);
+    tokio::spawn(async move {
+        if let Err(e) = connection.await {
+            tracing::debug!("connection from {remote} ended: {e}");
+        }
+    });
 }
 
 /// hyper writes a response header name in the case recorded in a header-case map found in the

@@ -14,7 +14,8 @@ pub fn list_buckets(ctx: &Ctx) -> Result<Reply, CosError> {
     xml.push_str(&format!(
         "\t\t<ID>qcs::cam::uin/{root}:uin/{root}</ID>\n\t\t<DisplayName>{root}</DisplayName>\n"
     ));
-    xml.push_str("\t</Owner>\n\t<Buckets>\n");
+    xml.push_str("\t</Owner>\n\t<Buckets>");
+    // An empty list must be `<Buckets></Buckets>`: the python SDK reads whitespace inside as text.
     for b in ctx
         .state
         .store
@@ -23,13 +24,16 @@ pub fn list_buckets(ctx: &Ctx) -> Result<Reply, CosError> {
         .filter(|b| b.owner_uin == root)
     {
         xml.push_str(&format!(
-            "\t\t<Bucket>\n\t\t\t<Name>{}</Name>\n\t\t\t<Location>{}</Location>\n\t\t\t<CreationDate>{}</CreationDate>\n\t\t\t<BucketType>cos</BucketType>\n\t\t</Bucket>\n",
+            "\n\t\t<Bucket>\n\t\t\t<Name>{}</Name>\n\t\t\t<Location>{}</Location>\n\t\t\t<CreationDate>{}</CreationDate>\n\t\t\t<BucketType>cos</BucketType>\n\t\t</Bucket>",
             escape(&b.name),
             escape(&b.region),
             iso8601(b.created)
         ));
     }
-    xml.push_str("\t</Buckets>\n</ListAllMyBucketsResult>");
+    if xml.ends_with("</Bucket>") {
+        xml.push_str("\n\t");
+    }
+    xml.push_str("</Buckets>\n</ListAllMyBucketsResult>");
     Ok(Reply::xml(xml))
 }
 

@@ -59,7 +59,7 @@ fn get_service_lists_own_buckets_with_buckets_element() {
     let s = Server::start();
     let r = service(&s).send();
     assert_eq!(r.status, 200);
-    assert!(r.text().contains("<Buckets>"), "{}", r.text());
+    assert!(r.text().contains("<Buckets></Buckets>"), "{}", r.text());
     s.create_bucket();
     let r = service(&s).send();
     assert_eq!(r.xml_all("Name"), [BUCKET]);

@@ -2,6 +2,7 @@
 
 mod util;
 
+mod access;
 mod acl;
 mod addressing;
 mod admin;
@@ -10,3 +11,4 @@ mod buckets;
 mod errors;
 mod objects;
 mod policy;
+mod sts;
