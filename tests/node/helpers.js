@@ -25,7 +25,7 @@ const UIN = '100000000001';
 const REGION = 'ap-guangzhou';
 const BUCKET = `examplebucket-${APPID}`;
 
-const READY_RE = /cos-mock ready on http:\/\/(\S+)/;
+const READY_RE = /cos-mock ready on http:\/\/(\S+)\r?\n/; // whole line: a chunk may end mid-address
 const START_TIMEOUT_MS = 15000;
 
 function vhost(bucket = BUCKET, region = REGION) {
