@@ -31,9 +31,11 @@ setup_python() {
     if [[ ! -x "$VENV/bin/python" ]]; then
         say "creating $VENV"
         if ! "$PYTHON" -m venv "$VENV"; then
-            # Debian's python3 ships venv separately.
+            # Debian's python3 ships venv (ensurepip) as a separate package.
             say "python venv module missing; installing python3-venv"
-            apt-get install -y python3-venv >/dev/null
+            rm -rf "$VENV"
+            apt-get update -qq
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
             "$PYTHON" -m venv "$VENV"
         fi
     fi
