@@ -4,6 +4,9 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
 const zlib = require('node:zlib');
 const { BUCKET, REGION, crc64ecma, expectError, useServer } = require('./helpers');
 
@@ -219,4 +222,23 @@ test('getObject response-* overrides set the response headers only', async () =>
   assert.equal(got.headers['content-encoding'], 'identity');
   const head = await ctx.cos.headObject({ ...B, Key: 'a b+c.txt' });
   assert.equal(head.headers['content-type'], 'text/plain');
+});
+
+// --- high-level helpers ------------------------------------------------------
+
+test('uploadFile (a file read stream) and getObject into an Output file', async () => {
+  await withBucket();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cos-mock-node-file-'));
+  try {
+    const src = path.join(dir, 'src.bin');
+    const data = Buffer.alloc(64 * 1024, 'abc');
+    fs.writeFileSync(src, data);
+    const up = await ctx.cos.uploadFile({ ...B, Key: 'dir/a b+c.bin', FilePath: src });
+    assert.equal(up.ETag, quotedMd5(data));
+    const dst = path.join(dir, 'dst.bin');
+    await ctx.cos.getObject({ ...B, Key: 'dir/a b+c.bin', Output: fs.createWriteStream(dst) });
+    assert.deepEqual(fs.readFileSync(dst), data);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

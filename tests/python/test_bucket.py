@@ -73,6 +73,12 @@ def test_create_bucket_of_another_appid_is_access_denied(client):
     assert bucket_names(client) == []
 
 
+def test_bucket_exists_helper(client):
+    assert client.bucket_exists(Bucket=BUCKET) is False
+    client.create_bucket(Bucket=BUCKET)
+    assert client.bucket_exists(Bucket=BUCKET) is True
+
+
 def test_head_missing_bucket_is_404(client):
     with pytest.raises(CosServiceError) as info:
         client.head_bucket(Bucket=BUCKET)
