@@ -88,11 +88,13 @@ mod tests {
 
     #[test]
     fn missing_cert_file_names_flag() {
-        let err = acceptor(&CertSource::Files {
+        let source = CertSource::Files {
             cert: "/nonexistent.pem".into(),
             key: "/nonexistent.key".into(),
-        })
-        .unwrap_err();
+        };
+        let Err(err) = acceptor(&source) else {
+            panic!("a missing certificate file must fail");
+        };
         assert!(err.starts_with("--tls-cert /nonexistent.pem"), "{err}");
     }
 }
