@@ -21,6 +21,7 @@ pub mod response;
 pub mod router;
 pub mod server;
 pub mod store;
+pub mod uploads;
 pub mod xml;
 
 use std::sync::atomic::{AtomicU64, Ordering};
