@@ -38,18 +38,16 @@ impl Ctx<'_> {
 
     /// Whether the caller may call `op` on `bucket`/`key` other than the request's own (a copy
     /// source, a key of a batch delete), as dispatch decides it for the request: the decision and
-    /// its reason are logged, and only `--auth enforce` denies. A missing bucket is `NoSuchBucket`.
+    /// its reason are logged (denials at info, grants at debug), and only `--auth enforce` denies. A missing bucket is `NoSuchBucket`.
     pub fn permits(&self, op: Op, bucket: &str, key: &str) -> Result<bool, CosError> {
         let d =
             crate::access::authorize_at(self.state, self.caller, op, Some(bucket), key, self.req)?;
-        tracing::info!(
-            target: "cos_mock::access",
-            op = op.name(),
-            bucket,
-            key,
-            allowed = d.allowed,
-            reason = d.reason.as_str(),
-        );
+        let (op, reason) = (op.name(), d.reason.as_str());
+        if d.allowed {
+            tracing::debug!(target: "cos_mock::access", op, bucket, key, allowed = true, reason);
+        } else {
+            tracing::info!(target: "cos_mock::access", op, bucket, key, allowed = false, reason);
+        }
         Ok(d.allowed || self.state.config.auth != crate::config::AuthMode::Enforce)
     }
 }
