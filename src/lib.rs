@@ -23,6 +23,7 @@ pub mod server;
 pub mod store;
 pub mod sts;
 pub mod tls;
+pub mod uploads;
 pub mod xml;
 
 use std::sync::atomic::{AtomicU64, Ordering};

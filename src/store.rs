@@ -54,6 +54,8 @@ pub struct Bucket {
     pub acl: Acl,
     pub policy: Option<StoredPolicy>,
     pub objects: BTreeMap<String, Arc<Object>>,
+    /// Multipart uploads in progress (see `crate::uploads`).
+    pub uploads: crate::uploads::Uploads,
 }
 
 impl Bucket {
@@ -67,6 +69,7 @@ impl Bucket {
             acl: Acl::bucket_default(owner_uin),
             policy: None,
             objects: BTreeMap::new(),
+            uploads: Default::default(),
         }
     }
 }
@@ -132,9 +135,12 @@ impl Store {
         Ok(f(&mut bucket))
     }
 
-    /// Deletes an empty bucket.
+    /// Deletes an empty bucket: no objects and no multipart uploads in progress (COS asks for
+    /// unfinished uploads to be cleared before a bucket is deleted).
     pub fn delete_bucket(&self, name: &str) -> Result<(), CosError> {
-        let removed = self.buckets.remove_if(name, |_, b| b.objects.is_empty());
+        let removed = self
+            .buckets
+            .remove_if(name, |_, b| b.objects.is_empty() && b.uploads.is_empty());
         if removed.is_some() {
             return Ok(());
         }

@@ -3,6 +3,10 @@
 
 pub mod acl;
 pub mod bucket;
+pub mod copy;
+pub mod delete_multiple;
+pub mod multipart;
+mod multipart_xml;
 pub mod object;
 pub mod policy;
 pub mod service;
@@ -31,6 +35,21 @@ impl Ctx<'_> {
             .bucket()
             .ok_or_else(|| CosError::new(Code::InvalidRequest))
     }
+
+    /// Whether the caller may call `op` on `bucket`/`key` other than the request's own (a copy
+    /// source, a key of a batch delete), as dispatch decides it for the request: the decision and
+    /// its reason are logged (denials at info, grants at debug), and only `--auth enforce` denies. A missing bucket is `NoSuchBucket`.
+    pub fn permits(&self, op: Op, bucket: &str, key: &str) -> Result<bool, CosError> {
+        let d =
+            crate::access::authorize_at(self.state, self.caller, op, Some(bucket), key, self.req)?;
+        let (op, reason) = (op.name(), d.reason.as_str());
+        if d.allowed {
+            tracing::debug!(target: "cos_mock::access", op, bucket, key, allowed = true, reason);
+        } else {
+            tracing::info!(target: "cos_mock::access", op, bucket, key, allowed = false, reason);
+        }
+        Ok(d.allowed || self.state.config.auth != crate::config::AuthMode::Enforce)
+    }
 }
 
 /// Calls the handler of an operation; APIs cos-mock does not model answer `NotImplemented`.
@@ -54,6 +73,15 @@ pub fn handle(op: Op, ctx: &Ctx) -> Result<Reply, CosError> {
         GetObject => object::get(ctx),
         HeadObject => object::get(ctx),
         DeleteObject => object::delete(ctx),
+        PutObjectCopy => copy::put_object_copy(ctx),
+        DeleteMultipleObjects => delete_multiple::handle(ctx),
+        InitiateMultipartUpload => multipart::initiate(ctx),
+        UploadPart => multipart::upload_part(ctx),
+        UploadPartCopy => multipart::upload_part_copy(ctx),
+        ListParts => multipart::list_parts(ctx),
+        CompleteMultipartUpload => multipart::complete(ctx),
+        AbortMultipartUpload => multipart::abort(ctx),
+        ListMultipartUploads => multipart::list_uploads(ctx),
         other => Err(not_implemented(other)),
     }
 }

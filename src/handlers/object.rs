@@ -49,7 +49,7 @@ const RESPONSE_OVERRIDES: &[(&str, &str)] = &[
 ];
 
 /// The key, checked against COS's length limit.
-fn key(ctx: &Ctx) -> Result<String, CosError> {
+pub fn key(ctx: &Ctx) -> Result<String, CosError> {
     let key = ctx.req.key();
     if key.len() > MAX_KEY_BYTES {
         return Err(CosError::with_message(

@@ -1,0 +1,227 @@
+//! DELETE Multiple Objects (`POST /?delete`): up to 1000 keys in one `Delete` body, each authorized on
+//! its own, answered with a `DeleteResult` of `Deleted` and `Error` entries.
+//!
+//! Authorization (spec §7.3): dispatch lets the request through (see `access::authorize`); here a
+//! key is deleted when `DeleteMultipleObjects` is allowed on the bucket or on the key, or
+//! `DeleteObject` is allowed on the key; otherwise the key gets an `AccessDenied` entry.
+//!
+//! Choices where COS's behaviour is not verified:
+//! - without `Content-MD5` the request is 400 `InvalidRequest` (COS documents the header as
+//!   required; the message is S3's);
+//! - no `Object`, or more than 1000, is 400 `MalformedXML`; `Quiet` other than true/false too;
+//! - a missing key counts as `Deleted`; a key over 850 bytes gets a `KeyTooLong` entry.
+
+use serde::{Deserialize, Serialize};
+
+use super::Ctx;
+use crate::error::{Code, CosError};
+use crate::response::Reply;
+use crate::router::Op;
+use crate::store::MAX_KEY_BYTES;
+use crate::xml::{from_xml, to_xml};
+
+/// Most keys one request may name.
+pub const MAX_KEYS: usize = 1000;
+
+/// The `Delete` request body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeleteRequest {
+    #[serde(rename = "Quiet", default, skip_serializing_if = "Option::is_none")]
+    pub quiet: Option<String>,
+    #[serde(rename = "Object", default)]
+    pub objects: Vec<ObjectToDelete>,
+}
+
+/// One `Object` of the request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ObjectToDelete {
+    #[serde(rename = "Key")]
+    pub key: String,
+    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
+}
+
+/// The `DeleteResult` answer.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeleteResult {
+    #[serde(rename = "Deleted", default)]
+    pub deleted: Vec<Deleted>,
+    #[serde(rename = "Error", default)]
+    pub errors: Vec<DeleteError>,
+}
+
+/// A key that was deleted (or was not there).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deleted {
+    #[serde(rename = "Key")]
+    pub key: String,
+}
+
+/// A key that was not deleted, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeleteError {
+    #[serde(rename = "Key")]
+    pub key: String,
+    #[serde(rename = "Code")]
+    pub code: String,
+    #[serde(rename = "Message")]
+    pub message: String,
+}
+
+fn malformed(why: &str) -> CosError {
+    CosError::with_message(
+        Code::MalformedXML,
+        format!("{} ({why})", Code::MalformedXML.default_message()),
+    )
+}
+
+/// The checked request: quiet or not, and the keys.
+fn parse(body: &[u8]) -> Result<(bool, Vec<String>), CosError> {
+    let req: DeleteRequest = from_xml(body)?;
+    let quiet = match req.quiet.as_deref().map(str::trim) {
+        None => false,
+        Some(q) if q.eq_ignore_ascii_case("true") => true,
+        Some(q) if q.eq_ignore_ascii_case("false") => false,
+        Some(q) => {
+            return Err(malformed(&format!(
+                "Quiet must be true or false, not {q:?}"
+            )))
+        }
+    };
+    if req.objects.is_empty() {
+        return Err(malformed("Delete names no Object"));
+    }
+    if req.objects.len() > MAX_KEYS {
+        return Err(malformed(&format!(
+            "Delete names {} objects, at most {MAX_KEYS} are allowed",
+            req.objects.len()
+        )));
+    }
+    Ok((quiet, req.objects.into_iter().map(|o| o.key).collect()))
+}
+
+/// Deletes one key if the caller may; the entry for the answer.
+fn delete_one(
+    ctx: &Ctx,
+    bucket: &str,
+    bucket_wide: bool,
+    key: String,
+) -> Result<Result<Deleted, DeleteError>, CosError> {
+    let error = |code: Code, message: String| DeleteError {
+        key: key.clone(),
+        code: code.as_str().to_string(),
+        message,
+    };
+    if key.len() > MAX_KEY_BYTES {
+        let message = format!(
+            "Your key is too long: {} bytes, at most {MAX_KEY_BYTES}.",
+            key.len()
+        );
+        return Ok(Err(error(Code::KeyTooLong, message)));
+    }
+    let allowed = bucket_wide
+        || ctx.permits(Op::DeleteMultipleObjects, bucket, &key)?
+        || ctx.permits(Op::DeleteObject, bucket, &key)?;
+    if !allowed {
+        return Ok(Err(error(
+            Code::AccessDenied,
+            Code::AccessDenied.default_message().to_string(),
+        )));
+    }
+    ctx.state.store.delete_object(bucket, &key)?;
+    Ok(Ok(Deleted { key }))
+}
+
+/// POST `/?delete`.
+pub fn handle(ctx: &Ctx) -> Result<Reply, CosError> {
+    if !ctx.req.headers.contains_key("content-md5") {
+        return Err(CosError::with_message(
+            Code::InvalidRequest,
+            "Missing required header for this request: Content-MD5.",
+        ));
+    }
+    let bucket = ctx.bucket()?;
+    ctx.state.store.with_bucket(bucket, |_| ())?;
+    let (quiet, keys) = parse(&ctx.req.body)?;
+    let bucket_wide = ctx.permits(Op::DeleteMultipleObjects, bucket, "")?;
+    let mut result = DeleteResult::default();
+    for key in keys {
+        match delete_one(ctx, bucket, bucket_wide, key)? {
+            Ok(deleted) if !quiet => result.deleted.push(deleted),
+            Ok(_) => {}
+            Err(error) => result.errors.push(error),
+        }
+    }
+    Ok(Reply::xml(to_xml("DeleteResult", &result)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_python_and_node_bodies() {
+        // python: Quiet first; node: Objects first, Quiet last.
+        let py = b"<Delete><Quiet>true</Quiet><Object><Key>a</Key></Object><Object><Key>b/c d</Key></Object></Delete>";
+        assert_eq!(parse(py).unwrap(), (true, vec!["a".into(), "b/c d".into()]));
+        let node = b"<Delete><Object><Key>a</Key></Object><Quiet>false</Quiet></Delete>";
+        assert_eq!(parse(node).unwrap(), (false, vec!["a".into()]));
+        let no_quiet = b"<?xml version=\"1.0\"?><Delete><Object><Key>a</Key><VersionId>v</VersionId></Object></Delete>";
+        assert_eq!(parse(no_quiet).unwrap(), (false, vec!["a".into()]));
+    }
+
+    #[test]
+    fn parse_errors_are_malformed_xml() {
+        let many = format!(
+            "<Delete>{}</Delete>",
+            "<Object><Key>k</Key></Object>".repeat(MAX_KEYS + 1)
+        );
+        let exactly = format!(
+            "<Delete>{}</Delete>",
+            "<Object><Key>k</Key></Object>".repeat(MAX_KEYS)
+        );
+        assert_eq!(parse(exactly.as_bytes()).unwrap().1.len(), MAX_KEYS);
+        for bad in [
+            many.as_bytes(),
+            b"<Delete></Delete>",
+            b"<Delete><Quiet>yes</Quiet><Object><Key>a</Key></Object></Delete>",
+            b"<Delete><Object></Object></Delete>",
+            b"<Delete><Object><Key>a</Key>",
+            b"",
+        ] {
+            assert_eq!(parse(bad).unwrap_err().code, Code::MalformedXML);
+        }
+    }
+
+    #[test]
+    fn delete_request_and_result_round_trip() {
+        let req = DeleteRequest {
+            quiet: Some("false".into()),
+            objects: vec![ObjectToDelete {
+                key: "a&b".into(),
+                version_id: None,
+            }],
+        };
+        let xml = to_xml("Delete", &req).unwrap();
+        assert_eq!(from_xml::<DeleteRequest>(xml.as_bytes()).unwrap(), req);
+        let res = DeleteResult {
+            deleted: vec![Deleted { key: "a".into() }],
+            errors: vec![DeleteError {
+                key: "b".into(),
+                code: "AccessDenied".into(),
+                message: "Access Denied.".into(),
+            }],
+        };
+        let xml = to_xml("DeleteResult", &res).unwrap();
+        assert!(
+            xml.contains("<Deleted>\n\t\t<Key>a</Key>\n\t</Deleted>"),
+            "{xml}"
+        );
+        assert_eq!(from_xml::<DeleteResult>(xml.as_bytes()).unwrap(), res);
+        let empty = to_xml("DeleteResult", &DeleteResult::default()).unwrap();
+        assert_eq!(
+            from_xml::<DeleteResult>(empty.as_bytes()).unwrap(),
+            DeleteResult::default()
+        );
+    }
+}

@@ -1,0 +1,353 @@
+//! Multipart upload APIs: Initiate (`POST /<key>?uploads`), Upload Part and Upload Part - Copy
+//! (`PUT ?partNumber&uploadId`), List Parts (`GET ?uploadId`), Complete (`POST ?uploadId`), Abort
+//! (`DELETE ?uploadId`) and List Multipart Uploads (`GET /?uploads`). The rules live in
+//! `crate::uploads`; this file reads requests and writes answers.
+//!
+//! Choices where COS's behaviour is not verified:
+//! - a bad `x-cos-copy-source-range` (not `bytes=a-b`, or past the source's end) is 400
+//!   `InvalidArgument`, as S3 answers; an empty one means the whole source (the python SDK sends it).
+//! - `Location` in the Complete answer is `<bucket>.cos.<region>.myqcloud.com/<key>`, whatever host
+//!   the request used.
+//! - Owner and Initiator IDs are written `qcs::cam::uin/<uin>:uin/<uin>`.
+
+use bytes::Bytes;
+use http::StatusCode;
+
+use super::copy::{read_source, source_of};
+use super::multipart_xml::{
+    CommonPrefix, CompleteRequest, CompleteResult, CopyResult, InitiateResult, ListPartsResult,
+    ListUploadsResult, ListedPart, ListedUpload, Principal,
+};
+use super::object::{self, CRC64};
+use super::service::iso8601;
+use super::Ctx;
+use crate::error::{Code, CosError};
+use crate::response::Reply;
+use crate::uploads::{self, Part, Upload, UploadsQuery, MAX_PART_NUMBER};
+use crate::xml::{from_xml, to_xml};
+
+/// Most parts one List Parts answer holds, and most uploads one List Multipart Uploads answer holds.
+pub const MAX_LISTED: usize = 1000;
+
+fn upload_id<'a>(ctx: &Ctx<'a>) -> &'a str {
+    ctx.req.param("uploadId").unwrap_or("")
+}
+
+fn invalid(message: String) -> CosError {
+    CosError::with_message(Code::InvalidArgument, message)
+}
+
+/// `partNumber`: an integer in 1..=10000, else `InvalidArgument`.
+fn part_number(ctx: &Ctx) -> Result<u32, CosError> {
+    let raw = ctx.req.param("partNumber");
+    raw.and_then(|v| v.parse::<u32>().ok())
+        .filter(|n| (1..=MAX_PART_NUMBER).contains(n))
+        .ok_or_else(|| {
+            invalid(format!(
+                "Part number must be an integer between 1 and {MAX_PART_NUMBER}, inclusive; got {:?}.",
+                raw.unwrap_or("")
+            ))
+        })
+}
+
+/// A numeric query parameter, `default` when absent or empty.
+fn number_param<T: std::str::FromStr>(ctx: &Ctx, name: &str, default: T) -> Result<T, CosError> {
+    match ctx.req.param(name) {
+        None | Some("") => Ok(default),
+        Some(v) => v
+            .parse()
+            .map_err(|_| invalid(format!("{name} must be a non-negative integer, got {v:?}."))),
+    }
+}
+
+/// `encoding-type`: absent, or `url`.
+fn url_encoding(ctx: &Ctx) -> Result<bool, CosError> {
+    match ctx.req.param("encoding-type") {
+        None | Some("") => Ok(false),
+        Some("url") => Ok(true),
+        Some(v) => Err(invalid(format!(
+            "encoding-type must be \"url\", got {v:?}."
+        ))),
+    }
+}
+
+/// `encoding-type=url`: percent-encoding of everything but unreserved characters and `/`.
+fn encode_if(url: bool, s: &str) -> String {
+    if url {
+        crate::auth::cos_sign::encode(s).replace("%2F", "/")
+    } else {
+        s.to_string()
+    }
+}
+
+fn owner_of(ctx: &Ctx, bucket: &str) -> Result<String, CosError> {
+    ctx.state.store.with_bucket(bucket, |b| b.owner_uin.clone())
+}
+
+/// Initiate Multipart Upload: the object's metadata, storage class and ACL come from these headers.
+pub fn initiate(ctx: &Ctx) -> Result<Reply, CosError> {
+    let key = object::key(ctx)?;
+    let bucket = ctx.bucket()?;
+    let template = object::object_from_request(ctx, Bytes::new())?;
+    let upload_id = uploads::new_upload_id(bucket, &key, ctx.now);
+    let upload = Upload {
+        key: key.clone(),
+        upload_id: upload_id.clone(),
+        initiated: ctx.now,
+        initiator: ctx.caller.label(),
+        template,
+        parts: Default::default(),
+    };
+    ctx.state.store.with_bucket_mut(bucket, |b| {
+        b.uploads.insert((key.clone(), upload_id.clone()), upload)
+    })?;
+    let result = InitiateResult {
+        bucket: bucket.to_string(),
+        key,
+        upload_id,
+    };
+    Ok(Reply::xml(to_xml(
+        "InitiateMultipartUploadResult",
+        &result,
+    )?))
+}
+
+/// Upload Part: 200 with the part's `ETag` and `x-cos-hash-crc64ecma`.
+pub fn upload_part(ctx: &Ctx) -> Result<Reply, CosError> {
+    let number = part_number(ctx)?;
+    let key = object::key(ctx)?;
+    let part = Part::new(ctx.req.body.clone(), ctx.now);
+    let reply = Reply::new(StatusCode::OK)
+        .header("etag", &part.etag)
+        .header("x-cos-hash-crc64ecma", part.crc64.to_string());
+    uploads::with_upload(&ctx.state.store, ctx.bucket()?, &key, upload_id(ctx), |u| {
+        u.parts.insert(number, part)
+    })?;
+    Ok(reply)
+}
+
+/// `x-cos-copy-source-range: bytes=a-b` against the source size; absent or empty is the whole source.
+pub fn copy_range(header: Option<&str>, size: u64) -> Result<Option<(u64, u64)>, CosError> {
+    let Some(h) = header.map(str::trim).filter(|h| !h.is_empty()) else {
+        return Ok(None);
+    };
+    let bad = || {
+        invalid(format!(
+            "x-cos-copy-source-range {h:?} must be bytes=first-last with first <= last < {size} (the source's size)."
+        ))
+    };
+    let (a, b) = h
+        .strip_prefix("bytes=")
+        .and_then(|r| r.split_once('-'))
+        .ok_or_else(bad)?;
+    let (a, b) = (
+        a.trim().parse::<u64>().map_err(|_| bad())?,
+        b.trim().parse::<u64>().map_err(|_| bad())?,
+    );
+    if a > b || b >= size {
+        return Err(bad());
+    }
+    Ok(Some((a, b)))
+}
+
+/// Upload Part - Copy: a part from (a range of) another object; 200 with `CopyPartResult`.
+pub fn upload_part_copy(ctx: &Ctx) -> Result<Reply, CosError> {
+    let number = part_number(ctx)?;
+    let key = object::key(ctx)?;
+    let bucket = ctx.bucket()?;
+    let id = upload_id(ctx);
+    uploads::with_upload(&ctx.state.store, bucket, &key, id, |_| ())?;
+    let src = source_of(ctx)?;
+    let source = read_source(ctx, &src)?;
+    let data = match copy_range(
+        ctx.req.header("x-cos-copy-source-range"),
+        source.data.len() as u64,
+    )? {
+        Some((a, b)) => source.data.slice(a as usize..=b as usize),
+        None => source.data.clone(),
+    };
+    let part = Part::new(data, ctx.now);
+    let result = CopyResult {
+        etag: part.etag.clone(),
+        last_modified: iso8601(part.last_modified),
+        crc64: Some(part.crc64.to_string()),
+    };
+    let crc64 = part.crc64.to_string();
+    uploads::with_upload(&ctx.state.store, bucket, &key, id, |u| {
+        u.parts.insert(number, part)
+    })?;
+    Ok(Reply::xml(to_xml("CopyPartResult", &result)?).header("x-cos-hash-crc64ecma", crc64))
+}
+
+/// List Parts (`part-number-marker`, `max-parts`, `encoding-type`).
+pub fn list_parts(ctx: &Ctx) -> Result<Reply, CosError> {
+    let key = object::key(ctx)?;
+    let bucket = ctx.bucket()?;
+    let marker: u32 = number_param(ctx, "part-number-marker", 0)?;
+    let max = number_param(ctx, "max-parts", MAX_LISTED)?.min(MAX_LISTED);
+    let url = url_encoding(ctx)?;
+    let owner = owner_of(ctx, bucket)?;
+    let id = upload_id(ctx);
+    let ((page, truncated), class, initiator) =
+        uploads::with_upload(&ctx.state.store, bucket, &key, id, |u| {
+            (
+                uploads::list_parts(&u.parts, marker, max),
+                u.template.storage_class.clone(),
+                u.initiator.clone(),
+            )
+        })?;
+    let result = ListPartsResult {
+        bucket: bucket.to_string(),
+        encoding_type: url.then(|| "url".to_string()),
+        key: encode_if(url, &key),
+        upload_id: id.to_string(),
+        initiator: Principal::uin(&initiator),
+        owner: Principal::uin(&owner),
+        storage_class: class,
+        part_number_marker: marker,
+        next_part_number_marker: page.last().map(|(n, _)| *n).unwrap_or(marker),
+        max_parts: max,
+        is_truncated: truncated,
+        parts: page
+            .into_iter()
+            .map(|(n, p)| ListedPart {
+                part_number: n,
+                last_modified: iso8601(p.last_modified),
+                etag: p.etag,
+                size: p.data.len() as u64,
+            })
+            .collect(),
+    };
+    Ok(Reply::xml(to_xml("ListPartsResult", &result)?))
+}
+
+/// Complete Multipart Upload: checks the listed parts, stores the object (multipart ETag, CRC-64 of
+/// the whole object in `x-cos-hash-crc64ecma`) and ends the upload.
+pub fn complete(ctx: &Ctx) -> Result<Reply, CosError> {
+    let key = object::key(ctx)?;
+    let bucket = ctx.bucket()?;
+    let id = upload_id(ctx);
+    let request: CompleteRequest = from_xml(&ctx.req.body)?;
+    let listed: Vec<(u32, String)> = request
+        .parts
+        .into_iter()
+        .map(|p| (p.part_number, p.etag))
+        .collect();
+    let (parts, template) = uploads::with_upload(&ctx.state.store, bucket, &key, id, |u| {
+        uploads::select_parts(u, &listed).map(|parts| (parts, u.template.clone()))
+    })??;
+    let removed = ctx
+        .state
+        .store
+        .with_bucket_mut(bucket, |b| b.uploads.remove(&(key.clone(), id.to_string())))?;
+    if removed.is_none() {
+        return Err(uploads::no_such_upload(id));
+    }
+    let mut object = template;
+    object.data = uploads::concat(&parts);
+    object.etag = uploads::multipart_etag(&parts);
+    object.crc64 = CRC64.checksum(&object.data);
+    object.last_modified = ctx.now;
+    let result = CompleteResult {
+        location: format!("{bucket}.cos.{}.myqcloud.com/{key}", ctx.req.region),
+        bucket: bucket.to_string(),
+        key: key.clone(),
+        etag: object.etag.clone(),
+    };
+    let crc64 = object.crc64.to_string();
+    ctx.state.store.put_object(bucket, &key, object)?;
+    Ok(
+        Reply::xml(to_xml("CompleteMultipartUploadResult", &result)?)
+            .header("x-cos-hash-crc64ecma", crc64),
+    )
+}
+
+/// Abort Multipart Upload: 204; the parts are dropped.
+pub fn abort(ctx: &Ctx) -> Result<Reply, CosError> {
+    let key = object::key(ctx)?;
+    let id = upload_id(ctx);
+    let removed = ctx
+        .state
+        .store
+        .with_bucket_mut(ctx.bucket()?, |b| b.uploads.remove(&(key, id.to_string())))?;
+    match removed {
+        Some(_) => Ok(Reply::new(StatusCode::NO_CONTENT)),
+        None => Err(uploads::no_such_upload(id)),
+    }
+}
+
+/// List Multipart Uploads (`prefix`, `delimiter`, `key-marker`, `upload-id-marker`, `max-uploads`,
+/// `encoding-type`).
+pub fn list_uploads(ctx: &Ctx) -> Result<Reply, CosError> {
+    let bucket = ctx.bucket()?;
+    let p = |name| ctx.req.param(name).unwrap_or("").to_string();
+    let q = UploadsQuery {
+        prefix: p("prefix"),
+        delimiter: p("delimiter"),
+        key_marker: p("key-marker"),
+        upload_id_marker: p("upload-id-marker"),
+        max_uploads: number_param(ctx, "max-uploads", MAX_LISTED)?.min(MAX_LISTED),
+    };
+    let url = url_encoding(ctx)?;
+    let (owner, page) = ctx.state.store.with_bucket(bucket, |b| {
+        (b.owner_uin.clone(), uploads::list_uploads(&b.uploads, &q))
+    })?;
+    let enc = |s: &str| encode_if(url, s);
+    let result = ListUploadsResult {
+        bucket: bucket.to_string(),
+        encoding_type: url.then(|| "url".to_string()),
+        key_marker: enc(&q.key_marker),
+        upload_id_marker: q.upload_id_marker.clone(),
+        next_key_marker: page.next_key_marker.as_deref().map(enc),
+        next_upload_id_marker: page.next_upload_id_marker.clone(),
+        max_uploads: q.max_uploads,
+        is_truncated: page.is_truncated,
+        prefix: enc(&q.prefix),
+        delimiter: Some(enc(&q.delimiter)).filter(|d| !d.is_empty()),
+        uploads: page
+            .uploads
+            .iter()
+            .map(|u| ListedUpload {
+                key: enc(&u.key),
+                upload_id: u.upload_id.clone(),
+                storage_class: u.storage_class.clone(),
+                initiator: Principal::uin(&u.initiator),
+                owner: Principal::uin(&owner),
+                initiated: iso8601(u.initiated),
+            })
+            .collect(),
+        common_prefixes: page
+            .common_prefixes
+            .iter()
+            .map(|cp| CommonPrefix { prefix: enc(cp) })
+            .collect(),
+    };
+    Ok(Reply::xml(to_xml("ListMultipartUploadsResult", &result)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copy_range_forms() {
+        assert_eq!(copy_range(None, 10).unwrap(), None);
+        assert_eq!(copy_range(Some(""), 10).unwrap(), None);
+        assert_eq!(copy_range(Some("bytes=0-9"), 10).unwrap(), Some((0, 9)));
+        assert_eq!(copy_range(Some("bytes=3-3"), 10).unwrap(), Some((3, 3)));
+        for bad in [
+            "bytes=0-10",
+            "bytes=5-4",
+            "bytes=-3",
+            "bytes=2-",
+            "0-1",
+            "bytes=a-b",
+        ] {
+            assert_eq!(
+                copy_range(Some(bad), 10).unwrap_err().code,
+                Code::InvalidArgument,
+                "{bad}"
+            );
+        }
+    }
+}
