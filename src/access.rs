@@ -91,12 +91,23 @@ pub fn authorize_at(
         });
     }
     let owner = store.with_bucket(bucket, |b| b.owner_uin.clone())?;
+    if let Some(decision) = allowed_without_permission(op) {
+        return Ok(decision);
+    }
     if caller.is_root_of(&owner) {
         return Ok(Decision::allow(format!("{who} is the owner of {bucket}")));
     }
     Ok(Decision::deny(format!(
         "no statement or grant allows {action} on {resource} for {who}"
     )))
+}
+
+/// APIs every caller, signed or not, may call on an existing bucket: the `OPTIONS` preflight is
+/// answered from the bucket's CORS rules (403 `AccessForbidden` when none matches), not permissions.
+fn allowed_without_permission(op: Op) -> Option<Decision> {
+    (op == Op::OptionsObject).then(|| {
+        Decision::allow("OPTIONS preflight: answered from the bucket's CORS rules, not permissions")
+    })
 }
 
 /// The error a denied request answers.

@@ -3,8 +3,12 @@
 
 pub mod acl;
 pub mod bucket;
+pub mod cors;
+pub mod lifecycle;
 pub mod object;
 pub mod policy;
+pub mod post_object;
+pub mod restore;
 pub mod service;
 
 use std::time::SystemTime;
@@ -54,6 +58,15 @@ pub fn handle(op: Op, ctx: &Ctx) -> Result<Reply, CosError> {
         GetObject => object::get(ctx),
         HeadObject => object::get(ctx),
         DeleteObject => object::delete(ctx),
+        PutBucketCORS => cors::put(ctx),
+        GetBucketCORS => cors::get(ctx),
+        DeleteBucketCORS => cors::delete(ctx),
+        OptionsObject => cors::preflight(ctx),
+        PutBucketLifecycle => lifecycle::put(ctx),
+        GetBucketLifecycle => lifecycle::get(ctx),
+        DeleteBucketLifecycle => lifecycle::delete(ctx),
+        PostObjectRestore => restore::post(ctx),
+        PostObject => post_object::post(ctx),
         other => Err(not_implemented(other)),
     }
 }
