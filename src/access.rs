@@ -327,12 +327,12 @@ pub fn authorize_at(
             ))),
         };
     }
-    if op == Op::OptionsObject {
-        return allow("CORS preflight is answered from the bucket's CORS rules, unsigned".into());
-    }
     let Some((owner, _, policy, bucket_acl)) = existing else {
         return Err(CosError::new(Code::NoSuchBucket));
     };
+    if let Some(decision) = allowed_without_permission(op) {
+        return Ok(decision);
+    }
 
     // 3. Deny first: the bucket policy.
     let (policy_caller, acl_caller) = eval_caller(identity);
@@ -381,6 +381,14 @@ pub fn authorize_at(
             "no statement or grant allows {action} on {resource} for {who}"
         ))),
     }
+}
+
+/// APIs every caller, signed or not, may call on an existing bucket: the `OPTIONS` preflight is
+/// answered from the bucket's CORS rules (403 `AccessForbidden` when none matches), not permissions.
+fn allowed_without_permission(op: Op) -> Option<Decision> {
+    (op == Op::OptionsObject).then(|| {
+        Decision::allow("OPTIONS preflight: answered from the bucket's CORS rules, not permissions")
+    })
 }
 
 /// The ACL grant that allows the action: an object's own ACL decides object permissions unless it

@@ -10,7 +10,22 @@ use crate::AppState;
 
 /// Answers an admin request; `path` is what follows `/_cos-mock/`.
 pub fn handle(state: &AppState, method: &Method, path: &str) -> Result<Reply, CosError> {
+    handle_with_body(state, method, path, &[])
+}
+
+/// Answers an admin request that may carry a JSON body (`POST /_cos-mock/clock`).
+pub fn handle_with_body(
+    state: &AppState,
+    method: &Method,
+    path: &str,
+    body: &[u8],
+) -> Result<Reply, CosError> {
     match (method, path) {
+        (&Method::GET, "clock") => Ok(Reply::json(clock_json(state).to_string())),
+        (&Method::POST, "clock") => {
+            set_clock(state, body)?;
+            Ok(Reply::json(clock_json(state).to_string()))
+        }
         (&Method::GET, "health") => Ok(Reply::json(r#"{"status":"ok"}"#)),
         (&Method::POST, "reset") => {
             state
@@ -18,12 +33,15 @@ pub fn handle(state: &AppState, method: &Method, path: &str) -> Result<Reply, Co
                 .map_err(|e| CosError::with_message(Code::InternalError, e))?;
             Ok(Reply::new(StatusCode::NO_CONTENT))
         }
-        (&Method::GET, "state") => Ok(Reply::json(state_json(state).to_string())),
+        (&Method::GET, "state") => {
+            crate::lifecycle::sweep_all(state, state.clock.now());
+            Ok(Reply::json(state_json(state).to_string()))
+        }
         (&Method::GET, "requests") => {
             let body = json!({ "requests": state.journal.snapshot() });
             Ok(Reply::json(body.to_string()))
         }
-        (_, "health" | "reset" | "state" | "requests") => {
+        (_, "health" | "reset" | "state" | "requests" | "clock") => {
             Err(CosError::new(Code::MethodNotAllowed))
         }
         _ => Err(CosError::with_message(
@@ -31,6 +49,58 @@ pub fn handle(state: &AppState, method: &Method, path: &str) -> Result<Reply, Co
             format!("There is no admin endpoint /_cos-mock/{path}."),
         )),
     }
+}
+
+/// The server clock as `GET/POST /_cos-mock/clock` show it.
+fn clock_json(state: &AppState) -> serde_json::Value {
+    json!({
+        "offset_seconds": state.clock.offset(),
+        "now": iso8601(state.clock.now()),
+        "restore_delay_seconds": state.clock.restore_delay().as_secs(),
+    })
+}
+
+/// Applies `{"advance_seconds": N}`, `{"offset_seconds": N}` and/or `{"restore_delay_seconds": N}`,
+/// then applies lifecycle rules at the new time. Anything else is 400 `InvalidArgument`.
+fn set_clock(state: &AppState, body: &[u8]) -> Result<(), CosError> {
+    let bad = |why: String| CosError::with_message(Code::InvalidArgument, why);
+    let doc: serde_json::Value = serde_json::from_slice(body)
+        .map_err(|e| bad(format!("The clock body must be a JSON object: {e}.")))?;
+    let obj = doc
+        .as_object()
+        .ok_or_else(|| bad("The clock body must be a JSON object.".into()))?;
+    if obj.is_empty() {
+        return Err(bad(
+            "Give advance_seconds, offset_seconds or restore_delay_seconds.".into(),
+        ));
+    }
+    for (k, v) in obj {
+        match k.as_str() {
+            "advance_seconds" | "offset_seconds" => {
+                v.as_i64()
+                    .ok_or_else(|| bad(format!("{k} must be an integer number of seconds.")))?;
+            }
+            "restore_delay_seconds" => {
+                v.as_u64().ok_or_else(|| {
+                    bad(format!(
+                        "{k} must be a non-negative integer number of seconds."
+                    ))
+                })?;
+            }
+            other => return Err(bad(format!("Unknown clock field {other:?}."))),
+        }
+    }
+    if let Some(n) = obj.get("offset_seconds").and_then(|v| v.as_i64()) {
+        state.clock.set_offset(n);
+    }
+    if let Some(n) = obj.get("advance_seconds").and_then(|v| v.as_i64()) {
+        state.clock.advance(n);
+    }
+    if let Some(n) = obj.get("restore_delay_seconds").and_then(|v| v.as_u64()) {
+        state.clock.set_restore_delay(n);
+    }
+    crate::lifecycle::sweep_all(state, state.clock.now());
+    Ok(())
 }
 
 /// Every bucket with its objects, as `GET /_cos-mock/state` shows it.

@@ -44,7 +44,8 @@ struct Peer {
 /// The one handler behind every route.
 pub async fn entry(State(state): State<Arc<AppState>>, req: Request) -> Response {
     let started = Instant::now();
-    let now = SystemTime::now();
+    // Object times and expiry use the server clock; signatures and the Date header the real time.
+    let now = state.clock.now();
     let request_id = state.next_request_id(now);
     let remote = req
         .extensions()
@@ -89,7 +90,8 @@ pub async fn entry(State(state): State<Arc<AppState>>, req: Request) -> Response
             error_reply(err, &resource, &request_id, &parts.method)
         }
     };
-    let reply = finish(reply, &request_id, now, &parts.method);
+    let reply = handlers::cors::decorate(&state, facts.bucket.as_deref(), &parts, reply);
+    let reply = finish(reply, &request_id, SystemTime::now(), &parts.method);
     record(
         &state,
         &parts,
@@ -154,10 +156,16 @@ fn process(
     req.secure |= peer.secure;
     facts.resource = Some(req.resource());
     if let Target::Admin(path) = &req.target {
-        return crate::admin::handle(state, &req.method, path);
+        return crate::admin::handle_with_body(state, &req.method, path, &req.body);
     }
     if crate::sts::is_sts(&req) {
-        return Ok(crate::sts::handle(state, &req, now, request_id));
+        // Temporary keys live on the real clock, like signatures.
+        return Ok(crate::sts::handle(
+            state,
+            &req,
+            SystemTime::now(),
+            request_id,
+        ));
     }
     facts.bucket = req.bucket().map(str::to_string);
     facts.key = Some(req.key().to_string()).filter(|k| !k.is_empty());
@@ -165,17 +173,30 @@ fn process(
     let op = router::route(&req)?;
     facts.op = Some(op);
 
-    let caller = authenticate(state, &req, now)?;
+    let form = match op {
+        Op::PostObject => Some(handlers::post_object::parse_form(&req)?),
+        _ => None,
+    };
+    let caller = match &form {
+        Some(form) => authenticate_form(state, &req, form)?,
+        None => authenticate(state, &req)?,
+    };
     facts.caller = Some(caller.clone());
 
     check_body(&req)?;
 
-    let decision = access::authorize(state, &caller, op, &req)?;
+    let decision = match &form {
+        Some(form) => access::authorize_at(state, &caller, op, req.bucket(), &form.key()?, &req)?,
+        None => access::authorize(state, &caller, op, &req)?,
+    };
     facts.decision = Some(decision.clone());
     if !decision.allowed && state.config.auth == AuthMode::Enforce {
         return Err(access::denied(&decision));
     }
 
+    if let Some(bucket) = req.bucket() {
+        crate::lifecycle::sweep(state, bucket, now);
+    }
     handlers::handle(
         op,
         &Ctx {
@@ -187,8 +208,9 @@ fn process(
     )
 }
 
-/// The caller: from the signature, or the first root account when `--auth off`.
-fn authenticate(state: &AppState, req: &CosRequest, now: SystemTime) -> Result<Caller, CosError> {
+/// The caller: from the signature, or the first root account when `--auth off`. Signature windows
+/// are checked against the real time, never the server clock (see `clock`).
+fn authenticate(state: &AppState, req: &CosRequest) -> Result<Caller, CosError> {
     if state.config.auth == AuthMode::Off {
         let a = state
             .config
@@ -200,14 +222,34 @@ fn authenticate(state: &AppState, req: &CosRequest, now: SystemTime) -> Result<C
             appid: a.appid.clone(),
         });
     }
-    let clock = Clock {
-        now: now
+    auth::authenticate(req, &state.keys, real_clock(state))
+}
+
+/// Signature time checks: the real time, and the configured skew.
+fn real_clock(state: &AppState) -> Clock {
+    Clock {
+        now: SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_secs())
             .unwrap_or(0),
         skew: state.config.clock_skew.as_secs(),
-    };
-    auth::authenticate(req, &state.keys, clock)
+    }
+}
+
+/// A form upload (POST Object) is authenticated from its `q-*` fields; a form without them falls
+/// back to the Authorization header (mini-program SDKs send one), else it is anonymous.
+fn authenticate_form(
+    state: &AppState,
+    req: &CosRequest,
+    form: &crate::form::Form,
+) -> Result<Caller, CosError> {
+    if state.config.auth == AuthMode::Off {
+        return authenticate(state, req);
+    }
+    match crate::form::authenticate(form, &state.keys, real_clock(state))? {
+        Some(caller) => Ok(caller),
+        None => authenticate(state, req),
+    }
 }
 
 /// PUT and POST need a length (411 `MissingContentLength`); `Content-MD5` must match the body.

@@ -10,11 +10,15 @@ pub mod access;
 pub mod acl;
 pub mod admin;
 pub mod auth;
+pub mod clock;
 pub mod config;
+pub mod cors;
 pub mod dispatch;
 pub mod error;
+pub mod form;
 pub mod handlers;
 pub mod journal;
+pub mod lifecycle;
 pub mod policy;
 pub mod request;
 pub mod response;
@@ -33,6 +37,7 @@ use std::time::SystemTime;
 pub use server::{app, serve};
 
 use crate::auth::KeyRing;
+use crate::clock::ServerClock;
 use crate::config::Config;
 use crate::journal::Journal;
 use crate::store::{Bucket, Store};
@@ -44,6 +49,8 @@ pub struct AppState {
     pub keys: KeyRing,
     pub store: Store,
     pub journal: Journal,
+    /// "Now" for object times and expiry; tests move it with `POST /_cos-mock/clock`.
+    pub clock: ServerClock,
     seq: AtomicU64,
 }
 
@@ -54,6 +61,7 @@ impl AppState {
             keys: KeyRing::from_config(&config),
             store: Store::new(),
             journal: Journal::new(config.journal_size),
+            clock: ServerClock::new(),
             seq: AtomicU64::new(0),
             config,
         };
@@ -66,6 +74,7 @@ impl AppState {
         self.store.clear();
         self.journal.clear();
         self.keys.clear_temporary();
+        self.clock.reset();
         self.seed()
     }
 

@@ -56,6 +56,29 @@ pub struct Bucket {
     pub objects: BTreeMap<String, Arc<Object>>,
     /// Multipart uploads in progress (see `crate::uploads`).
     pub uploads: crate::uploads::Uploads,
+    pub cors: Option<crate::cors::CorsConfig>,
+    pub lifecycle: Option<crate::lifecycle::LifecycleConfig>,
+    /// Restores of archived objects, by key; an entry counts only while it names the object's
+    /// current ETag and Last-Modified (an overwrite makes it stale).
+    pub restores: std::collections::HashMap<String, Restore>,
+}
+
+/// A restore of an ARCHIVE / DEEP_ARCHIVE object, on the server clock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Restore {
+    pub etag: String,
+    pub last_modified: SystemTime,
+    /// When the temporary copy becomes readable (`ongoing-request="true"` until then).
+    pub ready_at: SystemTime,
+    /// When the temporary copy goes away.
+    pub expires_at: SystemTime,
+}
+
+impl Restore {
+    /// Whether this restore is about `object` as it is now.
+    pub fn is_for(&self, object: &Object) -> bool {
+        self.etag == object.etag && self.last_modified == object.last_modified
+    }
 }
 
 impl Bucket {
@@ -70,6 +93,9 @@ impl Bucket {
             policy: None,
             objects: BTreeMap::new(),
             uploads: Default::default(),
+            cors: None,
+            lifecycle: None,
+            restores: Default::default(),
         }
     }
 }

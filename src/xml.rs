@@ -34,3 +34,31 @@ pub fn from_xml<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, CosErr
         )
     })
 }
+
+/// Checks that the root element is `root` (serde does not look at the root's name); an empty or
+/// broken document is `MalformedXML` too.
+pub fn check_root(body: &[u8], root: &str) -> Result<(), CosError> {
+    use quick_xml::events::Event;
+    let malformed = |why: String| {
+        CosError::with_message(
+            Code::MalformedXML,
+            format!("{} ({why})", Code::MalformedXML.default_message()),
+        )
+    };
+    let mut reader = quick_xml::Reader::from_reader(body);
+    let mut buf = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e) | Event::Empty(e)) => {
+                return if e.local_name().as_ref() == root.as_bytes() {
+                    Ok(())
+                } else {
+                    Err(malformed(format!("the root element must be {root}")))
+                };
+            }
+            Ok(Event::Eof) => return Err(malformed("the body is empty".into())),
+            Ok(_) => buf.clear(),
+            Err(e) => return Err(malformed(e.to_string())),
+        }
+    }
+}

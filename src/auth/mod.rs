@@ -227,16 +227,10 @@ pub fn authenticate(req: &CosRequest, keys: &KeyRing, clock: Clock) -> Result<Ca
             None => return Ok(Caller::Anonymous),
         },
     };
-    let (secret_key, caller) = match keys.get(&parts.secret_id) {
-        Some(key) => (key.secret_key.clone(), key.caller.clone()),
-        None => {
-            let temp = keys
-                .temporary(&parts.secret_id)
-                .ok_or_else(|| CosError::new(Code::InvalidAccessKeyId))?;
-            check_token(req, &temp, clock.now)?;
-            (temp.secret_key.clone(), Caller::Temporary(temp))
-        }
-    };
+    let token = req
+        .header("x-cos-security-token")
+        .or_else(|| req.param("x-cos-security-token"));
+    let (secret_key, caller) = resolve_key(keys, &parts.secret_id, token, clock.now)?;
     let (start, end) = cos_sign::parse_window(&parts.sign_time).map_err(malformed)?;
     cos_sign::parse_window(&parts.key_time).map_err(malformed)?;
     if clock.now > end {
@@ -263,27 +257,36 @@ pub fn authenticate(req: &CosRequest, keys: &KeyRing, clock: Clock) -> Result<Ca
     Ok(caller)
 }
 
-/// A temporary key needs its token (header `x-cos-security-token`, or the query parameter of a
-/// pre-signed URL) and must not have expired: missing or wrong → 403 `AccessDenied` (COS's exact
-/// code is unverified), expired → 400 `ExpiredToken`.
-fn check_token(req: &CosRequest, key: &TempKey, now: u64) -> Result<(), CosError> {
-    let token = req
-        .header("x-cos-security-token")
-        .or_else(|| req.param("x-cos-security-token"));
+/// The secret and identity of a SecretId. A temporary key also needs its token (header
+/// `x-cos-security-token`, the query parameter of a pre-signed URL, or the form field of a POST
+/// Object) and must not have expired: missing or wrong → 403 `AccessDenied` (COS's exact code is
+/// unverified), expired → 400 `ExpiredToken`. Unknown → 403 `InvalidAccessKeyId`.
+pub fn resolve_key(
+    keys: &KeyRing,
+    secret_id: &str,
+    token: Option<&str>,
+    now: u64,
+) -> Result<(String, Caller), CosError> {
+    if let Some(key) = keys.get(secret_id) {
+        return Ok((key.secret_key.clone(), key.caller.clone()));
+    }
+    let temp = keys
+        .temporary(secret_id)
+        .ok_or_else(|| CosError::new(Code::InvalidAccessKeyId))?;
     match token {
         None => Err(CosError::with_message(
             Code::AccessDenied,
             "A temporary key needs its token in x-cos-security-token.",
         )),
-        Some(t) if t != key.token => Err(CosError::with_message(
+        Some(t) if t != temp.token => Err(CosError::with_message(
             Code::AccessDenied,
             "The x-cos-security-token does not belong to this temporary key.",
         )),
-        Some(_) if now > key.expires => Err(CosError::with_message(
+        Some(_) if now > temp.expires => Err(CosError::with_message(
             Code::ExpiredToken,
             "The temporary key token has expired.",
         )),
-        Some(_) => Ok(()),
+        Some(_) => Ok((temp.secret_key.clone(), Caller::Temporary(temp))),
     }
 }
 

@@ -4,11 +4,15 @@
 pub mod acl;
 pub mod bucket;
 pub mod copy;
+pub mod cors;
 pub mod delete_multiple;
+pub mod lifecycle;
 pub mod multipart;
 mod multipart_xml;
 pub mod object;
 pub mod policy;
+pub mod post_object;
+pub mod restore;
 pub mod service;
 
 use std::time::SystemTime;
@@ -82,6 +86,15 @@ pub fn handle(op: Op, ctx: &Ctx) -> Result<Reply, CosError> {
         CompleteMultipartUpload => multipart::complete(ctx),
         AbortMultipartUpload => multipart::abort(ctx),
         ListMultipartUploads => multipart::list_uploads(ctx),
+        PutBucketCORS => cors::put(ctx),
+        GetBucketCORS => cors::get(ctx),
+        DeleteBucketCORS => cors::delete(ctx),
+        OptionsObject => cors::preflight(ctx),
+        PutBucketLifecycle => lifecycle::put(ctx),
+        GetBucketLifecycle => lifecycle::get(ctx),
+        DeleteBucketLifecycle => lifecycle::delete(ctx),
+        PostObjectRestore => restore::post(ctx),
+        PostObject => post_object::post(ctx),
         other => Err(not_implemented(other)),
     }
 }

@@ -221,6 +221,7 @@ pub fn resolve_range(header: Option<&str>, size: u64) -> Result<Option<(u64, u64
 pub fn get(ctx: &Ctx) -> Result<Reply, CosError> {
     let key = key(ctx)?;
     let object = ctx.state.store.get_object(ctx.bucket()?, &key)?;
+    let restore = super::restore::gate(ctx, &key, &object)?;
     let last_modified = http_date(object.last_modified);
     let header = |n: &str| ctx.req.header(n).map(str::to_string);
     match check_preconditions(&object.etag, object.last_modified, header) {
@@ -245,6 +246,9 @@ pub fn get(ctx: &Ctx) -> Result<Reply, CosError> {
         .header("x-cos-hash-crc64ecma", object.crc64.to_string());
     if object.storage_class != "STANDARD" {
         reply = reply.header("x-cos-storage-class", &object.storage_class);
+    }
+    if let Some(v) = &restore {
+        reply = reply.header("x-cos-restore", v);
     }
     for (param, name) in RESPONSE_OVERRIDES {
         if let Some(v) = ctx.req.param(param) {
