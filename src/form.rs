@@ -268,15 +268,7 @@ pub fn authenticate(form: &Form, keys: &KeyRing, clock: Clock) -> Result<Option<
     let (start, end) = cos_sign::parse_window(key_time).map_err(|e| {
         CosError::with_message(Code::AccessDenied, format!("q-key-time is malformed: {e}."))
     })?;
-    if clock.now > end {
-        return Err(CosError::with_message(
-            Code::AccessDenied,
-            "Request has expired",
-        ));
-    }
-    if start > clock.now + clock.skew {
-        return Err(CosError::new(Code::RequestTimeTooSkewed));
-    }
+    clock.check_window(start, end)?;
     let expected = form_signature(&secret_key, key_time, &policy);
     if !expected.eq_ignore_ascii_case(signature.trim()) {
         return Err(CosError::new(Code::SignatureDoesNotMatch)

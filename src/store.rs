@@ -258,13 +258,7 @@ pub fn list(objects: &BTreeMap<String, Arc<Object>>, q: &ListQuery) -> ListPage 
         if !key.starts_with(&q.prefix) {
             break;
         }
-        let rolled = (!q.delimiter.is_empty())
-            .then(|| {
-                key[q.prefix.len()..]
-                    .find(&q.delimiter)
-                    .map(|i| key[..q.prefix.len() + i + q.delimiter.len()].to_string())
-            })
-            .flatten();
+        let rolled = common_prefix(key, &q.prefix, &q.delimiter);
         if let Some(cp) = &rolled {
             if page.common_prefixes.last() == Some(cp) {
                 continue;
@@ -293,6 +287,17 @@ pub fn list(objects: &BTreeMap<String, Arc<Object>>, q: &ListQuery) -> ListPage 
         page.next_marker = last;
     }
     page
+}
+
+/// The common prefix `key` rolls up into: up to and including the first `delimiter` after
+/// `prefix`; `None` without a delimiter or when the rest of the key has none.
+pub fn common_prefix(key: &str, prefix: &str, delimiter: &str) -> Option<String> {
+    if delimiter.is_empty() {
+        return None;
+    }
+    let rest = key.get(prefix.len()..)?;
+    rest.find(delimiter)
+        .map(|i| key[..prefix.len() + i + delimiter.len()].to_string())
 }
 
 /// The APPID of a bucket name: the digits after the last `-`.

@@ -181,7 +181,7 @@ fn session_policy(text: &str) -> Result<crate::policy::Policy, StsError> {
     } else {
         percent_decode_str(text).decode_utf8_lossy().into_owned()
     };
-    policy::parse(decoded.as_bytes(), PolicyKind::User, &Limits::cam()).map_err(|e| {
+    policy::parse(decoded.as_bytes(), PolicyKind::Session, &Limits::cam()).map_err(|e| {
         err(
             "InvalidParameter.PolicyInvalid",
             format!("Policy: {}", e.message),

@@ -220,13 +220,7 @@ pub fn list_uploads(uploads: &Uploads, q: &UploadsQuery) -> UploadsPage {
         if !key.starts_with(&q.prefix) || !after_marker(key, id) {
             continue;
         }
-        let rolled = (!q.delimiter.is_empty())
-            .then(|| {
-                key[q.prefix.len()..]
-                    .find(&q.delimiter)
-                    .map(|i| key[..q.prefix.len() + i + q.delimiter.len()].to_string())
-            })
-            .flatten();
+        let rolled = crate::store::common_prefix(key, &q.prefix, &q.delimiter);
         if let Some(cp) = &rolled {
             if page.common_prefixes.last() == Some(cp) || q.key_marker.starts_with(cp.as_str()) {
                 continue;

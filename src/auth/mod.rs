@@ -214,6 +214,24 @@ pub struct Clock {
     pub skew: u64,
 }
 
+impl Clock {
+    /// A signature window `[start, end]`: past its end → 403 `AccessDenied` "Request has expired"
+    /// (the node SDK matches that exact message to correct its clock); starting more than the skew
+    /// in the future → 403 `RequestTimeTooSkewed`.
+    pub fn check_window(&self, start: u64, end: u64) -> Result<(), CosError> {
+        if self.now > end {
+            return Err(CosError::with_message(
+                Code::AccessDenied,
+                "Request has expired",
+            ));
+        }
+        if start > self.now + self.skew {
+            return Err(CosError::new(Code::RequestTimeTooSkewed));
+        }
+        Ok(())
+    }
+}
+
 /// Authenticates a request: anonymous when unsigned, else the signer, or the COS error that says why not.
 pub fn authenticate(req: &CosRequest, keys: &KeyRing, clock: Clock) -> Result<Caller, CosError> {
     let header = req
@@ -233,15 +251,7 @@ pub fn authenticate(req: &CosRequest, keys: &KeyRing, clock: Clock) -> Result<Ca
     let (secret_key, caller) = resolve_key(keys, &parts.secret_id, token, clock.now)?;
     let (start, end) = cos_sign::parse_window(&parts.sign_time).map_err(malformed)?;
     cos_sign::parse_window(&parts.key_time).map_err(malformed)?;
-    if clock.now > end {
-        return Err(CosError::with_message(
-            Code::AccessDenied,
-            "Request has expired",
-        ));
-    }
-    if start > clock.now + clock.skew {
-        return Err(CosError::new(Code::RequestTimeTooSkewed));
-    }
+    clock.check_window(start, end)?;
     let headers = req.header_pairs();
     let view = cos_sign::RequestView {
         method: req.method.as_str(),

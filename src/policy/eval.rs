@@ -10,8 +10,11 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// Choices the COS documentation leaves open (spec §5.2, §7 mark them unverified). Each one is
-/// decided here and nowhere else.
+/// Choices the COS documentation leaves open (spec §5.2, §7 mark them unverified). Each switchable
+/// one is decided here and nowhere else. Two more are built into the comparison code rather than
+/// switched: values that do not parse as the operator's type (number, date, IP, bool) never compare
+/// equal, less or greater, so a negated operator over them matches; and `binary_equal` compares the
+/// base64 text exactly, not the decoded bytes.
 pub mod unverified {
     /// `?` in action and resource patterns is an ordinary character; only `*` is a wildcard there
     /// (CAM documents `*` only). `string_like` always treats `?` as "one character".
@@ -33,11 +36,6 @@ pub mod unverified {
     pub const ROLE_AND_GROUP_PRINCIPALS_MATCH: bool = false;
     /// An IPv4-mapped IPv6 address (`::ffff:a.b.c.d`) is compared as the IPv4 address.
     pub const MAP_IPV4_IN_IPV6: bool = true;
-    /// Values that do not parse as the operator's type (number, date, IP, bool) never compare equal,
-    /// less or greater; so a negated operator over them matches.
-    pub const UNPARSEABLE_NEVER_COMPARES: bool = true;
-    /// `binary_equal` compares the base64 text exactly, not the decoded bytes.
-    pub const BINARY_EQUAL_COMPARES_TEXT: bool = true;
     /// String operators are case-sensitive except the `_ignore_case` ones; condition keys are
     /// looked up lower-cased.
     pub const CONDITION_KEYS_CASE_INSENSITIVE: bool = true;
@@ -389,7 +387,7 @@ pub fn parse_date(s: &str) -> Option<i64> {
     if !(1..=days_in_month(year, month)).contains(&day) {
         return None;
     }
-    let mut ms = days_from_civil(year, month, day) * 86_400_000;
+    let mut ms = crate::clock::days_from_civil(year, month, day) * 86_400_000;
     let mut i = 10;
     if matches!(b.get(i), Some(b'T' | b't' | b' ')) {
         let (h, m) = (num(i + 1..i + 3)?, num(i + 4..i + 6)?);
@@ -452,17 +450,6 @@ fn days_in_month(year: i64, month: i64) -> i64 {
         4 | 6 | 9 | 11 => 30,
         _ => 31,
     }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]

@@ -18,8 +18,28 @@ use std::fmt;
 pub enum PolicyKind {
     /// A bucket policy: every statement needs a principal (its own or the top-level one).
     Bucket,
-    /// A CAM user policy or an STS session policy: `principal` is not allowed.
+    /// A CAM user policy: `principal` is not allowed.
     User,
+    /// An STS session policy: no principal, except that the anyone principal (`*`,
+    /// `qcs::cam::anyone:anyone`) is accepted and ignored, because node's `qcloud-cos-sts`
+    /// `getPolicy()` writes `"principal": {"qcs": "*"}` into every statement it builds.
+    Session,
+}
+
+/// A session policy's principal: only "anyone" is accepted, and it is dropped.
+fn session_principal(v: &Value, path: &str) -> Result<Option<Principal>, PolicyError> {
+    let p = parse_principal(v, path)?;
+    if p.0
+        .iter()
+        .all(|id| matches!(id, PrincipalId::Everyone | PrincipalId::Anyone))
+    {
+        Ok(None)
+    } else {
+        Err(PolicyError::new(
+            path,
+            "not allowed in a session policy (only the anyone principal, which is ignored)",
+        ))
+    }
 }
 
 /// Size limits applied before parsing.
@@ -133,6 +153,7 @@ pub fn parse_value(value: &Value, kind: PolicyKind) -> Result<Policy, PolicyErro
     let top_principal = match f.get("principal") {
         None => None,
         Some(_) if kind == PolicyKind::User => return Err(not_allowed("principal")),
+        Some(v) if kind == PolicyKind::Session => session_principal(v, "principal")?,
         Some(v) => Some(parse_principal(v, "principal")?),
     };
     let list = match f.get("statement") {
@@ -192,8 +213,9 @@ fn parse_statement(
     let principal_path = join(path, "principal");
     let principal = match (f.get("principal"), kind) {
         (Some(_), PolicyKind::User) => return Err(not_allowed(&principal_path)),
+        (Some(v), PolicyKind::Session) => session_principal(v, &principal_path)?,
         (Some(v), PolicyKind::Bucket) => Some(parse_principal(v, &principal_path)?),
-        (None, PolicyKind::User) => None,
+        (None, PolicyKind::User | PolicyKind::Session) => None,
         (None, PolicyKind::Bucket) => match inherited {
             Some(p) => Some(p.clone()),
             None => {
@@ -549,6 +571,21 @@ mod tests {
         }
         assert!(wrong.is_empty(), "{}", wrong.join("\n"));
         files.len()
+    }
+
+    #[test]
+    fn parse_session_policy_anyone_principal_is_accepted_and_dropped() {
+        let body = br#"{"version":"2.0","statement":[{"effect":"allow","principal":{"qcs":"*"},"action":["name/cos:PutObject"],"resource":["*"]}]}"#;
+        let p = parse(body, PolicyKind::Session, &Limits::cam()).unwrap();
+        assert!(p.statements[0].principal.is_none());
+        assert!(parse(body, PolicyKind::User, &Limits::cam()).is_err());
+    }
+
+    #[test]
+    fn parse_session_policy_named_principal_is_rejected() {
+        let body = br#"{"version":"2.0","statement":[{"effect":"allow","principal":{"qcs":["qcs::cam::uin/1:uin/1"]},"action":["*"],"resource":["*"]}]}"#;
+        let err = parse(body, PolicyKind::Session, &Limits::cam()).unwrap_err();
+        assert_eq!(err.message, "statement[0].principal: not allowed in a session policy (only the anyone principal, which is ignored)");
     }
 
     #[test]

@@ -205,7 +205,7 @@ fn sts_unknown_secret_id_is_not_found() {
 #[test]
 fn sts_session_policy_with_principal_is_rejected() {
     let s = Server::start();
-    let bad = r#"{"version":"2.0","statement":[{"effect":"allow","principal":{"qcs":["*"]},"action":["*"],"resource":["*"]}]}"#;
+    let bad = r#"{"version":"2.0","statement":[{"effect":"allow","principal":{"qcs":["qcs::cam::uin/100000000001:uin/100000000001"]},"action":["*"],"resource":["*"]}]}"#;
     let v = sts_call(
         &s,
         SECRET_ID,
