@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the pinned real clients the SDK suites run against:
 #   .venv/              python venv with tests/python/requirements.txt
-#                       (cos-python-sdk-v5, coscmd, qcloud-python-sts, pytest)
+#                       (cos-python-sdk-v5, coscmd, qcloud-python-sts,
+#                       tencentcloud-sdk-python-sts, pytest)
 #   tests/node/node_modules/  `npm ci` from tests/node/package-lock.json
-#                       (cos-nodejs-sdk-v5)
+#                       (cos-nodejs-sdk-v5, qcloud-cos-sts)
 # Idempotent: each part is skipped when its stamp matches the pin file it was
 # installed from, so a second run takes well under a second.
 # Needs python3 (3.11), node 20 + npm, and PyPI/npm registries.
