@@ -289,19 +289,29 @@ fn record(
         .as_ref()
         .map(|d| d.reason.as_str())
         .unwrap_or("-");
-    tracing::info!(
-        target: "cos_mock::request",
-        request_id,
-        method = %parts.method,
-        op,
-        bucket = facts.bucket.as_deref().unwrap_or("-"),
-        key = facts.key.as_deref().unwrap_or("-"),
-        status,
-        code,
-        caller = caller.as_str(),
-        reason,
-        ms = format!("{duration_ms:.2}").as_str(),
-    );
+    let bucket = facts.bucket.as_deref().unwrap_or("-");
+    let key = facts.key.as_deref().unwrap_or("-");
+    let ms = format!("{duration_ms:.2}");
+    match state.config.log_format {
+        crate::config::LogFormat::Json => tracing::info!(
+            target: "cos_mock::request",
+            request_id,
+            method = %parts.method,
+            op,
+            bucket,
+            key,
+            status,
+            code,
+            caller = caller.as_str(),
+            reason,
+            ms = ms.as_str(),
+        ),
+        crate::config::LogFormat::Pretty => tracing::info!(
+            target: "cos_mock::request",
+            "{} {op} {bucket}/{key} -> {status} {code} ({ms} ms) caller={caller} reason={reason} id={request_id}",
+            parts.method,
+        ),
+    }
     if matches!(
         parts.uri.path(),
         "/_cos-mock/requests" | "/_cos-mock/health"
