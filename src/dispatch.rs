@@ -284,11 +284,20 @@ fn record(
         .unwrap_or_else(|| "anonymous".into());
     let op = facts.op.map(Op::name).unwrap_or("-");
     let code = err.map(|e| e.code.as_str()).unwrap_or("-");
-    let reason = facts
-        .decision
-        .as_ref()
-        .map(|d| d.reason.as_str())
-        .unwrap_or("-");
+    // A request refused before authorization (a bad signature, an expired key, ...) is explained by
+    // its error.
+    let refused =
+        err.filter(|e| e.status() == http::StatusCode::FORBIDDEN && facts.decision.is_none());
+    let reason = match (&facts.decision, refused) {
+        (Some(d), _) => d.reason.clone(),
+        (None, Some(e)) => format!("authentication failed: {}: {}", e.code.as_str(), e.message),
+        (None, None) => "-".to_string(),
+    };
+    let decision = match (&facts.decision, refused) {
+        (Some(d), _) => Some(if d.allowed { "allow" } else { "deny" }),
+        (None, Some(_)) => Some("deny"),
+        (None, None) => None,
+    };
     let bucket = facts.bucket.as_deref().unwrap_or("-");
     let key = facts.key.as_deref().unwrap_or("-");
     let ms = format!("{duration_ms:.2}");
@@ -303,7 +312,7 @@ fn record(
             status,
             code,
             caller = caller.as_str(),
-            reason,
+            reason = reason.as_str(),
             ms = ms.as_str(),
         ),
         crate::config::LogFormat::Pretty => tracing::info!(
@@ -342,11 +351,8 @@ fn record(
         caller,
         status,
         error_code: err.map(|e| e.code.as_str().to_string()),
-        decision: facts
-            .decision
-            .as_ref()
-            .map(|d| if d.allowed { "allow" } else { "deny" }),
-        reason: facts.decision.as_ref().map(|d| d.reason.clone()),
+        decision,
+        reason: (reason != "-").then_some(reason),
         duration_ms,
     });
 }

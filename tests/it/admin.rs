@@ -92,3 +92,21 @@ fn unknown_admin_path_is_not_implemented() {
     let s = Server::start();
     admin(&s, "GET", "nope").assert_error(501, "NotImplemented");
 }
+
+#[test]
+fn requests_journal_explains_authentication_failures() {
+    let s = Server::start();
+    s.create_bucket();
+    s.req("GET", "/")
+        .keys(SECRET_ID, "wrong")
+        .send()
+        .assert_error(403, "SignatureDoesNotMatch");
+    let j: serde_json::Value = serde_json::from_slice(&admin(&s, "GET", "requests").body).unwrap();
+    let first = &j["requests"][0];
+    assert_eq!(first["error_code"], "SignatureDoesNotMatch");
+    assert_eq!(first["decision"], "deny");
+    assert_eq!(
+        first["reason"],
+        "authentication failed: SignatureDoesNotMatch: The Signature you specified is invalid."
+    );
+}

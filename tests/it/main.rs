@@ -8,6 +8,7 @@ mod addressing;
 mod admin;
 mod auth;
 mod buckets;
+mod cli;
 mod copy;
 mod cors;
 mod delete_multiple;
