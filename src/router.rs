@@ -227,6 +227,9 @@ pub fn route(req: &CosRequest) -> Result<Op, CosError> {
             Method::GET => Ok(GetService),
             _ => Err(not_allowed(req)),
         },
+        // A CORS preflight is answered from the rules whatever the URL's sub-resource (browsers
+        // preflight `?uploads`, `?uploadId`, `?acl`, ... too).
+        Target::Bucket { .. } if req.method == Method::OPTIONS => Ok(OptionsObject),
         Target::Bucket { key, .. } if key.is_empty() => {
             if let Some(sub) = BUCKET_SUBRESOURCES.iter().find(|s| req.has_param(s)) {
                 return bucket_subresource(sub, &req.method, req.has_param("id"))
@@ -348,6 +351,8 @@ mod tests {
             ),
             ("HEAD", VH, "/k", &[], HeadObject),
             ("OPTIONS", VH, "/k", &[], OptionsObject),
+            ("OPTIONS", VH, "/?uploads&prefix=k", &[], OptionsObject),
+            ("OPTIONS", VH, "/k?partNumber=1&uploadId=u", &[], OptionsObject),
             ("DELETE", VH, "/k", &[], DeleteObject),
             ("PUT", VH, "/doc/a.txt?acl=", &[], PutObjectACL),
             ("GET", VH, "/doc/a.txt?acl", &[], GetObjectACL),
