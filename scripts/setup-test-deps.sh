@@ -4,10 +4,15 @@
 #                       (cos-python-sdk-v5, coscmd, qcloud-python-sts,
 #                       tencentcloud-sdk-python-sts, pytest)
 #   tests/node/node_modules/  `npm ci` from tests/node/package-lock.json
-#                       (cos-nodejs-sdk-v5, qcloud-cos-sts)
+#                       (cos-nodejs-sdk-v5, cos-js-sdk-v5, qcloud-cos-sts,
+#                       playwright-core for the browser test)
+#   /usr/bin/chromium   Debian's chromium for the browser test (apt-get, as
+#                       root, only when missing; Playwright's own browser
+#                       download does not work here)
 # Idempotent: each part is skipped when its stamp matches the pin file it was
 # installed from, so a second run takes well under a second.
-# Needs python3 (3.11), node 20 + npm, and PyPI/npm registries.
+# Needs python3 (3.11), node 20 + npm, PyPI/npm registries, and Debian's
+# archive (root) unless chromium is already installed.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -57,6 +62,22 @@ setup_node() {
     echo "$want" >"$stamp"
 }
 
+setup_chromium() {
+    if [[ -x /usr/bin/chromium ]]; then
+        say "chromium present"
+        return
+    fi
+    if [[ "$(id -u)" -ne 0 ]]; then
+        say "/usr/bin/chromium missing: install Debian's chromium package as root (apt-get install chromium)"
+        return 1
+    fi
+    say "installing Debian's chromium"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    [[ -x /usr/bin/chromium ]]
+}
+
 setup_python
 setup_node
+setup_chromium
 say "done"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the real-SDK suites against a cos-mock binary:
 #   python (cos-python-sdk-v5, coscmd) with pytest from .venv, tests/python
-#   node   (cos-nodejs-sdk-v5) with `node --test`, tests/node
+#   node   (cos-nodejs-sdk-v5) with `node --test`, tests/node; this includes
+#          browser.test.js: headless Debian chromium driven by playwright-core
+#          uploads with cos-js-sdk-v5 and a temporary key through CORS
 # Installs the pinned clients first (scripts/setup-test-deps.sh). Uses
 # $COS_MOCK_BIN when set, otherwise builds target/debug/cos-mock.
 # Exit status is non-zero when either suite fails; both always run.

@@ -26,6 +26,7 @@ const REGION = 'ap-guangzhou';
 const BUCKET = `examplebucket-${APPID}`;
 
 const READY_RE = /cos-mock ready on http:\/\/(\S+)\r?\n/; // whole line: a chunk may end mid-address
+const TLS_RE = /cos-mock tls on https:\/\/(\S+)\r?\n/; // printed before the ready line with --tls-listen
 const START_TIMEOUT_MS = 15000;
 
 function vhost(bucket = BUCKET, region = REGION) {
@@ -48,6 +49,8 @@ class Server {
     srv.addr = await srv.waitReady();
     srv.port = Number(srv.addr.split(':').pop());
     srv.baseUrl = `http://${srv.addr}`;
+    const tls = TLS_RE.exec(srv.log);
+    if (tls) srv.tlsAddr = tls[1];
     return srv;
   }
 
