@@ -90,12 +90,19 @@ fn set_clock(state: &AppState, body: &[u8]) -> Result<(), CosError> {
             other => return Err(bad(format!("Unknown clock field {other:?}."))),
         }
     }
+    // Check every change before making any: the clock must stay between 1970 and 9999.
+    let out_of_range = || bad("The clock would leave the years 1970 to 9999.".into());
+    let mut offset = state.clock.offset();
     if let Some(n) = obj.get("offset_seconds").and_then(|v| v.as_i64()) {
-        state.clock.set_offset(n);
+        offset = n;
     }
     if let Some(n) = obj.get("advance_seconds").and_then(|v| v.as_i64()) {
-        state.clock.advance(n);
+        offset = offset.checked_add(n).ok_or_else(out_of_range)?;
     }
+    if !crate::clock::offset_in_range(offset) {
+        return Err(out_of_range());
+    }
+    state.clock.set_offset(offset);
     if let Some(n) = obj.get("restore_delay_seconds").and_then(|v| v.as_u64()) {
         state.clock.set_restore_delay(n);
     }

@@ -32,11 +32,6 @@ impl ServerClock {
         self.offset_seconds.store(seconds, Ordering::Relaxed);
     }
 
-    /// Moves the clock forward (or back, when negative); returns the new offset.
-    pub fn advance(&self, seconds: i64) -> i64 {
-        self.offset_seconds.fetch_add(seconds, Ordering::Relaxed) + seconds
-    }
-
     /// How long a restore stays `ongoing-request="true"`, on this clock (0: done at once).
     pub fn restore_delay(&self) -> Duration {
         Duration::from_secs(self.restore_delay_seconds.load(Ordering::Relaxed))
@@ -53,10 +48,39 @@ impl ServerClock {
     }
 }
 
-/// `t` moved by `seconds` (saturating at the epoch).
+/// The latest time cos-mock represents, 9999-12-31T23:59:59Z: HTTP dates and ISO 8601 listings
+/// have four-digit years, so every time is kept at or before it.
+pub const MAX_UNIX: u64 = 253_402_300_799;
+
+/// The largest clock offset that keeps the server clock within `MAX_UNIX` (and after the epoch).
+pub fn offset_in_range(offset: i64) -> bool {
+    let now = unix(SystemTime::now()) as i128;
+    (0..=MAX_UNIX as i128).contains(&(now + offset as i128))
+}
+
+/// `t` plus `days` days, or `None` past `MAX_UNIX`.
+pub fn add_days(t: SystemTime, days: u64) -> Option<SystemTime> {
+    let secs = days.checked_mul(86_400)?;
+    let later = t.checked_add(Duration::from_secs(secs))?;
+    (unix(later) <= MAX_UNIX).then_some(later)
+}
+
+/// `t` clamped to `[epoch, MAX_UNIX]`, so it can always be formatted.
+pub fn clamp(t: SystemTime) -> SystemTime {
+    if unix(t) > MAX_UNIX {
+        UNIX_EPOCH + Duration::from_secs(MAX_UNIX)
+    } else {
+        t
+    }
+}
+
+/// `t` moved by `seconds`, saturating at the epoch and at `MAX_UNIX`.
 pub fn shift(t: SystemTime, seconds: i64) -> SystemTime {
     if seconds >= 0 {
-        t + Duration::from_secs(seconds.unsigned_abs())
+        clamp(
+            t.checked_add(Duration::from_secs(seconds.unsigned_abs()))
+                .unwrap_or(UNIX_EPOCH + Duration::from_secs(MAX_UNIX)),
+        )
     } else {
         t.checked_sub(Duration::from_secs(seconds.unsigned_abs()))
             .unwrap_or(UNIX_EPOCH)
@@ -93,6 +117,7 @@ pub fn parse_iso8601(text: &str) -> Option<SystemTime> {
     let (h, mi, s) = (c.next()??, c.next()??, c.next()??);
     if d.next().is_some()
         || c.next().is_some()
+        || !(1970..=9999).contains(&y)
         || !(1..=12).contains(&mo)
         || !(1..=31).contains(&da)
         || h > 23
@@ -138,13 +163,34 @@ mod tests {
         assert_eq!(t("2024-01-02"), None);
         assert_eq!(t("2024-13-02T00:00:00Z"), None);
         assert_eq!(t("nonsense"), None);
+        assert_eq!(t("999999999999-01-01T00:00:00Z"), None);
+        assert_eq!(t("10000-01-01T00:00:00Z"), None);
+        assert_eq!(t("9999-12-31T23:59:59Z"), Some(MAX_UNIX));
+    }
+
+    #[test]
+    fn times_stay_within_four_digit_years() {
+        assert!(offset_in_range(0));
+        assert!(!offset_in_range(i64::MAX));
+        assert!(!offset_in_range(i64::MIN));
+        assert!(!offset_in_range(300_000_000_000));
+        assert_eq!(
+            add_days(UNIX_EPOCH, 1),
+            Some(UNIX_EPOCH + Duration::from_secs(86_400))
+        );
+        assert_eq!(add_days(UNIX_EPOCH, u64::MAX), None);
+        assert_eq!(add_days(UNIX_EPOCH, 3_000_000), None);
+        assert_eq!(unix(shift(UNIX_EPOCH, i64::MAX)), MAX_UNIX);
+        assert_eq!(
+            unix(clamp(UNIX_EPOCH + Duration::from_secs(MAX_UNIX + 5))),
+            MAX_UNIX
+        );
     }
 
     #[test]
     fn clock_advances_and_resets() {
         let c = ServerClock::new();
-        assert_eq!(c.advance(86400), 86400);
-        assert_eq!(c.advance(10), 86410);
+        c.set_offset(86400);
         assert!(unix(c.now()) >= unix(SystemTime::now()) + 86400);
         c.set_restore_delay(5);
         c.reset();

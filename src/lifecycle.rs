@@ -17,7 +17,7 @@
 //! Rules filtered by tags are kept but never match (cos-mock objects carry no tags);
 //! `NoncurrentVersion*` and `AbortIncompleteMultipartUpload` are kept and round-tripped only.
 
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
@@ -214,12 +214,22 @@ fn validate_rule(n: usize, rule: &Rule) -> Result<(), CosError> {
                 "Rule {n}: Transition/StorageClass {class:?} is not a class objects can move to."
             )));
         }
-        if let (Some(t), Some(e)) = (at, expire_at) {
-            if t >= e {
+        match (at, expire_at) {
+            (Some(When::Days(t)), Some(When::Days(e)))
+            | (Some(When::Date(t)), Some(When::Date(e)))
+                if t >= e =>
+            {
                 return Err(invalid(format!(
                     "Rule {n}: a Transition must come before the Expiration."
                 )));
             }
+            (Some(When::Days(_)), Some(When::Date(_)))
+            | (Some(When::Date(_)), Some(When::Days(_))) => {
+                return Err(invalid(format!(
+                    "Rule {n}: Transition and Expiration must both use Days or both use Date, not a mix."
+                )));
+            }
+            _ => {}
         }
     }
     for t in &rule.noncurrent_version_transition {
@@ -233,8 +243,16 @@ fn validate_rule(n: usize, rule: &Rule) -> Result<(), CosError> {
     Ok(())
 }
 
-/// A comparable "when" for Days (small numbers) or a Date (Unix seconds, always larger).
-type When = u64;
+/// When a schedule falls due: a number of days, or a date (Unix seconds). Only schedules of the same
+/// kind are compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum When {
+    Days(u64),
+    Date(u64),
+}
+
+/// The most `Days` a lifecycle rule may give (about 270 years; COS publishes no limit).
+pub const MAX_DAYS: u64 = 100_000;
 
 fn validate_expiration(n: usize, e: &Expiration) -> Result<Option<When>, CosError> {
     let given = [
@@ -267,9 +285,12 @@ fn validate_when(
         (Some(0), None) if !zero_ok => Err(invalid(format!(
             "Rule {n}: {what}/Days must be a positive integer."
         ))),
-        (Some(d), None) => Ok(Some(d)),
+        (Some(d), None) if d > MAX_DAYS => Err(invalid(format!(
+            "Rule {n}: {what}/Days must be at most {MAX_DAYS}."
+        ))),
+        (Some(d), None) => Ok(Some(When::Days(d))),
         (None, Some(date)) => parse_iso8601(date)
-            .map(|t| Some(crate::clock::unix(t).max(1 << 32)))
+            .map(|t| Some(When::Date(crate::clock::unix(t))))
             .ok_or_else(|| {
                 invalid(format!(
                     "Rule {n}: {what}/Date {date:?} is not an ISO 8601 date such as 2024-01-01T00:00:00+08:00."
@@ -304,7 +325,7 @@ fn rule_prefix(rule: &Rule) -> Option<&str> {
 /// When a Days/Date schedule falls due for an object last modified at `modified`.
 fn due_at(days: Option<u64>, date: Option<&str>, modified: SystemTime) -> Option<SystemTime> {
     match (days, date) {
-        (Some(d), _) => Some(ceil_to_midnight(modified + Duration::from_secs(d * 86400))),
+        (Some(d), _) => crate::clock::add_days(modified, d).map(ceil_to_midnight),
         (None, Some(date)) => parse_iso8601(date),
         _ => None,
     }
@@ -436,6 +457,12 @@ mod tests {
     }
 
     #[test]
+    fn lifecycle_transition_date_before_expiration_date_is_accepted() {
+        let xml = rule_xml("<Status>Enabled</Status><Transition><Date>2030-01-01T00:00:00Z</Date><StorageClass>STANDARD_IA</StorageClass></Transition><Expiration><Date>2031-01-01T00:00:00Z</Date></Expiration>");
+        assert!(from_xml(xml.as_bytes()).is_ok());
+    }
+
+    #[test]
     fn lifecycle_validation_errors() {
         let ok_action = "<Expiration><Days>1</Days></Expiration>";
         let cases: Vec<(String, Code)> = vec![
@@ -452,6 +479,9 @@ mod tests {
             (rule_xml("<Status>Enabled</Status><Transition><Days>1</Days><StorageClass>STANDARD</StorageClass></Transition>"), Code::InvalidArgument),
             (rule_xml("<Status>Enabled</Status><Transition><Days>1</Days></Transition>"), Code::InvalidArgument),
             (rule_xml("<Status>Enabled</Status><Transition><Days>10</Days><StorageClass>ARCHIVE</StorageClass></Transition><Expiration><Days>5</Days></Expiration>"), Code::InvalidArgument),
+            (rule_xml("<Status>Enabled</Status><Transition><Days>1</Days><StorageClass>ARCHIVE</StorageClass></Transition><Expiration><Date>2031-01-01T00:00:00Z</Date></Expiration>"), Code::InvalidArgument),
+            (rule_xml("<Status>Enabled</Status><Expiration><Days>200000000000000</Days></Expiration>"), Code::InvalidArgument),
+            (rule_xml("<Status>Enabled</Status><Expiration><Date>999999999999-01-01T00:00:00Z</Date></Expiration>"), Code::InvalidArgument),
             (format!("<LifecycleConfiguration><Rule><ID>a</ID><Status>Enabled</Status>{ok_action}</Rule><Rule><ID>a</ID><Status>Enabled</Status>{ok_action}</Rule></LifecycleConfiguration>"), Code::InvalidArgument),
         ];
         for (body, code) in cases {
@@ -462,7 +492,7 @@ mod tests {
     #[test]
     fn lifecycle_effect_rounds_days_to_midnight_and_only_cools() {
         let c = from_xml(DOC_SAMPLE.as_bytes()).unwrap();
-        let day = |d: u64| UNIX_EPOCH + Duration::from_secs(1_700_000_000 + d * 86400);
+        let day = |d: u64| UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000 + d * 86400);
         let m = day(0); // 2023-11-14T22:13:20Z
         let e = |key, now| effect(&c, key, m, "STANDARD", now);
         // id3's Date (2018) is long past: everything expires.

@@ -86,7 +86,7 @@ pub fn new_trace_id(request_id: &str) -> String {
 
 /// An RFC 1123 date as COS writes it in `Date` and `Last-Modified`.
 pub fn http_date(t: SystemTime) -> String {
-    httpdate::fmt_http_date(t)
+    httpdate::fmt_http_date(crate::clock::clamp(t))
 }
 
 /// Adds the headers every response carries, and sets `Content-Length` when the handler did not.

@@ -242,15 +242,12 @@ pub struct ListPage {
 pub fn list(objects: &BTreeMap<String, Arc<Object>>, q: &ListQuery) -> ListPage {
     use std::ops::Bound;
     let mut page = ListPage::default();
-    let start = if q.marker.as_str() > q.prefix.as_str() {
-        q.marker.as_str()
+    // Keys strictly after a marker (also when the marker equals the prefix, as a folder object
+    // `d/` returned as NextMarker does); else from the prefix on.
+    let lower = if !q.marker.is_empty() && q.marker >= q.prefix {
+        Bound::Excluded(q.marker.as_str())
     } else {
-        q.prefix.as_str()
-    };
-    let lower = if q.marker.as_str() > q.prefix.as_str() {
-        Bound::Excluded(start)
-    } else {
-        Bound::Included(start)
+        Bound::Included(q.prefix.as_str())
     };
     let mut last: Option<String> = None;
     let mut count = 0usize;
@@ -410,6 +407,16 @@ mod tests {
         let p = list(&t, &q("", "/", "b/1", 10));
         assert_eq!(keys(&p), ["c"]);
         assert!(p.common_prefixes.is_empty());
+    }
+
+    #[test]
+    fn list_marker_equal_to_prefix_key_moves_on() {
+        let t = tree(&["d/", "d/x", "d/y"]);
+        let p1 = list(&t, &q("d/", "", "", 1));
+        assert_eq!(keys(&p1), ["d/"]);
+        assert_eq!(p1.next_marker.as_deref(), Some("d/"));
+        let p2 = list(&t, &q("d/", "", "d/", 1));
+        assert_eq!(keys(&p2), ["d/x"]);
     }
 
     #[test]

@@ -89,7 +89,8 @@ pub fn source_of(ctx: &Ctx) -> Result<CopySource, CosError> {
 }
 
 /// Reads the source object: read permission (`GetObject`) on it, then it must exist
-/// (`NoSuchBucket` / `NoSuchKey`), then the `x-cos-copy-source-If-*` conditions (412).
+/// (`NoSuchBucket` / `NoSuchKey`; lifecycle expiry applied first) and be readable (an archived object
+/// must be restored: 403 `InvalidObjectState`), then the `x-cos-copy-source-If-*` conditions (412).
 pub fn read_source(ctx: &Ctx, src: &CopySource) -> Result<Arc<Object>, CosError> {
     if !ctx.permits(Op::GetObject, &src.bucket, &src.key)? {
         return Err(CosError::with_message(
@@ -97,7 +98,9 @@ pub fn read_source(ctx: &Ctx, src: &CopySource) -> Result<Arc<Object>, CosError>
             "Access Denied. (no read permission on the copy source)",
         ));
     }
+    crate::lifecycle::sweep(ctx.state, &src.bucket, ctx.now);
     let object = ctx.state.store.get_object(&src.bucket, &src.key)?;
+    super::restore::readable(ctx, &src.bucket, &src.key, &object, true)?;
     let header = |n: &str| {
         ctx.req
             .header(&format!("x-cos-copy-source-{n}"))

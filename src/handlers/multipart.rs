@@ -21,6 +21,7 @@ use super::multipart_xml::{
 use super::object::{self, CRC64};
 use super::service::iso8601;
 use super::Ctx;
+use crate::auth::Caller;
 use crate::error::{Code, CosError};
 use crate::response::Reply;
 use crate::uploads::{self, Part, Upload, UploadsQuery, MAX_PART_NUMBER};
@@ -94,7 +95,7 @@ pub fn initiate(ctx: &Ctx) -> Result<Reply, CosError> {
         key: key.clone(),
         upload_id: upload_id.clone(),
         initiated: ctx.now,
-        initiator: ctx.caller.label(),
+        initiator: cam_id(ctx.caller),
         template,
         parts: Default::default(),
     };
@@ -201,7 +202,7 @@ pub fn list_parts(ctx: &Ctx) -> Result<Reply, CosError> {
         encoding_type: url.then(|| "url".to_string()),
         key: encode_if(url, &key),
         upload_id: id.to_string(),
-        initiator: Principal::uin(&initiator),
+        initiator: Principal::cam_id(&initiator),
         owner: Principal::uin(&owner),
         storage_class: class,
         part_number_marker: marker,
@@ -311,7 +312,7 @@ pub fn list_uploads(ctx: &Ctx) -> Result<Reply, CosError> {
                 key: enc(&u.key),
                 upload_id: u.upload_id.clone(),
                 storage_class: u.storage_class.clone(),
-                initiator: Principal::uin(&u.initiator),
+                initiator: Principal::cam_id(&u.initiator),
                 owner: Principal::uin(&owner),
                 initiated: iso8601(u.initiated),
             })
@@ -349,5 +350,16 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+}
+
+/// The CAM id of who initiated an upload (a temporary key's parent): `qcs::cam::uin/<root>:uin/<uin>`,
+/// `qcs::cam::uin/<root>:roleName/<name>`, or `qcs::cam::anyone:anyone`.
+fn cam_id(caller: &Caller) -> String {
+    match caller.identity() {
+        Caller::Root { uin, .. } => crate::acl::model::user_id(uin, uin),
+        Caller::SubUser { root_uin, uin, .. } => crate::acl::model::user_id(root_uin, uin),
+        Caller::Role { root_uin, name, .. } => format!("qcs::cam::uin/{root_uin}:roleName/{name}"),
+        Caller::Anonymous | Caller::Temporary(_) => crate::acl::model::ANYONE_ID.to_string(),
     }
 }

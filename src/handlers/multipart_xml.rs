@@ -70,6 +70,16 @@ impl Principal {
             display_name: uin.to_string(),
         }
     }
+
+    /// A full CAM id (`qcs::cam::uin/<root>:uin/<sub>`, `...:roleName/<name>`, or
+    /// `qcs::cam::anyone:anyone`); the display name is its last part.
+    pub fn cam_id(id: &str) -> Principal {
+        let display = id.rsplit([':', '/']).next().unwrap_or(id);
+        Principal {
+            id: id.to_string(),
+            display_name: display.to_string(),
+        }
+    }
 }
 
 /// `ListPartsResult`.

@@ -166,8 +166,14 @@ pub fn check_preconditions(
             return Precondition::Failed;
         }
     }
+    // If-None-Match compares weakly (RFC 7232 §3.2): `W/"etag"` matches too.
+    let weak_in = |list: &str| {
+        list.split(',')
+            .map(|t| t.trim().trim_start_matches("W/"))
+            .any(|t| t == "*" || t.trim_matches('"') == etag.trim_matches('"'))
+    };
     if let Some(v) = h("if-none-match") {
-        if etag_in(&v) {
+        if weak_in(&v) {
             return Precondition::NotModified;
         }
     } else if let Some(t) = h("if-modified-since").as_deref().and_then(date) {
@@ -364,6 +370,14 @@ mod tests {
         assert_eq!(
             check_preconditions(etag, t, h(&[("if-none-match", "*")])),
             Precondition::NotModified
+        );
+        assert_eq!(
+            check_preconditions(etag, t, h(&[("if-none-match", "W/\"abc\"")])),
+            Precondition::NotModified
+        );
+        assert_eq!(
+            check_preconditions(etag, t, h(&[("if-match", "W/\"abc\"")])),
+            Precondition::Failed
         );
         assert_eq!(
             check_preconditions(

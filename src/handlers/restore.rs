@@ -9,7 +9,7 @@
 //! now + Days), 409 `RestoreAlreadyInProgress` while one is ongoing, 403 `InvalidObjectState` for
 //! objects of other classes.
 
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use http::StatusCode;
 use serde::{Deserialize, Serialize};
@@ -97,8 +97,19 @@ pub fn post(ctx: &Ctx) -> Result<Reply, CosError> {
         ));
     }
     let now = ctx.now;
-    let keep = Duration::from_secs(days.saturating_mul(86400));
     let delay = ctx.state.clock.restore_delay();
+    let too_far = || {
+        CosError::with_message(
+            Code::InvalidArgument,
+            format!("RestoreRequest/Days {days} puts the copy's expiry past the year 9999."),
+        )
+    };
+    let ready_at = now
+        .checked_add(delay)
+        .and_then(|t| crate::clock::add_days(t, 0))
+        .ok_or_else(too_far)?;
+    let expires_at = crate::clock::add_days(ready_at, days).ok_or_else(too_far)?;
+    let extended = crate::clock::add_days(now, days).ok_or_else(too_far)?;
     ctx.state.store.with_bucket_mut(bucket, |b| {
         let current = b.restores.get(key).filter(|r| r.is_for(&object)).cloned();
         match current {
@@ -107,7 +118,7 @@ pub fn post(ctx: &Ctx) -> Result<Reply, CosError> {
                 b.restores.insert(
                     key.to_string(),
                     Restore {
-                        expires_at: now + keep,
+                        expires_at: extended,
                         ..r
                     },
                 );
@@ -119,8 +130,8 @@ pub fn post(ctx: &Ctx) -> Result<Reply, CosError> {
                     Restore {
                         etag: object.etag.clone(),
                         last_modified: object.last_modified,
-                        ready_at: now + delay,
-                        expires_at: now + delay + keep,
+                        ready_at,
+                        expires_at,
                     },
                 );
                 Ok(Reply::new(StatusCode::ACCEPTED))
@@ -165,12 +176,30 @@ pub fn status(
 /// For GET/HEAD Object: GET of an archived object that is not restored is 403
 /// `InvalidObjectState`; otherwise the `x-cos-restore` value to answer, if any.
 pub fn gate(ctx: &Ctx, key: &str, object: &Object) -> Result<Option<String>, CosError> {
+    readable(
+        ctx,
+        ctx.bucket()?,
+        key,
+        object,
+        ctx.req.method == http::Method::GET,
+    )
+}
+
+/// The `x-cos-restore` header of `bucket`/`key`; when `reading` (GET, or the source of a copy), an
+/// archived object that is not restored is 403 `InvalidObjectState`.
+pub fn readable(
+    ctx: &Ctx,
+    bucket: &str,
+    key: &str,
+    object: &Object,
+    reading: bool,
+) -> Result<Option<String>, CosError> {
     let restore = ctx
         .state
         .store
-        .with_bucket(ctx.bucket()?, |b| b.restores.get(key).cloned())?;
+        .with_bucket(bucket, |b| b.restores.get(key).cloned())?;
     let (readable, header) = status(restore.as_ref(), object, ctx.now);
-    if readable != Readable::Yes && ctx.req.method == http::Method::GET {
+    if readable != Readable::Yes && reading {
         return Err(CosError::with_message(
             Code::InvalidObjectState,
             format!(

@@ -39,5 +39,5 @@ pub fn list_buckets(ctx: &Ctx) -> Result<Reply, CosError> {
 
 /// `2019-05-13T11:33:10Z`-style time (milliseconds kept, as COS's listings show `.000Z`).
 pub fn iso8601(t: std::time::SystemTime) -> String {
-    humantime::format_rfc3339_millis(t).to_string()
+    humantime::format_rfc3339_millis(crate::clock::clamp(t)).to_string()
 }

@@ -151,3 +151,51 @@ fn signatures_keep_real_time_when_clock_advances() {
     let year = std::time::Duration::from_secs(360 * 86400);
     assert!(lm > std::time::SystemTime::now() + year);
 }
+
+#[test]
+fn clock_beyond_year_9999_is_invalid_argument_and_changes_nothing() {
+    let s = Server::start();
+    s.create_bucket();
+    for body in [
+        r#"{"offset_seconds": 300000000000}"#,
+        r#"{"offset_seconds": 9223372036854775807}"#,
+        r#"{"advance_seconds": -9223372036854775807}"#,
+    ] {
+        clock(&s, "POST", body).assert_error(400, "InvalidArgument");
+    }
+    let r = clock(&s, "GET", "");
+    let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+    assert_eq!(v["offset_seconds"], 0);
+    assert_eq!(s.put("a", b"x").status, 200);
+}
+
+#[test]
+fn lifecycle_days_or_dates_past_year_9999_are_invalid_argument() {
+    let s = Server::start();
+    s.create_bucket();
+    let rule = |action: &str| {
+        format!("<LifecycleConfiguration><Rule><ID>r</ID><Filter><Prefix></Prefix></Filter><Status>Enabled</Status>{action}</Rule></LifecycleConfiguration>")
+    };
+    put_lifecycle(
+        &s,
+        &rule("<Expiration><Days>200000000000000</Days></Expiration>"),
+    )
+    .assert_error(400, "InvalidArgument");
+    put_lifecycle(
+        &s,
+        &rule("<Expiration><Date>999999999999-01-01T00:00:00Z</Date></Expiration>"),
+    )
+    .assert_error(400, "InvalidArgument");
+    s.req("GET", "/?lifecycle")
+        .send()
+        .assert_error(404, "NoSuchLifecycleConfiguration");
+    assert_eq!(s.put("a", b"x").status, 200);
+}
+
+#[test]
+fn lifecycle_transition_date_before_expiration_date_is_accepted() {
+    let s = Server::start();
+    s.create_bucket();
+    let body = "<LifecycleConfiguration><Rule><ID>r</ID><Filter><Prefix></Prefix></Filter><Status>Enabled</Status><Transition><Date>2030-01-01T00:00:00Z</Date><StorageClass>STANDARD_IA</StorageClass></Transition><Expiration><Date>2031-01-01T00:00:00Z</Date></Expiration></Rule></LifecycleConfiguration>";
+    assert_eq!(put_lifecycle(&s, body).status, 200);
+}

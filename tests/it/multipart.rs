@@ -514,3 +514,31 @@ fn delete_bucket_with_upload_in_progress_is_bucket_not_empty() {
     );
     assert_eq!(s.req("DELETE", "/").send().status, 204);
 }
+
+#[test]
+fn list_uploads_names_a_sub_account_initiator_by_its_cam_id() {
+    let mut config = cos_mock::config::Config::default();
+    config.accounts[0].users.push(cos_mock::config::SubUser {
+        uin: "100000000011".into(),
+        secret_id: "AKIDSUB11".into(),
+        secret_key: "sub-11".into(),
+        policies: vec![serde_json::json!({"version":"2.0","statement":[{"effect":"allow","action":["name/cos:*"],"resource":["*"]}]})],
+    });
+    let s = Server::with_config(config);
+    s.create_bucket();
+    let r = s
+        .req("POST", "/big?uploads")
+        .keys("AKIDSUB11", "sub-11")
+        .send();
+    assert_eq!(r.status, 200, "{}", r.text());
+    let r = s.req("GET", "/?uploads").send();
+    let text = r.text();
+    assert!(
+        text.contains("<ID>qcs::cam::uin/100000000001:uin/100000000011</ID>"),
+        "{text}"
+    );
+    assert!(
+        text.contains("<DisplayName>100000000011</DisplayName>"),
+        "{text}"
+    );
+}

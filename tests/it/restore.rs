@@ -138,3 +138,37 @@ fn restore_anonymous_is_access_denied() {
         .send()
         .assert_error(403, "AccessDenied");
 }
+
+#[test]
+fn restore_days_past_year_9999_is_invalid_argument_and_object_stays_readable_by_head() {
+    let s = Server::start();
+    s.create_bucket();
+    archived(&s, "a", "ARCHIVE");
+    for days in ["3000000", "18446744073709551615"] {
+        let body = format!("<RestoreRequest><Days>{days}</Days></RestoreRequest>");
+        restore(&s, "a", &body).assert_error(400, "InvalidArgument");
+    }
+    assert_eq!(s.req("HEAD", "/a").send().status, 200);
+}
+
+#[test]
+fn copy_from_unrestored_archive_is_invalid_object_state() {
+    let s = Server::start();
+    s.create_bucket();
+    archived(&s, "a", "ARCHIVE");
+    let source = format!("{HOST}/a");
+    s.req("PUT", "/copy")
+        .header("x-cos-copy-source", &source)
+        .send()
+        .assert_error(403, "InvalidObjectState");
+    s.req("GET", "/copy").send().assert_error(404, "NoSuchKey");
+    assert_eq!(restore(&s, "a", RESTORE).status, 202);
+    assert_eq!(
+        s.req("PUT", "/copy")
+            .header("x-cos-copy-source", &source)
+            .send()
+            .status,
+        200
+    );
+    assert_eq!(s.req("GET", "/copy").send().body, b"cold");
+}
