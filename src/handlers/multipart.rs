@@ -326,6 +326,17 @@ pub fn list_uploads(ctx: &Ctx) -> Result<Reply, CosError> {
     Ok(Reply::xml(to_xml("ListMultipartUploadsResult", &result)?))
 }
 
+/// The CAM id of who initiated an upload (a temporary key's parent): `qcs::cam::uin/<root>:uin/<uin>`,
+/// `qcs::cam::uin/<root>:roleName/<name>`, or `qcs::cam::anyone:anyone`.
+fn cam_id(caller: &Caller) -> String {
+    match caller.identity() {
+        Caller::Root { uin, .. } => crate::acl::model::user_id(uin, uin),
+        Caller::SubUser { root_uin, uin, .. } => crate::acl::model::user_id(root_uin, uin),
+        Caller::Role { root_uin, name, .. } => format!("qcs::cam::uin/{root_uin}:roleName/{name}"),
+        Caller::Anonymous | Caller::Temporary(_) => crate::acl::model::ANYONE_ID.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -350,16 +361,5 @@ mod tests {
                 "{bad}"
             );
         }
-    }
-}
-
-/// The CAM id of who initiated an upload (a temporary key's parent): `qcs::cam::uin/<root>:uin/<uin>`,
-/// `qcs::cam::uin/<root>:roleName/<name>`, or `qcs::cam::anyone:anyone`.
-fn cam_id(caller: &Caller) -> String {
-    match caller.identity() {
-        Caller::Root { uin, .. } => crate::acl::model::user_id(uin, uin),
-        Caller::SubUser { root_uin, uin, .. } => crate::acl::model::user_id(root_uin, uin),
-        Caller::Role { root_uin, name, .. } => format!("qcs::cam::uin/{root_uin}:roleName/{name}"),
-        Caller::Anonymous | Caller::Temporary(_) => crate::acl::model::ANYONE_ID.to_string(),
     }
 }
