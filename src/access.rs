@@ -327,6 +327,11 @@ pub fn authorize_at(
             ))),
         };
     }
+    if op == Op::PutBucket && existing.is_some() && !matches!(identity, Caller::Anonymous) {
+        // Creating a bucket that exists answers 409 (BucketAlreadyOwnedByYou / BucketAlreadyExists)
+        // to any signed caller, as COS does.
+        return allow("the bucket exists: the handler answers 409".into());
+    }
     let Some((owner, _, policy, bucket_acl)) = existing else {
         return Err(CosError::new(Code::NoSuchBucket));
     };

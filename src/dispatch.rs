@@ -186,7 +186,13 @@ fn process(
     check_body(&req)?;
 
     let decision = match &form {
-        Some(form) => access::authorize_at(state, &caller, op, req.bucket(), &form.key()?, &req)?,
+        // A form upload is authorized as what it stores: its key, fields and file.
+        Some(form) => {
+            let key = form.key()?;
+            let put =
+                handlers::post_object::as_put(&req, form, req.bucket().unwrap_or_default(), &key);
+            access::authorize_at(state, &caller, op, req.bucket(), &key, &put)?
+        }
         None => access::authorize(state, &caller, op, &req)?,
     };
     facts.decision = Some(decision.clone());

@@ -75,6 +75,14 @@ impl CosRequest {
         let raw_query = parts.uri.query().unwrap_or("").to_string();
         let query = parse_query(&raw_query);
         let (target, region) = address(&host, &raw_path, addr)?;
+        // An absolute-form target's authority replaces the Host header (RFC 9112 §3.2.2), so the
+        // signature is checked against the host that is actually served.
+        let mut headers = parts.headers.clone();
+        if let Some(authority) = parts.uri.authority() {
+            if let Ok(v) = http::HeaderValue::from_str(authority.as_str()) {
+                headers.insert(http::header::HOST, v);
+            }
+        }
         Ok(CosRequest {
             method: parts.method.clone(),
             host,
@@ -82,12 +90,14 @@ impl CosRequest {
             path,
             raw_query,
             query,
-            headers: parts.headers.clone(),
+            headers,
             body,
             target,
             region,
             remote,
-            secure: parts.uri.scheme_str() == Some("https"),
+            // Only the TLS listener makes a request secure; an `https://` target over plain HTTP
+            // does not (the dispatcher sets this from the connection).
+            secure: false,
         })
     }
 
@@ -209,6 +219,17 @@ fn looks_like_region(label: &str) -> bool {
             .is_none_or(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
+/// Whether the Host's first label is a bucket, `<name>-<appid>.…` (port and case ignored).
+pub fn host_names_bucket(host: &str) -> bool {
+    let hostname = strip_port(host).to_ascii_lowercase();
+    match hostname.split_once('.') {
+        Some((first, _)) => {
+            crate::store::appid_of(first).is_some_and(|a| a.len() < first.len() - 1)
+        }
+        None => false,
+    }
+}
+
 /// Finds the bucket and region: from the Host (`<bucket>.cos.<region>.<suffix>` or any `<bucket>.`
 /// prefix), else admin paths, else path-style (`/<bucket>/<key>`), else the default bucket, else the
 /// service.
@@ -230,9 +251,7 @@ pub fn address(
             region = reg.to_string();
         }
     }
-    if labels.len() > 1
-        && crate::store::appid_of(labels[0]).is_some_and(|a| a.len() < labels[0].len() - 1)
-    {
+    if host_names_bucket(host) {
         let key = decode_path(raw_path.strip_prefix('/').unwrap_or(raw_path))?;
         return Ok((
             Target::Bucket {
@@ -244,6 +263,10 @@ pub fn address(
     }
     if let Some(rest) = raw_path.strip_prefix("/_cos-mock/") {
         return Ok((Target::Admin(rest.to_string()), region));
+    }
+    // The STS hosts never name a bucket, even with a default bucket.
+    if hostname.starts_with("sts.") && hostname.ends_with(".tencentcloudapi.com") {
+        return Ok((Target::Service, region));
     }
     let trimmed = raw_path.strip_prefix('/').unwrap_or(raw_path);
     let (first, rest) = trimmed.split_once('/').unwrap_or((trimmed, ""));
@@ -385,6 +408,20 @@ mod tests {
                 "localhost",
                 "/doc/a.txt",
                 None,
+                Target::Service,
+                "ap-guangzhou",
+            ),
+            (
+                "sts.tencentcloudapi.com",
+                "/",
+                Some("d-1"),
+                Target::Service,
+                "ap-guangzhou",
+            ),
+            (
+                "sts.ap-beijing.tencentcloudapi.com:443",
+                "/",
+                Some("d-1"),
                 Target::Service,
                 "ap-guangzhou",
             ),

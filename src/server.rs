@@ -12,6 +12,7 @@ use axum::Router;
 use http::{Extensions, Request, Response};
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
+use hyper_util::server::graceful::{GracefulShutdown, Watcher};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
@@ -88,7 +89,7 @@ pub async fn serve_all(
 ) -> std::io::Result<()> {
     let spellings = header_spellings().await;
     let router = app(state);
-    let graceful = Arc::new(hyper_util::server::graceful::GracefulShutdown::new());
+    let graceful = Arc::new(GracefulShutdown::new());
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let loops: Vec<_> = listeners
         .into_iter()
@@ -96,9 +97,8 @@ pub async fn serve_all(
             let conn = Conn {
                 router: router.clone(),
                 spellings: spellings.clone(),
-                graceful: graceful.clone(),
             };
-            tokio::spawn(accept_loop(l, conn, stop_rx.clone()))
+            tokio::spawn(accept_loop(l, conn, graceful.clone(), stop_rx.clone()))
         })
         .collect();
     shutdown.await;
@@ -106,8 +106,9 @@ pub async fn serve_all(
     for l in loops {
         let _ = l.await;
     }
-    let graceful =
-        Arc::try_unwrap(graceful).map_err(|_| std::io::Error::other("connections still shared"))?;
+    // Only the accept loops held the shutdown handle (connections hold watchers), and they are done.
+    let graceful = Arc::try_unwrap(graceful)
+        .map_err(|_| std::io::Error::other("an accept loop is still running"))?;
     tokio::select! {
         _ = graceful.shutdown() => {}
         _ = tokio::time::sleep(Duration::from_secs(10)) => tracing::warn!("open connections did not finish in 10 s"),
@@ -120,10 +121,17 @@ pub async fn serve_all(
 struct Conn {
     router: Router,
     spellings: Extensions,
-    graceful: Arc<hyper_util::server::graceful::GracefulShutdown>,
 }
 
-async fn accept_loop(listener: Listener, conn: Conn, mut stop: tokio::sync::watch::Receiver<bool>) {
+/// How long a TLS client may take to finish its handshake.
+const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+async fn accept_loop(
+    listener: Listener,
+    conn: Conn,
+    graceful: Arc<GracefulShutdown>,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
     loop {
         let (stream, remote) = tokio::select! {
             accepted = listener.tcp.accept() => match accepted {
@@ -138,14 +146,23 @@ async fn accept_loop(listener: Listener, conn: Conn, mut stop: tokio::sync::watc
         };
         let _ = stream.set_nodelay(true);
         let conn = conn.clone();
+        let watcher = graceful.watcher();
         match &listener.tls {
-            None => serve_connection(TokioIo::new(stream), remote, false, conn),
+            None => serve_connection(TokioIo::new(stream), remote, false, conn, watcher),
             Some(acceptor) => {
                 let acceptor = acceptor.clone();
+                let mut stop = stop.clone();
                 tokio::spawn(async move {
-                    match acceptor.accept(stream).await {
-                        Ok(tls) => serve_connection(TokioIo::new(tls), remote, true, conn),
-                        Err(e) => tracing::debug!("TLS handshake with {remote} failed: {e}"),
+                    // A handshake still under way at shutdown is dropped, with its watcher.
+                    let handshake =
+                        tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, acceptor.accept(stream));
+                    tokio::select! {
+                        done = handshake => match done {
+                            Ok(Ok(tls)) => serve_connection(TokioIo::new(tls), remote, true, conn, watcher),
+                            Ok(Err(e)) => tracing::debug!("TLS handshake with {remote} failed: {e}"),
+                            Err(_) => tracing::debug!("TLS handshake with {remote} timed out"),
+                        },
+                        _ = stop.changed() => {}
                     }
                 });
             }
@@ -154,15 +171,16 @@ async fn accept_loop(listener: Listener, conn: Conn, mut stop: tokio::sync::watc
 }
 
 /// Serves one HTTP/1.1 connection (keep-alive, `Expect: 100-continue`, COS header spellings).
-fn serve_connection<I>(io: TokioIo<I>, remote: SocketAddr, secure: bool, conn: Conn)
-where
+fn serve_connection<I>(
+    io: TokioIo<I>,
+    remote: SocketAddr,
+    secure: bool,
+    conn: Conn,
+    watcher: Watcher,
+) where
     I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
-    let Conn {
-        router,
-        spellings,
-        graceful,
-    } = conn;
+    let Conn { router, spellings } = conn;
     let service = hyper::service::service_fn(move |mut req: Request<Incoming>| {
         req.extensions_mut().insert(ConnectInfo(remote));
         req.extensions_mut().insert(Secure(secure));
@@ -181,7 +199,7 @@ where
         .preserve_header_case(true)
         .keep_alive(true)
         .serve_connection(io, service);
-    let connection = graceful.watch(connection);
+    let connection = watcher.watch(connection);
     tokio::spawn(async move {
         if let Err(e) = connection.await {
             tracing::debug!("connection from {remote} ended: {e}");

@@ -45,12 +45,32 @@ fn err(code: &'static str, message: impl Into<String>) -> StsError {
     }
 }
 
-/// Whether a request is an STS call: `POST` on a Host that names no bucket, not a form upload.
+/// Whether a request is an STS call: `POST /` on a Host that names no bucket, not a form upload,
+/// and either addressed to the service or (with `--default-bucket`, where the bare host is the default
+/// bucket) carrying an action (`Action` form field or `X-TC-Action` header).
 pub fn is_sts(req: &CosRequest) -> bool {
-    let form_upload = req
+    let content_type = req
         .header("content-type")
-        .is_some_and(|c| c.to_ascii_lowercase().starts_with("multipart/form-data"));
-    req.target == Target::Service && req.method == Method::POST && !form_upload
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if req.method != Method::POST || content_type.starts_with("multipart/form-data") {
+        return false;
+    }
+    match &req.target {
+        Target::Service => true,
+        Target::Bucket { key, .. } => {
+            let has_action = req.headers.contains_key("x-tc-action")
+                || parse_query(&String::from_utf8_lossy(&req.body))
+                    .iter()
+                    .any(|(k, _)| k == "Action");
+            key.is_empty()
+                && req.raw_path == "/"
+                && req.query.is_empty()
+                && !crate::request::host_names_bucket(&req.host)
+                && has_action
+        }
+        Target::Admin(_) => false,
+    }
 }
 
 /// Answers an STS call (always 200 with a JSON body; errors inside it).
@@ -203,10 +223,15 @@ fn assumed_role(state: &AppState, caller: &Caller, arn: &str) -> Result<Caller, 
             format!("RoleArn {arn:?} is not qcs::cam::uin/<uin>:roleName/<name>."),
         )
     })?;
-    if caller.root_uin() != Some(uin) {
+    // Only the root account assumes its roles: a sub-account must not gain a role's permissions
+    // beyond its own (cos-mock models no role trust policies).
+    if !caller.is_root_of(uin) {
         return Err(err(
             "AuthFailure.UnauthorizedOperation",
-            format!("{} may not assume a role of account {uin}.", caller.label()),
+            format!(
+                "{} may not assume a role of account {uin}: only that root account may.",
+                caller.label()
+            ),
         ));
     }
     let appid = caller.appid().unwrap_or_default();

@@ -225,7 +225,7 @@ impl Clock {
                 "Request has expired",
             ));
         }
-        if start > self.now + self.skew {
+        if start > self.now.saturating_add(self.skew) {
             return Err(CosError::new(Code::RequestTimeTooSkewed));
         }
         Ok(())
@@ -234,6 +234,13 @@ impl Clock {
 
 /// Authenticates a request: anonymous when unsigned, else the signer, or the COS error that says why not.
 pub fn authenticate(req: &CosRequest, keys: &KeyRing, clock: Clock) -> Result<Caller, CosError> {
+    let raw = req.headers.get("authorization").map(|v| v.as_bytes());
+    if raw.is_some_and(|v| std::str::from_utf8(v).is_err()) {
+        return Err(CosError::with_message(
+            Code::AccessDenied,
+            "The Authorization you provided is malformed: it is not UTF-8 text.",
+        ));
+    }
     let header = req
         .header("authorization")
         .map(str::trim)

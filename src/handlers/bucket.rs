@@ -30,9 +30,17 @@ pub fn create(ctx: &Ctx) -> Result<Reply, CosError> {
     let owner = owner
         .or_else(|| ctx.caller.root_uin().map(str::to_string))
         .ok_or_else(|| CosError::new(Code::AccessDenied))?;
-    if ctx.state.store.with_bucket(name, |_| ()).is_err()
-        && ctx.state.store.count_owned(&owner) >= MAX_BUCKETS_PER_ACCOUNT
-    {
+    // An existing bucket: 409, "yours" only for its owner's account (with `--auth off` the caller
+    // acts as the first root account).
+    if let Ok(existing_owner) = ctx.state.store.with_bucket(name, |b| b.owner_uin.clone()) {
+        let code = if ctx.caller.root_uin() == Some(existing_owner.as_str()) {
+            Code::BucketAlreadyOwnedByYou
+        } else {
+            Code::BucketAlreadyExists
+        };
+        return Err(CosError::new(code));
+    }
+    if ctx.state.store.count_owned(&owner) >= MAX_BUCKETS_PER_ACCOUNT {
         return Err(CosError::with_message(
             Code::TooManyBuckets,
             format!("You have attempted to create more buckets than allowed ({MAX_BUCKETS_PER_ACCOUNT})."),

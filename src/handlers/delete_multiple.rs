@@ -100,11 +100,11 @@ fn parse(body: &[u8]) -> Result<(bool, Vec<String>), CosError> {
     Ok((quiet, req.objects.into_iter().map(|o| o.key).collect()))
 }
 
-/// Deletes one key if the caller may; the entry for the answer.
+/// Deletes one key if the caller may; the entry for the answer. A key is deleted when `DeleteMultipleObjects` or `DeleteObject` is allowed on that key's own
+/// resource, so a deny on a prefix refuses the keys under it, for the owner too.
 fn delete_one(
     ctx: &Ctx,
     bucket: &str,
-    bucket_wide: bool,
     key: String,
 ) -> Result<Result<Deleted, DeleteError>, CosError> {
     let error = |code: Code, message: String| DeleteError {
@@ -119,8 +119,7 @@ fn delete_one(
         );
         return Ok(Err(error(Code::KeyTooLong, message)));
     }
-    let allowed = bucket_wide
-        || ctx.permits(Op::DeleteMultipleObjects, bucket, &key)?
+    let allowed = ctx.permits(Op::DeleteMultipleObjects, bucket, &key)?
         || ctx.permits(Op::DeleteObject, bucket, &key)?;
     if !allowed {
         return Ok(Err(error(
@@ -143,10 +142,9 @@ pub fn handle(ctx: &Ctx) -> Result<Reply, CosError> {
     let bucket = ctx.bucket()?;
     ctx.state.store.with_bucket(bucket, |_| ())?;
     let (quiet, keys) = parse(&ctx.req.body)?;
-    let bucket_wide = ctx.permits(Op::DeleteMultipleObjects, bucket, "")?;
     let mut result = DeleteResult::default();
     for key in keys {
-        match delete_one(ctx, bucket, bucket_wide, key)? {
+        match delete_one(ctx, bucket, key)? {
             Ok(deleted) if !quiet => result.deleted.push(deleted),
             Ok(_) => {}
             Err(error) => result.errors.push(error),

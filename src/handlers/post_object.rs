@@ -50,9 +50,10 @@ pub fn parse_form(req: &CosRequest) -> Result<Form, CosError> {
     form::parse(req.header("content-type"), &req.body)
 }
 
-/// The request with the form's fields as headers and the form's key as the target, so that PUT
-/// Object's object builder (storage class, metadata, ACL) applies unchanged.
-fn as_put(req: &CosRequest, form: &Form, bucket: &str, key: &str) -> CosRequest {
+/// The request with the form's fields as headers (and the file's size as `Content-Length`) and the
+/// form's key as the target, so that PUT Object's object builder (storage class, metadata, ACL) and
+/// the access check's condition keys (`cos:x-cos-acl`, `cos:content-length`, ...) see what is stored.
+pub fn as_put(req: &CosRequest, form: &Form, bucket: &str, key: &str) -> CosRequest {
     let mut headers = HeaderMap::new();
     for (name, value) in &form.fields {
         let lower = name.to_ascii_lowercase();
@@ -65,6 +66,12 @@ fn as_put(req: &CosRequest, form: &Form, bucket: &str, key: &str) -> CosRequest 
         ) {
             headers.insert(n, v);
         }
+    }
+    if let Some(file) = &form.file {
+        headers.insert(
+            http::header::CONTENT_LENGTH,
+            HeaderValue::from(file.data.len()),
+        );
     }
     let mut put = req.clone();
     put.headers = headers;

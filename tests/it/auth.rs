@@ -249,3 +249,94 @@ fn other_account_is_denied_on_owner_bucket() {
         .send()
         .assert_error(403, "AccessDenied");
 }
+
+#[test]
+fn absolute_form_target_to_another_bucket_does_not_reuse_the_signature() {
+    let s = Server::start();
+    s.create_bucket();
+    let other = "other-1250000000.cos.ap-guangzhou.myqcloud.com";
+    assert_eq!(s.req("PUT", "/").header("Host", other).send().status, 200);
+    assert_eq!(
+        s.req("PUT", "/k")
+            .header("Host", other)
+            .body(b"secret")
+            .send()
+            .status,
+        200
+    );
+    // Signed for the example bucket's Host, sent to the other bucket's absolute-form target.
+    let signed = s.req("GET", "/k");
+    let auth = signed.authorization().unwrap();
+    let r = s
+        .req("GET", &format!("http://{other}/k"))
+        .anonymous()
+        .header("Authorization", &auth)
+        .send();
+    r.assert_error(403, "SignatureDoesNotMatch");
+}
+
+#[test]
+fn https_target_over_plain_http_is_not_secure_transport() {
+    let s = Server::start();
+    s.create_bucket();
+    s.put("k", b"x");
+    let policy = r#"{"version":"2.0","statement":[
+        {"effect":"allow","principal":{"qcs":["*"]},"action":["name/cos:GetObject"],"resource":["*"]},
+        {"effect":"deny","principal":{"qcs":["*"]},"action":["name/cos:GetObject"],"resource":["*"],"condition":{"bool_equal":{"cos:secure-transport":"false"}}}]}"#;
+    assert_eq!(
+        s.req("PUT", "/?policy")
+            .body(policy.as_bytes())
+            .send()
+            .status,
+        204
+    );
+    s.req("GET", "/k")
+        .anonymous()
+        .send()
+        .assert_error(403, "AccessDenied");
+    s.req("GET", &format!("https://{HOST}/k"))
+        .anonymous()
+        .send()
+        .assert_error(403, "AccessDenied");
+}
+
+#[test]
+fn non_utf8_authorization_is_malformed_not_anonymous() {
+    let s = Server::start();
+    s.create_bucket();
+    let mut bytes =
+        format!("GET / HTTP/1.1\r\nHost: {HOST}\r\nAuthorization: q-sign-algorithm=sha1")
+            .into_bytes();
+    bytes.push(0xff);
+    bytes.extend_from_slice(b"\r\nConnection: close\r\n\r\n");
+    let r = send_raw(s.addr, &bytes, b"", false);
+    r.assert_error(403, "AccessDenied");
+    assert!(
+        r.xml("Message").unwrap().contains("malformed"),
+        "{}",
+        r.text()
+    );
+}
+
+#[test]
+fn put_existing_bucket_of_another_account_is_bucket_already_exists() {
+    let mut config = Config::default();
+    config.accounts.push(cos_mock::config::Account {
+        uin: "100000000002".into(),
+        appid: "1250000002".into(),
+        secret_id: "AKIDOTHER".into(),
+        secret_key: "other".into(),
+        users: vec![],
+        roles: vec![],
+    });
+    let s = Server::with_config(config);
+    s.create_bucket();
+    s.req("PUT", "/")
+        .keys("AKIDOTHER", "other")
+        .send()
+        .assert_error(409, "BucketAlreadyExists");
+    s.req("PUT", "/")
+        .anonymous()
+        .send()
+        .assert_error(403, "AccessDenied");
+}

@@ -120,3 +120,51 @@ fn serve_prints_ready_line_answers_healthcheck_and_stops_on_sigterm() {
         .unwrap();
     assert!(!down.success());
 }
+
+#[test]
+fn sigterm_with_a_pending_tls_handshake_exits_cleanly() {
+    let cert = tmp_file("cert.pem", "");
+    let mut child = Command::new(BIN)
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--tls-listen",
+            "127.0.0.1:0",
+            "--tls-cert-out",
+        ])
+        .arg(&cert)
+        .env("COS_MOCK_LOG", "warn")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let tls_line = lines.next().unwrap().unwrap();
+    let tls_addr = tls_line
+        .strip_prefix("cos-mock tls on https://")
+        .unwrap_or_else(|| panic!("{tls_line}"))
+        .to_string();
+    let ready = lines.next().unwrap().unwrap();
+    assert!(ready.starts_with("cos-mock ready on http://"), "{ready}");
+    assert!(std::fs::read_to_string(&cert)
+        .unwrap()
+        .starts_with("-----BEGIN CERTIFICATE-----"));
+    // A client that connects and never speaks TLS.
+    let _idle = std::net::TcpStream::connect(&tls_addr).unwrap();
+    std::thread::sleep(Duration::from_millis(100));
+    let pid = child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let mut waited = 0;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(waited < 150, "no exit 15 s after SIGTERM");
+        std::thread::sleep(Duration::from_millis(100));
+        waited += 1;
+    };
+    assert!(status.success(), "{status:?}");
+}

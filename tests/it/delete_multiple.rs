@@ -137,3 +137,33 @@ fn delete_multiple_keys_caller_may_not_delete_are_access_denied_entries() {
     let r = delete(&s, &b).anonymous().send();
     assert_eq!(r.xml_all("Code"), ["AccessDenied", "AccessDenied"]);
 }
+
+#[test]
+fn delete_multiple_respects_a_policy_deny_on_a_prefix_even_for_the_owner() {
+    let s = Server::start();
+    s.create_bucket();
+    s.put("secret/x", b"1");
+    s.put("open/y", b"2");
+    let policy = r#"{"version":"2.0","statement":[{"effect":"deny","principal":{"qcs":["*"]},
+        "action":["name/cos:DeleteObject","name/cos:DeleteMultipleObjects"],
+        "resource":["qcs::cos:ap-guangzhou:uid/1250000000:examplebucket-1250000000/secret/*"]}]}"#;
+    assert_eq!(
+        s.req("PUT", "/?policy")
+            .body(policy.as_bytes())
+            .send()
+            .status,
+        204
+    );
+    let r = delete(&s, &body(None, &["secret/x", "open/y"])).send();
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.xml_all("Key"), ["open/y", "secret/x"], "{}", r.text());
+    assert!(
+        r.text().contains("<Code>AccessDenied</Code>"),
+        "{}",
+        r.text()
+    );
+    assert_eq!(s.req("GET", "/secret/x").send().body, b"1");
+    s.req("GET", "/open/y")
+        .send()
+        .assert_error(404, "NoSuchKey");
+}

@@ -291,3 +291,33 @@ fn post_object_signed_with_authorization_header_works() {
     assert_eq!(r.status, 204, "{}", r.text());
     assert_eq!(s.req("GET", "/h.txt").send().body, b"hdr");
 }
+
+#[test]
+fn post_object_is_authorized_with_its_form_fields_as_condition_keys() {
+    let s = Server::start();
+    s.create_bucket();
+    let policy = r#"{"version":"2.0","statement":[
+        {"effect":"allow","principal":{"qcs":["*"]},"action":["name/cos:PutObject","name/cos:PostObject"],"resource":["*"]},
+        {"effect":"deny","principal":{"qcs":["*"]},"action":["name/cos:PutObject","name/cos:PostObject"],"resource":["*"],"condition":{"string_equal":{"cos:x-cos-acl":"public-read"}}}]}"#;
+    assert_eq!(
+        s.req("PUT", "/?policy")
+            .body(policy.as_bytes())
+            .send()
+            .status,
+        204
+    );
+    s.req("PUT", "/p")
+        .anonymous()
+        .header("x-cos-acl", "public-read")
+        .body(b"x")
+        .send()
+        .assert_error(403, "AccessDenied");
+    let r = post(
+        &s,
+        &form_body(&[("key", "p"), ("x-cos-acl", "public-read")], "p.txt", b"x"),
+    );
+    r.assert_error(403, "AccessDenied");
+    s.req("GET", "/p").send().assert_error(404, "NoSuchKey");
+    let r = post(&s, &form_body(&[("key", "p")], "p.txt", b"x"));
+    assert_eq!(r.status, 204, "{}", r.text());
+}

@@ -294,3 +294,70 @@ fn multipart_form_post_on_service_is_not_sts() {
         .send();
     assert_ne!(r.header("Content-Type"), Some("application/json"));
 }
+
+#[test]
+fn sts_answers_on_bare_host_and_sts_host_with_a_default_bucket() {
+    let config = cos_mock::config::Config {
+        default_bucket: Some(BUCKET.into()),
+        ..Default::default()
+    };
+    let s = Server::with_config(config);
+    let params = [
+        ("Action", "GetFederationToken"),
+        ("Name", "n"),
+        ("Policy", PREFIX_POLICY),
+    ];
+    let encoded: Vec<(&str, String)> = params.iter().map(|(k, v)| (*k, form_encode(v))).collect();
+    let as_refs: Vec<(&str, &str)> = encoded.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let v = sts_call(&s, SECRET_ID, SECRET_KEY, &as_refs);
+    assert!(
+        v["Response"]["Credentials"]["TmpSecretId"].is_string(),
+        "{v}"
+    );
+}
+
+#[test]
+fn assume_role_only_by_the_root_account() {
+    let mut config = cos_mock::config::Config::default();
+    let all = serde_json::json!({"version":"2.0","statement":[{"effect":"allow","action":["name/cos:*"],"resource":["*"]}]});
+    config.accounts[0].roles.push(cos_mock::config::Role {
+        name: "admin".into(),
+        policies: vec![all],
+    });
+    config.accounts[0].users.push(cos_mock::config::SubUser {
+        uin: "100000000012".into(),
+        secret_id: "AKIDSUB12".into(),
+        secret_key: "sub-12".into(),
+        policies: vec![],
+    });
+    let s = Server::with_config(config);
+    let params = [
+        ("Action", "AssumeRole"),
+        ("RoleArn", "qcs::cam::uin/100000000001:roleName/admin"),
+        ("RoleSessionName", "t"),
+    ];
+    let v = sts_call(&s, "AKIDSUB12", "sub-12", &params);
+    assert_eq!(
+        v["Response"]["Error"]["Code"], "AuthFailure.UnauthorizedOperation",
+        "{v}"
+    );
+    let v = sts_call(&s, SECRET_ID, SECRET_KEY, &params);
+    assert!(
+        v["Response"]["Credentials"]["TmpSecretId"].is_string(),
+        "{v}"
+    );
+    let v = sts_call(
+        &s,
+        SECRET_ID,
+        SECRET_KEY,
+        &[
+            ("Action", "AssumeRole"),
+            ("RoleArn", "qcs::cam::uin/100000000001:roleName/nope"),
+            ("RoleSessionName", "t"),
+        ],
+    );
+    assert_eq!(
+        v["Response"]["Error"]["Code"], "ResourceNotFound.RoleNotExist",
+        "{v}"
+    );
+}
