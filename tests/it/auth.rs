@@ -234,14 +234,7 @@ fn auth_off_accepts_anything_as_default_root() {
 #[test]
 fn other_account_is_denied_on_owner_bucket() {
     let mut config = Config::default();
-    config.accounts.push(cos_mock::config::Account {
-        uin: "100000000002".into(),
-        appid: "1250000002".into(),
-        secret_id: "AKIDOTHER".into(),
-        secret_key: "other".into(),
-        users: vec![],
-        roles: vec![],
-    });
+    config.accounts.push(other_account());
     let s = Server::with_config(config);
     s.create_bucket();
     s.req("GET", "/")
@@ -321,14 +314,7 @@ fn non_utf8_authorization_is_malformed_not_anonymous() {
 #[test]
 fn put_existing_bucket_of_another_account_is_bucket_already_exists() {
     let mut config = Config::default();
-    config.accounts.push(cos_mock::config::Account {
-        uin: "100000000002".into(),
-        appid: "1250000002".into(),
-        secret_id: "AKIDOTHER".into(),
-        secret_key: "other".into(),
-        users: vec![],
-        roles: vec![],
-    });
+    config.accounts.push(other_account());
     let s = Server::with_config(config);
     s.create_bucket();
     s.req("PUT", "/")

@@ -14,6 +14,23 @@ fn tmp_file(name: &str, text: &str) -> std::path::PathBuf {
     path
 }
 
+/// Sends SIGTERM and waits (up to 15 s) for the process to exit.
+fn terminate(child: &mut std::process::Child) -> std::process::ExitStatus {
+    let pid = child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    for _ in 0..150 {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("no exit 15 s after SIGTERM");
+}
+
 #[test]
 fn version_prints_name_and_version() {
     let out = Command::new(BIN).arg("--version").output().unwrap();
@@ -97,21 +114,7 @@ fn serve_prints_ready_line_answers_healthcheck_and_stops_on_sigterm() {
         .status()
         .unwrap();
     assert!(ok.success());
-    let pid = child.id().to_string();
-    assert!(Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap()
-        .success());
-    let mut waited = 0;
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(waited < 100, "no exit 10 s after SIGTERM");
-        std::thread::sleep(Duration::from_millis(100));
-        waited += 1;
-    };
+    let status = terminate(&mut child);
     assert!(status.success(), "{status:?}");
     let down = Command::new(BIN)
         .args(["healthcheck", "--url", &format!("http://{addr}")])
@@ -151,20 +154,6 @@ fn sigterm_with_a_pending_tls_handshake_exits_cleanly() {
     // A client that connects and never speaks TLS.
     let _idle = std::net::TcpStream::connect(&tls_addr).unwrap();
     std::thread::sleep(Duration::from_millis(100));
-    let pid = child.id().to_string();
-    assert!(Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap()
-        .success());
-    let mut waited = 0;
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(waited < 150, "no exit 15 s after SIGTERM");
-        std::thread::sleep(Duration::from_millis(100));
-        waited += 1;
-    };
+    let status = terminate(&mut child);
     assert!(status.success(), "{status:?}");
 }

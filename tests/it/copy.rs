@@ -12,14 +12,7 @@ fn copy(s: &Server, key: &str, source: &str) -> Req {
 
 fn with_other_account() -> Server {
     let mut config = cos_mock::config::Config::default();
-    config.accounts.push(cos_mock::config::Account {
-        uin: "100000000002".into(),
-        appid: "1250000002".into(),
-        secret_id: "AKIDOTHER".into(),
-        secret_key: "other".into(),
-        users: vec![],
-        roles: vec![],
-    });
+    config.accounts.push(other_account());
     Server::with_config(config)
 }
 

@@ -116,14 +116,7 @@ fn delete_multiple_on_missing_bucket_is_no_such_bucket() {
 #[test]
 fn delete_multiple_keys_caller_may_not_delete_are_access_denied_entries() {
     let mut config = cos_mock::config::Config::default();
-    config.accounts.push(cos_mock::config::Account {
-        uin: "100000000002".into(),
-        appid: "1250000002".into(),
-        secret_id: "AKIDOTHER".into(),
-        secret_key: "other".into(),
-        users: vec![],
-        roles: vec![],
-    });
+    config.accounts.push(other_account());
     let s = Server::with_config(config);
     s.create_bucket();
     s.put("a", b"1");

@@ -13,6 +13,18 @@ pub const SECRET_KEY: &str = "cos-mock-root-secret";
 pub const BUCKET: &str = "examplebucket-1250000000";
 pub const HOST: &str = "examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com";
 
+/// A second root account (uin 100000000002, APPID 1250000002), signing as `AKIDOTHER` / `other`.
+pub fn other_account() -> cos_mock::config::Account {
+    cos_mock::config::Account {
+        uin: "100000000002".into(),
+        appid: "1250000002".into(),
+        secret_id: "AKIDOTHER".into(),
+        secret_key: "other".into(),
+        users: vec![],
+        roles: vec![],
+    }
+}
+
 /// A running server; stopped when dropped.
 pub struct Server {
     pub addr: SocketAddr,
