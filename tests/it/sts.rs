@@ -50,22 +50,37 @@ fn form_encode(s: &str) -> String {
     cos_mock::auth::cos_sign::encode(s)
 }
 
+/// A GetFederationToken call with a session policy (URL-encoded as the libraries do) and extra fields.
+fn federation_call(
+    s: &Server,
+    secret_id: &str,
+    secret_key: &str,
+    policy: &str,
+    extra: &[(&str, &str)],
+) -> serde_json::Value {
+    let encoded = form_encode(policy);
+    let mut params = vec![
+        ("Action", "GetFederationToken"),
+        ("Name", "n"),
+        ("Policy", encoded.as_str()),
+    ];
+    params.extend_from_slice(extra);
+    sts_call(s, secret_id, secret_key, &params)
+}
+
+/// The error code of an STS answer (empty when it succeeded).
+fn error_code(v: &serde_json::Value) -> &str {
+    v["Response"]["Error"]["Code"].as_str().unwrap_or("")
+}
+
 /// A federation token for `secret_id` with a session policy.
 pub fn federation_token(s: &Server, secret_id: &str, secret_key: &str, policy: &str) -> TempKey {
-    let encoded = form_encode(policy);
-    let v = sts_call(
-        s,
-        secret_id,
-        secret_key,
-        &[
-            ("Action", "GetFederationToken"),
-            ("Version", "2018-08-13"),
-            ("Name", "test"),
-            ("Region", "ap-guangzhou"),
-            ("DurationSeconds", "1800"),
-            ("Policy", &encoded),
-        ],
-    );
+    let extra = [
+        ("Version", "2018-08-13"),
+        ("Region", "ap-guangzhou"),
+        ("DurationSeconds", "1800"),
+    ];
+    let v = federation_call(s, secret_id, secret_key, policy, &extra);
     let c = &v["Response"]["Credentials"];
     assert!(c.is_object(), "{v}");
     (
@@ -80,16 +95,12 @@ const PREFIX_POLICY: &str = r#"{"version":"2.0","statement":[{"action":["name/co
 #[test]
 fn get_federation_token_answers_credentials_and_expiry() {
     let s = Server::start();
-    let v = sts_call(
+    let v = federation_call(
         &s,
         SECRET_ID,
         SECRET_KEY,
-        &[
-            ("Action", "GetFederationToken"),
-            ("Name", "n"),
-            ("Policy", &form_encode(PREFIX_POLICY)),
-            ("DurationSeconds", "900"),
-        ],
+        PREFIX_POLICY,
+        &[("DurationSeconds", "900")],
     );
     let r = &v["Response"];
     assert!(r["Credentials"]["TmpSecretId"]
@@ -167,83 +178,38 @@ fn temporary_key_token_in_query_works() {
 #[test]
 fn sts_bad_signature_is_signature_failure() {
     let s = Server::start();
-    let v = sts_call(
-        &s,
-        SECRET_ID,
-        "wrong",
-        &[
-            ("Action", "GetFederationToken"),
-            ("Name", "n"),
-            ("Policy", &form_encode(PREFIX_POLICY)),
-        ],
-    );
-    assert_eq!(
-        v["Response"]["Error"]["Code"],
-        "AuthFailure.SignatureFailure"
-    );
+    let v = federation_call(&s, SECRET_ID, "wrong", PREFIX_POLICY, &[]);
+    assert_eq!(error_code(&v), "AuthFailure.SignatureFailure", "{v}");
 }
 
 #[test]
 fn sts_unknown_secret_id_is_not_found() {
     let s = Server::start();
-    let v = sts_call(
-        &s,
-        "AKIDNOBODY",
-        "x",
-        &[
-            ("Action", "GetFederationToken"),
-            ("Name", "n"),
-            ("Policy", &form_encode(PREFIX_POLICY)),
-        ],
-    );
-    assert_eq!(
-        v["Response"]["Error"]["Code"],
-        "AuthFailure.SecretIdNotFound"
-    );
+    let v = federation_call(&s, "AKIDNOBODY", "x", PREFIX_POLICY, &[]);
+    assert_eq!(error_code(&v), "AuthFailure.SecretIdNotFound", "{v}");
 }
 
 #[test]
 fn sts_session_policy_with_principal_is_rejected() {
     let s = Server::start();
     let bad = r#"{"version":"2.0","statement":[{"effect":"allow","principal":{"qcs":["qcs::cam::uin/100000000001:uin/100000000001"]},"action":["*"],"resource":["*"]}]}"#;
-    let v = sts_call(
-        &s,
-        SECRET_ID,
-        SECRET_KEY,
-        &[
-            ("Action", "GetFederationToken"),
-            ("Name", "n"),
-            ("Policy", &form_encode(bad)),
-        ],
-    );
-    assert_eq!(
-        v["Response"]["Error"]["Code"], "InvalidParameter.PolicyInvalid",
-        "{v}"
-    );
-    assert!(
-        v["Response"]["Error"]["Message"]
-            .as_str()
-            .unwrap()
-            .contains("statement[0]"),
-        "{v}"
-    );
+    let v = federation_call(&s, SECRET_ID, SECRET_KEY, bad, &[]);
+    assert_eq!(error_code(&v), "InvalidParameter.PolicyInvalid", "{v}");
+    let message = v["Response"]["Error"]["Message"].as_str().unwrap_or("");
+    assert!(message.contains("statement[0]"), "{v}");
 }
 
 #[test]
 fn sts_duration_out_of_range_is_invalid_parameter_value() {
     let s = Server::start();
-    let v = sts_call(
+    let v = federation_call(
         &s,
         SECRET_ID,
         SECRET_KEY,
-        &[
-            ("Action", "GetFederationToken"),
-            ("Name", "n"),
-            ("Policy", &form_encode(PREFIX_POLICY)),
-            ("DurationSeconds", "7201"),
-        ],
+        PREFIX_POLICY,
+        &[("DurationSeconds", "7201")],
     );
-    assert_eq!(v["Response"]["Error"]["Code"], "InvalidParameterValue");
+    assert_eq!(error_code(&v), "InvalidParameterValue", "{v}");
 }
 
 #[test]
@@ -296,20 +262,13 @@ fn multipart_form_post_on_service_is_not_sts() {
 }
 
 #[test]
-fn sts_answers_on_bare_host_and_sts_host_with_a_default_bucket() {
+fn sts_answers_on_the_bare_host_with_a_default_bucket() {
     let config = cos_mock::config::Config {
         default_bucket: Some(BUCKET.into()),
         ..Default::default()
     };
     let s = Server::with_config(config);
-    let params = [
-        ("Action", "GetFederationToken"),
-        ("Name", "n"),
-        ("Policy", PREFIX_POLICY),
-    ];
-    let encoded: Vec<(&str, String)> = params.iter().map(|(k, v)| (*k, form_encode(v))).collect();
-    let as_refs: Vec<(&str, &str)> = encoded.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let v = sts_call(&s, SECRET_ID, SECRET_KEY, &as_refs);
+    let v = federation_call(&s, SECRET_ID, SECRET_KEY, PREFIX_POLICY, &[]);
     assert!(
         v["Response"]["Credentials"]["TmpSecretId"].is_string(),
         "{v}"
