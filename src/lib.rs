@@ -58,7 +58,7 @@ impl AppState {
     /// Builds the state and creates the configured buckets.
     pub fn new(config: Config) -> Result<Arc<AppState>, String> {
         let state = AppState {
-            keys: KeyRing::from_config(&config),
+            keys: KeyRing::from_config(&config)?,
             store: Store::new(),
             journal: Journal::new(config.journal_size),
             clock: ServerClock::new(),

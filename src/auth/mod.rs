@@ -116,15 +116,20 @@ pub struct KeyRing {
 }
 
 impl KeyRing {
-    /// Builds the ring from a validated config (its policies were checked when it was loaded).
-    pub fn from_config(config: &Config) -> KeyRing {
-        let parse = |docs: &[serde_json::Value]| -> Vec<Policy> {
+    /// Builds the ring from a config. A CAM policy that does not parse is an error naming its path
+    /// (never silently dropped: a dropped deny would widen what a user may do).
+    pub fn from_config(config: &Config) -> Result<KeyRing, String> {
+        let parse = |docs: &[serde_json::Value], at: &str| -> Result<Vec<Policy>, String> {
             docs.iter()
-                .filter_map(|d| crate::policy::parse_value(d, PolicyKind::User).ok())
+                .enumerate()
+                .map(|(k, d)| {
+                    crate::policy::parse_value(d, PolicyKind::User)
+                        .map_err(|e| e.message_under(&format!("{at}.policies[{k}]")))
+                })
                 .collect()
         };
         let mut ring = KeyRing::default();
-        for a in &config.accounts {
+        for (i, a) in config.accounts.iter().enumerate() {
             let root = Caller::Root {
                 uin: a.uin.clone(),
                 appid: a.appid.clone(),
@@ -136,13 +141,16 @@ impl KeyRing {
                     caller: root,
                 },
             );
-            for u in &a.users {
+            for (j, u) in a.users.iter().enumerate() {
                 let sub = Caller::SubUser {
                     root_uin: a.uin.clone(),
                     uin: u.uin.clone(),
                     appid: a.appid.clone(),
                 };
-                ring.cam.insert(sub.label(), parse(&u.policies));
+                ring.cam.insert(
+                    sub.label(),
+                    parse(&u.policies, &format!("accounts[{i}].users[{j}]"))?,
+                );
                 ring.keys.insert(
                     u.secret_id.clone(),
                     Key {
@@ -151,16 +159,19 @@ impl KeyRing {
                     },
                 );
             }
-            for r in &a.roles {
+            for (j, r) in a.roles.iter().enumerate() {
                 let role = Caller::Role {
                     root_uin: a.uin.clone(),
                     name: r.name.clone(),
                     appid: a.appid.clone(),
                 };
-                ring.cam.insert(role.label(), parse(&r.policies));
+                ring.cam.insert(
+                    role.label(),
+                    parse(&r.policies, &format!("accounts[{i}].roles[{j}]"))?,
+                );
             }
         }
-        ring
+        Ok(ring)
     }
 
     /// A permanent key.

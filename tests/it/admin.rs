@@ -110,3 +110,19 @@ fn requests_journal_explains_authentication_failures() {
         "authentication failed: SignatureDoesNotMatch: The Signature you specified is invalid."
     );
 }
+
+#[test]
+fn state_with_an_invalid_cam_policy_is_refused_not_dropped() {
+    let mut config = Config::default();
+    config.accounts[0].users.push(cos_mock::config::SubUser {
+        uin: "100000000011".into(),
+        secret_id: "AKIDSUB11".into(),
+        secret_key: "sub-11".into(),
+        policies: vec![serde_json::json!({"version":"2.0","statement":[{"effect":"deny","action":["name/cos:GetObjects"],"resource":["*"]}]})],
+    });
+    let err = cos_mock::AppState::new(config).unwrap_err();
+    assert!(
+        err.starts_with("accounts[0].users[0].policies[0].statement[0].action[0]: "),
+        "{err}"
+    );
+}
