@@ -97,10 +97,10 @@ impl AppState {
             if let Some(doc) = &seed.policy {
                 let parsed = policy::parse_value(doc, policy::PolicyKind::Bucket)
                     .map_err(|e| e.to_string())?;
-                bucket.policy = Some(store::StoredPolicy {
+                bucket.policy = Some(Arc::new(store::StoredPolicy {
                     text: doc.to_string(),
                     parsed,
-                });
+                }));
             }
             self.store
                 .create_bucket(bucket)

@@ -376,6 +376,15 @@ pub fn effect(
 /// Applies a bucket's lifecycle rules at `now`: expired objects are removed, due transitions change
 /// the storage class. Buckets without rules (or that do not exist) are left alone.
 pub fn sweep(state: &AppState, bucket: &str, now: SystemTime) {
+    // Most buckets have no rules: look under the read lock first, so that every request does not
+    // take the bucket's write lock.
+    if !state
+        .store
+        .with_bucket(bucket, |b| b.lifecycle.is_some())
+        .unwrap_or(false)
+    {
+        return;
+    }
     let _ = state.store.with_bucket_mut(bucket, |b| {
         let Some(config) = b.lifecycle.clone() else {
             return;
@@ -392,7 +401,7 @@ pub fn sweep(state: &AppState, bucket: &str, now: SystemTime) {
 
 /// `sweep` for every bucket.
 pub fn sweep_all(state: &AppState, now: SystemTime) {
-    for name in state.store.buckets().into_iter().map(|b| b.name) {
+    for name in state.store.map_buckets(|b| b.name.clone()) {
         sweep(state, &name, now);
     }
 }

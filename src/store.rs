@@ -52,7 +52,8 @@ pub struct Bucket {
     pub region: String,
     pub created: SystemTime,
     pub acl: Acl,
-    pub policy: Option<StoredPolicy>,
+    /// Shared, so the access check reads it without copying the document on every request.
+    pub policy: Option<Arc<StoredPolicy>>,
     pub objects: BTreeMap<String, Arc<Object>>,
     /// Multipart uploads in progress (see `crate::uploads`).
     pub uploads: crate::uploads::Uploads,
@@ -179,9 +180,18 @@ impl Store {
 
     /// A snapshot of every bucket (without objects' data being copied: objects are `Arc`s).
     pub fn buckets(&self) -> Vec<Bucket> {
-        let mut all: Vec<Bucket> = self.buckets.iter().map(|b| b.clone()).collect();
-        all.sort_by(|a, b| a.name.cmp(&b.name));
-        all
+        self.map_buckets(Bucket::clone)
+    }
+
+    /// `f` of every bucket, in name order, without copying the buckets (their object maps).
+    pub fn map_buckets<T>(&self, f: impl Fn(&Bucket) -> T) -> Vec<T> {
+        let mut all: Vec<(String, T)> = self
+            .buckets
+            .iter()
+            .map(|b| (b.name.clone(), f(&b)))
+            .collect();
+        all.sort_by(|a, b| a.0.cmp(&b.0));
+        all.into_iter().map(|(_, t)| t).collect()
     }
 
     /// Reads one object.

@@ -19,7 +19,7 @@ pub fn put(ctx: &Ctx) -> Result<Reply, CosError> {
         CosError::with_message(Code::MalformedPolicy, "policy: the document is not UTF-8")
     })?;
     ctx.state.store.with_bucket_mut(ctx.bucket()?, |b| {
-        b.policy = Some(StoredPolicy { text, parsed })
+        b.policy = Some(std::sync::Arc::new(StoredPolicy { text, parsed }))
     })?;
     Ok(Reply::new(StatusCode::NO_CONTENT))
 }

@@ -16,18 +16,15 @@ pub fn list_buckets(ctx: &Ctx) -> Result<Reply, CosError> {
     ));
     xml.push_str("\t</Owner>\n\t<Buckets>");
     // An empty list must be `<Buckets></Buckets>`: the python SDK reads whitespace inside as text.
-    for b in ctx
-        .state
-        .store
-        .buckets()
-        .iter()
-        .filter(|b| b.owner_uin == root)
-    {
+    let mine = ctx.state.store.map_buckets(|b| {
+        (b.owner_uin == root).then(|| (b.name.clone(), b.region.clone(), b.created))
+    });
+    for (name, region, created) in mine.into_iter().flatten() {
         xml.push_str(&format!(
             "\n\t\t<Bucket>\n\t\t\t<Name>{}</Name>\n\t\t\t<Location>{}</Location>\n\t\t\t<CreationDate>{}</CreationDate>\n\t\t\t<BucketType>cos</BucketType>\n\t\t</Bucket>",
-            escape(&b.name),
-            escape(&b.region),
-            iso8601(b.created)
+            escape(&name),
+            escape(&region),
+            iso8601(created)
         ));
     }
     if xml.ends_with("</Bucket>") {
