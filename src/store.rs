@@ -307,6 +307,20 @@ pub fn common_prefix(key: &str, prefix: &str, delimiter: &str) -> Option<String>
         .map(|i| key[..prefix.len() + i + delimiter.len()].to_string())
 }
 
+/// COS's key length limit: over `MAX_KEY_BYTES` is 400 `KeyTooLong`.
+pub fn check_key(key: &str) -> Result<(), CosError> {
+    if key.len() > MAX_KEY_BYTES {
+        return Err(CosError::with_message(
+            Code::KeyTooLong,
+            format!(
+                "Your key is too long: {} bytes, at most {MAX_KEY_BYTES}.",
+                key.len()
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// The APPID of a bucket name: the digits after the last `-`.
 pub fn appid_of(bucket: &str) -> Option<&str> {
     let (_, appid) = bucket.rsplit_once('-')?;

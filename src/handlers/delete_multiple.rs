@@ -17,7 +17,6 @@ use super::Ctx;
 use crate::error::{Code, CosError};
 use crate::response::Reply;
 use crate::router::Op;
-use crate::store::MAX_KEY_BYTES;
 use crate::xml::{from_xml, to_xml};
 
 /// Most keys one request may name.
@@ -100,8 +99,9 @@ fn parse(body: &[u8]) -> Result<(bool, Vec<String>), CosError> {
     Ok((quiet, req.objects.into_iter().map(|o| o.key).collect()))
 }
 
-/// Deletes one key if the caller may; the entry for the answer. A key is deleted when `DeleteMultipleObjects` or `DeleteObject` is allowed on that key's own
-/// resource, so a deny on a prefix refuses the keys under it, for the owner too.
+/// Deletes one key if the caller may; the entry for the answer. A key is deleted when
+/// `DeleteMultipleObjects` or `DeleteObject` is allowed on that key's own resource, so a deny on a
+/// prefix refuses the keys under it, for the owner too.
 fn delete_one(
     ctx: &Ctx,
     bucket: &str,
@@ -112,12 +112,8 @@ fn delete_one(
         code: code.as_str().to_string(),
         message,
     };
-    if key.len() > MAX_KEY_BYTES {
-        let message = format!(
-            "Your key is too long: {} bytes, at most {MAX_KEY_BYTES}.",
-            key.len()
-        );
-        return Ok(Err(error(Code::KeyTooLong, message)));
+    if let Err(e) = crate::store::check_key(&key) {
+        return Ok(Err(error(e.code, e.message)));
     }
     let allowed = ctx.permits(Op::DeleteMultipleObjects, bucket, &key)?
         || ctx.permits(Op::DeleteObject, bucket, &key)?;

@@ -11,7 +11,7 @@ use super::Ctx;
 use crate::acl::ResourceKind;
 use crate::error::{Code, CosError};
 use crate::response::{http_date, Reply};
-use crate::store::{Object, MAX_KEY_BYTES};
+use crate::store::Object;
 
 /// CRC-64/XZ, which COS calls `crc64ecma`.
 pub const CRC64: crc::Crc<u64> = crc::Crc::<u64>::new(&crc::CRC_64_XZ);
@@ -51,15 +51,7 @@ const RESPONSE_OVERRIDES: &[(&str, &str)] = &[
 /// The key, checked against COS's length limit.
 pub fn key(ctx: &Ctx) -> Result<String, CosError> {
     let key = ctx.req.key();
-    if key.len() > MAX_KEY_BYTES {
-        return Err(CosError::with_message(
-            Code::KeyTooLong,
-            format!(
-                "Your key is too long: {} bytes, at most {MAX_KEY_BYTES}.",
-                key.len()
-            ),
-        ));
-    }
+    crate::store::check_key(key)?;
     Ok(key.to_string())
 }
 

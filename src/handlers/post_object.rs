@@ -16,7 +16,6 @@ use crate::error::{Code, CosError};
 use crate::form::{self, Form};
 use crate::request::{CosRequest, Target};
 use crate::response::Reply;
-use crate::store::MAX_KEY_BYTES;
 
 /// Form fields that become object headers, as PUT Object would receive them.
 const HEADER_FIELDS: &[&str] = &[
@@ -105,15 +104,7 @@ pub fn post(ctx: &Ctx) -> Result<Reply, CosError> {
         )
     })?;
     let key = form.key()?;
-    if key.len() > MAX_KEY_BYTES {
-        return Err(CosError::with_message(
-            Code::KeyTooLong,
-            format!(
-                "Your key is too long: {} bytes, at most {MAX_KEY_BYTES}.",
-                key.len()
-            ),
-        ));
-    }
+    crate::store::check_key(&key)?;
     if let Some(text) = form::policy_text(&form)? {
         let policy = form::parse_policy(&text)?;
         let lookup = |name: &str| match name {
