@@ -334,7 +334,10 @@ fn form_call(state: &AppState, req: &CosRequest, now: u64) -> Result<Call, StsEr
         } else {
             hmac_sha1(secret_key.as_bytes(), plain.as_bytes())
         };
-        base64::engine::general_purpose::STANDARD.encode(mac) == signature
+        same(
+            &base64::engine::general_purpose::STANDARD.encode(mac),
+            &signature,
+        )
     });
     if !ok {
         return Err(err(
@@ -413,7 +416,7 @@ fn tc3_call(state: &AppState, req: &CosRequest, now: u64) -> Result<Call, StsErr
         let k_signing = hmac_sha256(&k_service, b"tc3_request");
         hex::encode(hmac_sha256(&k_signing, to_sign.as_bytes()))
     };
-    if canonical(false) != *signature && canonical(true) != *signature {
+    if !same(&canonical(false), signature) && !same(&canonical(true), signature) {
         return Err(err(
             "AuthFailure.SignatureFailure",
             "The TC3-HMAC-SHA256 signature does not match.",
@@ -450,6 +453,12 @@ fn tc3_call(state: &AppState, req: &CosRequest, now: u64) -> Result<Call, StsErr
         params,
         caller,
     })
+}
+
+/// Signatures are compared in constant time.
+fn same(a: &str, b: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    a.as_bytes().ct_eq(b.as_bytes()).into()
 }
 
 fn hmac_sha1(key: &[u8], msg: &[u8]) -> Vec<u8> {
