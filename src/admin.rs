@@ -1,20 +1,60 @@
-//! The reserved `/_cos-mock/*` endpoints: health, reset, state and the request journal. Never signed.
+//! The reserved `/_cos-mock/*` endpoints: health, reset, state, clock and the request journal. Never
+//! signed; guarded against web pages and, optionally, by a bearer token.
 
 use http::{Method, StatusCode};
 use serde_json::json;
 
 use crate::error::{Code, CosError};
 use crate::handlers::service::iso8601;
+use crate::request::CosRequest;
 use crate::response::Reply;
 use crate::AppState;
 
-/// Answers an admin request; `path` is what follows `/_cos-mock/`.
-pub fn handle(state: &AppState, method: &Method, path: &str) -> Result<Reply, CosError> {
-    handle_with_body(state, method, path, &[])
+/// Refuses what a web page (or anyone without the token) could send to the admin API:
+/// - an `Origin` other than the server's own (`http[s]://<Host>`): a page on another site may POST
+///   `/_cos-mock/reset` without a preflight, but its browser always says where it comes from;
+/// - a state-changing (non-GET) request whose body is not `application/json` (415);
+/// - with `--admin-token`, a request without `Authorization: Bearer <token>` (health excepted, so
+///   health checks need no secret).
+pub fn guard(token: Option<&str>, req: &CosRequest, path: &str) -> Result<(), CosError> {
+    let denied = |why: &str| CosError::with_message(Code::AccessDenied, why.to_string());
+    if let Some(origin) = req.headers.get(http::header::ORIGIN) {
+        let scheme = if req.secure { "https" } else { "http" };
+        let own = format!("{scheme}://{}", req.host);
+        if !origin.as_bytes().eq_ignore_ascii_case(own.as_bytes()) {
+            return Err(denied(
+                "The admin API refuses cross-site requests (their Origin is not this server).",
+            ));
+        }
+    }
+    if let Some(token) = token.filter(|_| path != "health") {
+        let given = req
+            .header("authorization")
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .unwrap_or("");
+        let same: bool = subtle::ConstantTimeEq::ct_eq(given.as_bytes(), token.as_bytes()).into();
+        if !same {
+            return Err(denied(
+                "The admin API needs Authorization: Bearer <token> (--admin-token).",
+            ));
+        }
+    }
+    let has_body = req.headers.contains_key(http::header::TRANSFER_ENCODING)
+        || crate::body::declared_length(&req.headers).is_some_and(|n| n > 0);
+    let json = req
+        .header("content-type")
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
+    if req.method != Method::GET && req.method != Method::HEAD && has_body && !json {
+        return Err(CosError::new(Code::UnsupportedMediaType));
+    }
+    Ok(())
 }
 
-/// Answers an admin request that may carry a JSON body (`POST /_cos-mock/clock`).
-pub fn handle_with_body(
+/// Answers an admin request; `path` is what follows `/_cos-mock/`, `body` is JSON (`POST
+/// /_cos-mock/clock`) or empty.
+pub fn handle(
     state: &AppState,
     method: &Method,
     path: &str,

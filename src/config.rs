@@ -49,6 +49,8 @@ pub struct Config {
     pub buckets: Vec<BucketSeed>,
     /// The optional HTTPS listener.
     pub tls: Option<TlsListen>,
+    /// When set, `/_cos-mock/*` (but health) needs `Authorization: Bearer <token>`.
+    pub admin_token: Option<String>,
 }
 
 /// Where to serve HTTPS, and with which certificate.
@@ -135,6 +137,7 @@ impl Default for Config {
             accounts: vec![default_account()],
             buckets: Vec::new(),
             tls: None,
+            admin_token: None,
         }
     }
 }

@@ -1,5 +1,13 @@
-//! The request path, top to bottom: read the body → parse → route → authenticate → check the body →
-//! authorize → handle → render; then one log line and one journal entry.
+//! The request path, top to bottom:
+//!
+//! read the head → address (dialect, bucket, key, region) → route (admin, STS or a COS operation)
+//! → authenticate from the head → authorize (a pure decision over gathered facts) → read the body,
+//! bounded by the operation's limit → verify Content-MD5 → handle → render; then one log line and
+//! one journal entry.
+//!
+//! A request that authentication or authorization refuses is answered without reading its body (the
+//! connection is then closed). Two routes are signed inside their body and read it (bounded) first:
+//! STS, and POST Object, whose form is parsed once and rejoins the path at authentication.
 
 use std::net::SocketAddr;
 use std::panic::AssertUnwindSafe;
@@ -10,18 +18,24 @@ use axum::body::Body;
 use axum::extract::connect_info::ConnectInfo;
 use axum::extract::{Request, State};
 use axum::response::Response;
-use bytes::Bytes;
+use futures_util::FutureExt;
 
 use crate::access::{self, Decision};
 use crate::auth::{self, Caller, Clock};
+use crate::body::{self, Limit, Unread};
 use crate::config::AuthMode;
 use crate::error::{Code, CosError};
+use crate::form::Form;
 use crate::handlers::{self, object::check_content_md5, Ctx};
 use crate::journal::Entry;
-use crate::request::{Addressing, CosRequest, Target};
+use crate::request::{Addressing, CosRequest};
 use crate::response::{error_reply, finish, Reply};
-use crate::router::{self, Op};
+use crate::router::{Op, Route};
 use crate::AppState;
+
+/// Whether a request came over TLS (an extension set by the accept loop).
+#[derive(Debug, Clone, Copy)]
+pub struct Secure(pub bool);
 
 /// What became known about a request on its way, for the log line and the journal.
 #[derive(Debug, Default)]
@@ -41,34 +55,37 @@ struct Peer {
     secure: bool,
 }
 
+/// What every step of one request shares.
+struct Call<'a> {
+    state: &'a AppState,
+    /// The server clock's now: object times and expiry (signatures use the real time).
+    now: SystemTime,
+    request_id: &'a str,
+}
+
 /// The one handler behind every route.
 pub async fn entry(State(state): State<Arc<AppState>>, req: Request) -> Response {
     let started = Instant::now();
-    // Object times and expiry use the server clock; signatures and the Date header the real time.
     let now = state.clock.now();
     let request_id = state.next_request_id(now);
-    let remote = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0);
-    let secure = req
-        .extensions()
-        .get::<crate::server::Secure>()
-        .is_some_and(|s| s.0);
+    let peer = Peer {
+        remote: req
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0),
+        secure: req.extensions().get::<Secure>().is_some_and(|s| s.0),
+    };
     let (parts, body) = req.into_parts();
+    let mut body = Unread::new(body, &parts.headers);
     let mut facts = Facts::default();
-    let result = match read_body(&state, &parts, body).await {
-        Ok(body) => std::panic::catch_unwind(AssertUnwindSafe(|| {
-            process(
-                &state,
-                &parts,
-                body,
-                Peer { remote, secure },
-                now,
-                &request_id,
-                &mut facts,
-            )
-        }))
+    let call = Call {
+        state: &state,
+        now,
+        request_id: &request_id,
+    };
+    let result = AssertUnwindSafe(serve(&call, &parts, &mut body, peer, &mut facts))
+        .catch_unwind()
+        .await
         .unwrap_or_else(|_| {
             tracing::error!(
                 request_id,
@@ -77,9 +94,7 @@ pub async fn entry(State(state): State<Arc<AppState>>, req: Request) -> Response
                 parts.uri
             );
             Err(CosError::new(Code::InternalError))
-        }),
-        Err(e) => Err(e),
-    };
+        });
     let reply = match &result {
         Ok(reply) => reply.clone(),
         Err(err) => {
@@ -91,7 +106,14 @@ pub async fn entry(State(state): State<Arc<AppState>>, req: Request) -> Response
         }
     };
     let reply = handlers::cors::decorate(&state, facts.bucket.as_deref(), &parts, reply);
-    let reply = finish(reply, &request_id, SystemTime::now(), &parts.method);
+    let mut reply = finish(reply, &request_id, SystemTime::now(), &parts.method);
+    if body.left_unread() {
+        // The client may still be sending what was not read: answer, then close.
+        reply.headers.insert(
+            http::header::CONNECTION,
+            http::HeaderValue::from_static("close"),
+        );
+    }
     record(
         &state,
         &parts,
@@ -105,111 +127,135 @@ pub async fn entry(State(state): State<Arc<AppState>>, req: Request) -> Response
     into_response(reply)
 }
 
-/// Reads the whole body up front (for Content-MD5 and handlers); over the limit is `EntityTooLarge`.
-async fn read_body(
-    state: &AppState,
+/// head → address → route, then the route's own way through authentication, body and handler.
+async fn serve(
+    call: &Call<'_>,
     parts: &http::request::Parts,
-    body: Body,
-) -> Result<Bytes, CosError> {
-    let limit = state.config.max_body_bytes;
-    let declared = parts
-        .headers
-        .get(http::header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > limit as u64) {
-        return Err(CosError::with_message(
-            Code::EntityTooLarge,
-            format!(
-                "Your proposed upload exceeds the maximum allowed object size ({limit} bytes)."
-            ),
-        ));
-    }
-    axum::body::to_bytes(body, limit).await.map_err(|e| {
-        let too_large =
-            std::error::Error::source(&e).is_some_and(|s| s.to_string().contains("length limit"));
-        if too_large {
-            CosError::new(Code::EntityTooLarge)
-        } else {
-            CosError::with_message(
-                Code::IncompleteBody,
-                format!("{} ({e})", Code::IncompleteBody.default_message()),
-            )
-        }
-    })
-}
-
-/// parse → route → authenticate → check the body → authorize → handle.
-fn process(
-    state: &AppState,
-    parts: &http::request::Parts,
-    body: Bytes,
+    body: &mut Unread,
     peer: Peer,
-    now: SystemTime,
-    request_id: &str,
     facts: &mut Facts,
 ) -> Result<Reply, CosError> {
+    let mut req = read_head(call.state, parts, peer)?;
+    facts.resource = Some(req.resource());
+    match Route::of(&req)? {
+        Route::Admin(path) => {
+            crate::admin::guard(call.state.config.admin_token.as_deref(), &req, &path)?;
+            req.body = body.read(Limit::document(body::ADMIN)).await?;
+            crate::admin::handle(call.state, &req.method, &path, &req.body)
+        }
+        Route::Sts => {
+            // Signed inside its body; temporary keys live on the real clock, like signatures.
+            req.body = body.read(Limit::document(body::STS)).await?;
+            Ok(crate::sts::handle(
+                call.state,
+                &req,
+                SystemTime::now(),
+                call.request_id,
+            ))
+        }
+        Route::Op(op) => {
+            facts.bucket = req.bucket().map(str::to_string);
+            facts.key = Some(req.key().to_string()).filter(|k| !k.is_empty());
+            facts.op = Some(op);
+            if op == Op::PostObject {
+                post_object(call, req, body, facts).await
+            } else {
+                operation(call, req, op, body, facts).await
+            }
+        }
+    }
+}
+
+/// The head of a request as the rest of the server sees it, addressed.
+fn read_head(
+    state: &AppState,
+    parts: &http::request::Parts,
+    peer: Peer,
+) -> Result<CosRequest, CosError> {
     let addressing = Addressing {
         region: &state.config.region,
         default_bucket: state.config.default_bucket.as_deref(),
     };
-    let mut req = CosRequest::parse(parts, body, &addressing, peer.remote)?;
+    let mut req = CosRequest::from_head(parts, &addressing, peer.remote)?;
     req.secure |= peer.secure;
-    facts.resource = Some(req.resource());
-    if let Target::Admin(path) = &req.target {
-        return crate::admin::handle_with_body(state, &req.method, path, &req.body);
-    }
-    if crate::sts::is_sts(&req) {
-        // Temporary keys live on the real clock, like signatures.
-        return Ok(crate::sts::handle(
-            state,
-            &req,
-            SystemTime::now(),
-            request_id,
-        ));
-    }
-    facts.bucket = req.bucket().map(str::to_string);
-    facts.key = Some(req.key().to_string()).filter(|k| !k.is_empty());
+    Ok(req)
+}
 
-    let op = router::route(&req)?;
-    facts.op = Some(op);
-
-    let form = match op {
-        Op::PostObject => Some(handlers::post_object::parse_form(&req)?),
-        _ => None,
-    };
-    let caller = match &form {
-        Some(form) => authenticate_form(state, &req, form)?,
-        None => authenticate(state, &req)?,
-    };
+/// A COS operation: authenticate and authorize from the head, then read the body.
+async fn operation(
+    call: &Call<'_>,
+    mut req: CosRequest,
+    op: Op,
+    body: &mut Unread,
+    facts: &mut Facts,
+) -> Result<Reply, CosError> {
+    check_length(&req)?;
+    let caller = authenticate(call.state, &req)?;
     facts.caller = Some(caller.clone());
+    let decision = access::authorize(call.state, &caller, op, &req)?;
+    enforce(call.state, decision, facts)?;
+    req.body = body.read(Limit::of(op, &call.state.config)).await?;
+    check_content_md5(
+        req.headers.get("content-md5").map(|v| v.as_bytes()),
+        &req.body,
+    )?;
+    handle(call, op, &req, &caller)
+}
 
-    check_body(&req)?;
+/// POST Object: the signature is inside the form, so the (bounded) body is read and parsed first;
+/// the form is then authenticated and authorized as what it stores (its key, fields and file).
+async fn post_object(
+    call: &Call<'_>,
+    mut req: CosRequest,
+    body: &mut Unread,
+    facts: &mut Facts,
+) -> Result<Reply, CosError> {
+    check_length(&req)?;
+    req.body = body
+        .read(Limit::of(Op::PostObject, &call.state.config))
+        .await?;
+    check_content_md5(
+        req.headers.get("content-md5").map(|v| v.as_bytes()),
+        &req.body,
+    )?;
+    let form = handlers::post_object::parse_form(&req)?;
+    let caller = authenticate_form(call.state, &req, &form)?;
+    facts.caller = Some(caller.clone());
+    let key = form.key()?;
+    let bucket = req.bucket().unwrap_or_default();
+    let put = handlers::post_object::as_put(&req, &form, bucket, &key);
+    let decision = access::authorize_at(
+        call.state,
+        &caller,
+        Op::PostObject,
+        req.bucket(),
+        &key,
+        &put,
+    )?;
+    enforce(call.state, decision, facts)?;
+    handle(call, Op::PostObject, &req, &caller)
+}
 
-    let decision = match &form {
-        // A form upload is authorized as what it stores: its key, fields and file.
-        Some(form) => {
-            let key = form.key()?;
-            let put =
-                handlers::post_object::as_put(&req, form, req.bucket().unwrap_or_default(), &key);
-            access::authorize_at(state, &caller, op, req.bucket(), &key, &put)?
-        }
-        None => access::authorize(state, &caller, op, &req)?,
-    };
-    facts.decision = Some(decision.clone());
-    if !decision.allowed && state.config.auth == AuthMode::Enforce {
-        return Err(access::denied(&decision));
-    }
+/// Records the decision; a denial refuses the request under `--auth enforce`.
+fn enforce(state: &AppState, decision: Decision, facts: &mut Facts) -> Result<(), CosError> {
+    let refused = !decision.allowed && state.config.auth == AuthMode::Enforce;
+    let err = refused.then(|| access::denied(&decision));
+    facts.decision = Some(decision);
+    err.map_or(Ok(()), Err)
+}
 
+/// Applies due lifecycle rules to the bucket, then calls the operation's handler.
+fn handle(call: &Call<'_>, op: Op, req: &CosRequest, caller: &Caller) -> Result<Reply, CosError> {
     if let Some(bucket) = req.bucket() {
-        crate::lifecycle::sweep(state, bucket, now);
+        crate::lifecycle::sweep(call.state, bucket, call.now);
     }
     handlers::handle(
         op,
         &Ctx {
-            state,
-            req: &req,
-            caller: &caller,
-            now,
+            state: call.state,
+            req,
+            caller,
+            now: call.now,
         },
     )
 }
@@ -244,11 +290,7 @@ fn real_clock(state: &AppState) -> Clock {
 
 /// A form upload (POST Object) is authenticated from its `q-*` fields; a form without them falls
 /// back to the Authorization header (mini-program SDKs send one), else it is anonymous.
-fn authenticate_form(
-    state: &AppState,
-    req: &CosRequest,
-    form: &crate::form::Form,
-) -> Result<Caller, CosError> {
+fn authenticate_form(state: &AppState, req: &CosRequest, form: &Form) -> Result<Caller, CosError> {
     if state.config.auth == AuthMode::Off {
         return authenticate(state, req);
     }
@@ -258,17 +300,14 @@ fn authenticate_form(
     }
 }
 
-/// PUT and POST need a length (411 `MissingContentLength`); `Content-MD5` must match the body.
-fn check_body(req: &CosRequest) -> Result<(), CosError> {
+/// PUT and POST need a length (411 `MissingContentLength`): a `Content-Length` or a chunked body.
+fn check_length(req: &CosRequest) -> Result<(), CosError> {
     let has_length = req.headers.contains_key(http::header::CONTENT_LENGTH)
         || req.headers.contains_key(http::header::TRANSFER_ENCODING);
     if matches!(req.method, http::Method::PUT | http::Method::POST) && !has_length {
         return Err(CosError::new(Code::MissingContentLength));
     }
-    check_content_md5(
-        req.headers.get("content-md5").map(|v| v.as_bytes()),
-        &req.body,
-    )
+    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]

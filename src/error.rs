@@ -74,6 +74,8 @@ codes! {
     RestoreAlreadyInProgress => 409, "Object restore is already in progress.";
     SignatureDoesNotMatch => 403, "The Signature you specified is invalid.";
     TooManyBuckets => 400, "You have attempted to create more buckets than allowed.";
+    // The admin API's own (not COS's): a state-changing admin body that is not JSON.
+    UnsupportedMediaType => 415, "The admin API takes application/json bodies.";
 }
 
 /// An error answered to the client as COS error XML.

@@ -98,6 +98,14 @@ struct Opts {
     /// Largest bucket policy accepted, in bytes.
     #[arg(long, env = "COS_MOCK_POLICY_MAX_BYTES", default_value_t = cos_mock::policy::Limits::BUCKET_MAX_BYTES, global = true)]
     policy_max_bytes: usize,
+    /// Require `Authorization: Bearer TOKEN` on the admin API (/_cos-mock/*, but health).
+    #[arg(
+        long,
+        env = "COS_MOCK_ADMIN_TOKEN",
+        global = true,
+        hide_env_values = true
+    )]
+    admin_token: Option<String>,
     /// How many requests GET /_cos-mock/requests keeps.
     #[arg(
         long,
@@ -170,6 +178,7 @@ fn build_config(o: &Opts) -> Result<Config, String> {
         clock_skew: std::time::Duration::from_secs(o.clock_skew),
         journal_size: o.journal_size,
         policy_max_bytes: o.policy_max_bytes,
+        admin_token: o.admin_token.clone().filter(|t| !t.is_empty()),
         tls: o.tls_listen.map(|listen| TlsListen {
             listen,
             cert: match (&o.tls_cert, &o.tls_key) {
@@ -191,9 +200,10 @@ fn build_config(o: &Opts) -> Result<Config, String> {
         config.load_file(path, o.region.is_some())?;
     }
     if let Some(bucket) = &config.default_bucket {
-        if !cos_mock::request::looks_like_bucket(bucket) {
+        if let Err(e) = cos_mock::store::validate_bucket_name(bucket, &config.region) {
             return Err(format!(
-                "--default-bucket {bucket}: expected <name>-<appid>"
+                "--default-bucket {bucket}: expected <name>-<appid>: {}",
+                e.message
             ));
         }
     }

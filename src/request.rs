@@ -1,13 +1,15 @@
-//! The parsed request: where it is addressed (admin, service, bucket, object), its decoded path and
-//! query, its headers and its body. Pure: built from `http::request::Parts` and the body bytes.
+//! The request as the rest of the server sees it, built from the head alone: where it is addressed
+//! (dialect, admin, service, bucket, object), its decoded path and query, and its headers. The body is
+//! read later, once the request is authenticated and authorized (see `dispatch`). Pure.
 
 use std::net::SocketAddr;
 
 use bytes::Bytes;
 use http::{HeaderMap, Method};
-use percent_encoding::percent_decode_str;
 
+use crate::dialect::Dialect;
 use crate::error::{Code, CosError};
+pub use crate::wire::parse_query;
 
 /// What the request is addressed to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,7 +37,9 @@ pub struct CosRequest {
     /// Query parameters form-decoded (`+` is a space), in wire order.
     pub query: Vec<(String, String)>,
     pub headers: HeaderMap,
+    /// Empty until the request path reads the body (after authorization).
     pub body: Bytes,
+    pub dialect: Dialect,
     pub target: Target,
     /// The region from the Host, or the configured one.
     pub region: String,
@@ -51,10 +55,12 @@ pub struct Addressing<'a> {
 }
 
 impl CosRequest {
-    /// Parses a request; only a path that is not valid percent-encoded UTF-8 fails (`InvalidURI`).
-    pub fn parse(
+    /// Reads a request's head. Fails on a path that is not percent-encoded UTF-8 (`InvalidURI`), on
+    /// query names that differ only in letter case (`InvalidArgument`: the signature compares names
+    /// without case, the router with it, so both must act on one value) and on a path-style bucket
+    /// with a bad name (`InvalidBucketName`).
+    pub fn from_head(
         parts: &http::request::Parts,
-        body: Bytes,
         addr: &Addressing,
         remote: Option<SocketAddr>,
     ) -> Result<CosRequest, CosError> {
@@ -74,7 +80,17 @@ impl CosRequest {
         let path = decode_path(&raw_path)?;
         let raw_query = parts.uri.query().unwrap_or("").to_string();
         let query = parse_query(&raw_query);
-        let (target, region) = address(&host, &raw_path, addr)?;
+        if let Some((a, b)) = crate::wire::case_twins(&query) {
+            return Err(CosError::with_message(
+                Code::InvalidArgument,
+                format!("The query parameters {a:?} and {b:?} differ only in letter case."),
+            ));
+        }
+        let Address {
+            dialect,
+            target,
+            region,
+        } = address(&host, &raw_path, addr)?;
         // An absolute-form target's authority replaces the Host header (RFC 9112 §3.2.2), so the
         // signature is checked against the host that is actually served.
         let mut headers = parts.headers.clone();
@@ -91,7 +107,8 @@ impl CosRequest {
             raw_query,
             query,
             headers,
-            body,
+            body: Bytes::new(),
+            dialect,
             target,
             region,
             remote,
@@ -154,31 +171,12 @@ impl CosRequest {
 
 /// Percent-decodes a path into UTF-8 without touching `+` or dot segments.
 pub fn decode_path(raw: &str) -> Result<String, CosError> {
-    percent_decode_str(raw)
-        .decode_utf8()
-        .map(|s| s.into_owned())
-        .map_err(|_| {
-            CosError::with_message(
-                Code::InvalidURI,
-                "Couldn't parse the specified URI: the path is not UTF-8.",
-            )
-        })
-}
-
-/// Form-decodes a query string: `+` is a space, then percent-decoding; invalid UTF-8 is replaced.
-pub fn parse_query(raw: &str) -> Vec<(String, String)> {
-    raw.split('&')
-        .filter(|p| !p.is_empty())
-        .map(|pair| {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            (form_decode(k), form_decode(v))
-        })
-        .collect()
-}
-
-fn form_decode(s: &str) -> String {
-    let spaced = s.replace('+', " ");
-    percent_decode_str(&spaced).decode_utf8_lossy().into_owned()
+    crate::wire::decode_path(raw).ok_or_else(|| {
+        CosError::with_message(
+            Code::InvalidURI,
+            "Couldn't parse the specified URI: the path is not UTF-8.",
+        )
+    })
 }
 
 /// The hostname without `:port` (IPv6 literals keep their brackets).
@@ -192,19 +190,10 @@ pub fn strip_port(host: &str) -> &str {
     }
 }
 
-/// Whether a label has the form of a full bucket name, `<name>-<digits>`.
-pub fn looks_like_bucket(label: &str) -> bool {
-    match label.rsplit_once('-') {
-        Some((name, appid)) => {
-            !name.is_empty()
-                && !appid.is_empty()
-                && appid.bytes().all(|b| b.is_ascii_digit())
-                && name
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        }
-        None => false,
-    }
+/// Whether a path segment has the form of a full bucket name, `<anything>-<digits>`: path style
+/// names the bucket with it (a bad name is then `InvalidBucketName`, not a key).
+pub fn looks_like_bucket(segment: &str) -> bool {
+    crate::store::appid_of(segment).is_some_and(|appid| appid.len() + 1 < segment.len())
 }
 
 /// Whether a Host label is a COS region name such as `ap-guangzhou`, `na-siliconvalley`, `ap-beijing-1`.
@@ -230,14 +219,19 @@ pub fn host_names_bucket(host: &str) -> bool {
     }
 }
 
-/// Finds the bucket and region: from the Host (`<bucket>.cos.<region>.<suffix>` or any `<bucket>.`
-/// prefix), else admin paths, else path-style (`/<bucket>/<key>`), else the default bucket, else the
-/// service.
-pub fn address(
-    host: &str,
-    raw_path: &str,
-    addr: &Addressing,
-) -> Result<(Target, String), CosError> {
+/// Where a request is addressed: the dialect it speaks, its target and its region.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Address {
+    pub dialect: Dialect,
+    pub target: Target,
+    pub region: String,
+}
+
+/// Finds the bucket and region (interface.md, "Addressing"): from the Host
+/// (`<bucket>.cos.<region>.<suffix>` or any `<bucket>.` prefix), else admin paths, else the service
+/// hosts (`service.cos.<suffix>`, STS), else path style (`/<name>-<digits>/<key>`, the name
+/// validated), else the default bucket, else the service.
+pub fn address(host: &str, raw_path: &str, addr: &Addressing) -> Result<Address, CosError> {
     let hostname = strip_port(host).to_ascii_lowercase();
     let labels: Vec<&str> = hostname.split('.').collect();
     let mut region = addr.region.to_string();
@@ -251,44 +245,40 @@ pub fn address(
             region = reg.to_string();
         }
     }
+    let at = |target: Target| Address {
+        dialect: Dialect::Cos,
+        target,
+        region: region.clone(),
+    };
     if host_names_bucket(host) {
         let key = decode_path(raw_path.strip_prefix('/').unwrap_or(raw_path))?;
-        return Ok((
-            Target::Bucket {
-                bucket: labels[0].to_string(),
-                key,
-            },
-            region,
-        ));
+        let bucket = labels[0].to_string();
+        return Ok(at(Target::Bucket { bucket, key }));
     }
     if let Some(rest) = raw_path.strip_prefix("/_cos-mock/") {
-        return Ok((Target::Admin(rest.to_string()), region));
+        return Ok(at(Target::Admin(rest.to_string())));
     }
-    // The STS hosts never name a bucket, even with a default bucket.
-    if hostname.starts_with("sts.") && hostname.ends_with(".tencentcloudapi.com") {
-        return Ok((Target::Service, region));
+    // `service.cos.<suffix>` and the STS hosts never name a bucket, whatever the path or the
+    // default bucket say.
+    let service_host = labels.len() > 2 && labels[0] == "service" && labels[1] == "cos";
+    let sts_host = hostname.starts_with("sts.") && hostname.ends_with(".tencentcloudapi.com");
+    if service_host || sts_host {
+        return Ok(at(Target::Service));
     }
     let trimmed = raw_path.strip_prefix('/').unwrap_or(raw_path);
     let (first, rest) = trimmed.split_once('/').unwrap_or((trimmed, ""));
     if looks_like_bucket(first) {
-        return Ok((
-            Target::Bucket {
-                bucket: first.to_string(),
-                key: decode_path(rest)?,
-            },
-            region,
-        ));
+        crate::store::validate_bucket_name(first, &region)?;
+        let key = decode_path(rest)?;
+        let bucket = first.to_string();
+        return Ok(at(Target::Bucket { bucket, key }));
     }
     if let Some(bucket) = addr.default_bucket {
-        return Ok((
-            Target::Bucket {
-                bucket: bucket.to_string(),
-                key: decode_path(trimmed)?,
-            },
-            region,
-        ));
+        let key = decode_path(trimmed)?;
+        let bucket = bucket.to_string();
+        return Ok(at(Target::Bucket { bucket, key }));
     }
-    Ok((Target::Service, region))
+    Ok(at(Target::Service))
 }
 
 #[cfg(test)]
@@ -411,6 +401,29 @@ mod tests {
                 Target::Service,
                 "ap-guangzhou",
             ),
+            // The service host stays the service, also with a default bucket or a bucket-like path.
+            (
+                "service.cos.myqcloud.com",
+                "/",
+                Some("d-1"),
+                Target::Service,
+                "ap-guangzhou",
+            ),
+            (
+                "service.cos.tencentcos.cn:9400",
+                "/examplebucket-1250000000/k",
+                Some("d-1"),
+                Target::Service,
+                "ap-guangzhou",
+            ),
+            // `<anything>-<digits>` is a bucket, not a key of the default bucket.
+            (
+                "127.0.0.1:9400",
+                "/report-2024/a.txt",
+                Some("d-1"),
+                bucket("report-2024", "a.txt"),
+                "ap-guangzhou",
+            ),
             (
                 "sts.tencentcloudapi.com",
                 "/",
@@ -435,8 +448,9 @@ mod tests {
         ];
         for (host, path, def, target, region) in cases {
             let got = address(host, path, &addr(*def)).unwrap();
-            assert_eq!(&got.0, target, "{host} {path}");
-            assert_eq!(got.1, *region, "{host} {path}");
+            assert_eq!(&got.target, target, "{host} {path}");
+            assert_eq!(got.region, *region, "{host} {path}");
+            assert_eq!(got.dialect, Dialect::Cos, "{host} {path}");
         }
     }
 
@@ -447,17 +461,39 @@ mod tests {
     }
 
     #[test]
-    fn parse_query_decodes_plus_and_percent_and_keeps_valueless() {
-        let q = parse_query("acl&policy=&prefix=doc%2Fa+b%2B&x=1=2");
-        assert_eq!(
-            q,
-            vec![
-                ("acl".to_string(), "".to_string()),
-                ("policy".to_string(), "".to_string()),
-                ("prefix".to_string(), "doc/a b+".to_string()),
-                ("x".to_string(), "1=2".to_string()),
-            ]
-        );
+    fn address_path_style_bad_bucket_name_is_invalid_bucket_name() {
+        for path in [
+            "/Bad_Name-1250000000/",
+            "/UPPER-1250000000/k",
+            "/-a-1250000000",
+        ] {
+            let err = address("127.0.0.1:9400", path, &addr(Some("d-1"))).unwrap_err();
+            assert_eq!(err.code, Code::InvalidBucketName, "{path}");
+        }
+    }
+
+    #[test]
+    fn from_head_query_names_differing_in_case_are_refused() {
+        let head = |target: &str| {
+            let (parts, _) = http::Request::builder()
+                .uri(target)
+                .header("host", "b-1.cos.ap-guangzhou.myqcloud.com")
+                .body(())
+                .unwrap()
+                .into_parts();
+            CosRequest::from_head(&parts, &addr(None), None)
+        };
+        for target in [
+            "/k?partnumber=1&partNumber=9&uploadId=U",
+            "/?Prefix=public%2F&prefix=secret%2F",
+        ] {
+            assert_eq!(
+                head(target).unwrap_err().code,
+                Code::InvalidArgument,
+                "{target}"
+            );
+        }
+        assert!(head("/?prefix=a&prefix=b").is_ok());
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! Pure routing: (method, target, query, headers) → `Op`, the COS API a request calls. Every API of the
-//! authorization table has an `Op`, also those answered `NotImplemented`, so `Op::action()` is whole.
+//! Pure routing: (method, target, query, headers) → `Route`: the admin API, STS, or `Op`, the COS API
+//! a request calls. Every API of the authorization table has an `Op`, also those answered
+//! `NotImplemented`, so `Op::action()` is whole. Routing needs only the head.
 
 use http::Method;
 
@@ -212,7 +213,57 @@ fn not_allowed(req: &CosRequest) -> CosError {
     )
 }
 
-/// Names the API a request calls. Admin requests are not routed here.
+/// Where a request goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    /// `/_cos-mock/<path>`: the admin API (never signed; guarded against web pages).
+    Admin(String),
+    /// STS (`GetFederationToken`, `AssumeRole`): signed inside its body.
+    Sts,
+    /// A COS API.
+    Op(Op),
+}
+
+impl Route {
+    /// The route of a request's head.
+    pub fn of(req: &CosRequest) -> Result<Route, CosError> {
+        match &req.target {
+            Target::Admin(path) => Ok(Route::Admin(path.clone())),
+            _ if is_sts(req) => Ok(Route::Sts),
+            _ => route(req).map(Route::Op),
+        }
+    }
+}
+
+/// Whether a request is an STS call (interface.md, "STS"): a `POST` that is not a form upload, to
+/// the service, or — with `--default-bucket`, where a bare host's `/` is the default bucket — to
+/// `POST /` of a Host that names no bucket with a form or JSON body or an `X-TC-Action` header
+/// (anything else there could only be a malformed POST Object).
+pub fn is_sts(req: &CosRequest) -> bool {
+    let content_type = req
+        .header("content-type")
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if req.method != Method::POST || content_type.starts_with("multipart/form-data") {
+        return false;
+    }
+    match &req.target {
+        Target::Service => true,
+        Target::Bucket { key, .. } => {
+            let sts_body = content_type.starts_with("application/x-www-form-urlencoded")
+                || content_type.starts_with("application/json")
+                || req.headers.contains_key("x-tc-action");
+            key.is_empty()
+                && req.raw_path == "/"
+                && req.query.is_empty()
+                && !crate::request::host_names_bucket(&req.host)
+                && sts_body
+        }
+        Target::Admin(_) => false,
+    }
+}
+
+/// Names the COS API a request calls. Admin and STS requests are routed by [`Route::of`].
 pub fn route(req: &CosRequest) -> Result<Op, CosError> {
     use Op::*;
     if let Some(sub) = UNMODELLED_SUBRESOURCES.iter().find(|s| req.has_param(s)) {
@@ -281,7 +332,7 @@ mod tests {
             region: "ap-guangzhou",
             default_bucket: None,
         };
-        CosRequest::parse(&parts, bytes::Bytes::new(), &addr, None).unwrap()
+        CosRequest::from_head(&parts, &addr, None).unwrap()
     }
 
     const VH: &str = "examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com";

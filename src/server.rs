@@ -18,6 +18,7 @@ use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
+use crate::dispatch::Secure;
 use crate::AppState;
 
 /// Response header names as COS spells them. Names not listed go out in lower case, as COS writes
@@ -53,10 +54,6 @@ pub fn app(state: Arc<AppState>) -> Router {
         .fallback(crate::dispatch::entry)
         .with_state(state)
 }
-
-/// Whether a request came over TLS (an extension set by the accept loop).
-#[derive(Debug, Clone, Copy)]
-pub struct Secure(pub bool);
 
 /// A socket to serve, in plain HTTP or, with an acceptor, HTTPS.
 pub struct Listener {

@@ -8,8 +8,6 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
 use hmac::{Hmac, Mac};
-use http::Method;
-use percent_encoding::percent_decode_str;
 use rand::distributions::Alphanumeric;
 use rand::Rng;
 use serde_json::{json, Value};
@@ -18,7 +16,7 @@ use sha2::{Digest, Sha256};
 
 use crate::auth::{Caller, TempKey};
 use crate::policy::{self, Limits, PolicyKind};
-use crate::request::{parse_query, strip_port, CosRequest, Target};
+use crate::request::{parse_query, strip_port, CosRequest};
 use crate::response::Reply;
 use crate::AppState;
 
@@ -42,34 +40,6 @@ fn err(code: &'static str, message: impl Into<String>) -> StsError {
     StsError {
         code,
         message: message.into(),
-    }
-}
-
-/// Whether a request is an STS call: `POST /` on a Host that names no bucket, not a form upload,
-/// and either addressed to the service or (with `--default-bucket`, where the bare host is the default
-/// bucket) carrying an action (`Action` form field or `X-TC-Action` header).
-pub fn is_sts(req: &CosRequest) -> bool {
-    let content_type = req
-        .header("content-type")
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    if req.method != Method::POST || content_type.starts_with("multipart/form-data") {
-        return false;
-    }
-    match &req.target {
-        Target::Service => true,
-        Target::Bucket { key, .. } => {
-            let has_action = req.headers.contains_key("x-tc-action")
-                || parse_query(&String::from_utf8_lossy(&req.body))
-                    .iter()
-                    .any(|(k, _)| k == "Action");
-            key.is_empty()
-                && req.raw_path == "/"
-                && req.query.is_empty()
-                && !crate::request::host_names_bucket(&req.host)
-                && has_action
-        }
-        Target::Admin(_) => false,
     }
 }
 
@@ -199,7 +169,7 @@ fn session_policy(text: &str) -> Result<crate::policy::Policy, StsError> {
     let decoded = if text.trim_start().starts_with('{') {
         text.to_string()
     } else {
-        percent_decode_str(text).decode_utf8_lossy().into_owned()
+        crate::wire::percent_decode_lossy(text)
     };
     policy::parse(decoded.as_bytes(), PolicyKind::Session, &Limits::cam()).map_err(|e| {
         err(

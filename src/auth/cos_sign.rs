@@ -13,16 +13,12 @@
 use std::fmt;
 
 use hmac::{Hmac, Mac};
-use percent_encoding::{percent_decode, percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use percent_encoding::percent_decode;
 use sha1::{Digest, Sha1};
 use subtle::ConstantTimeEq;
 
-/// Everything but RFC 3986's unreserved characters `A-Z a-z 0-9 - _ . ~` is percent-encoded.
-const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
+pub use crate::wire::encode;
+use crate::wire::{encode_bytes, query_pairs_bytes};
 
 /// The seven q-* fields, from the Authorization header or from the query of a pre-signed URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,7 +79,7 @@ pub fn from_authorization(value: &str) -> Result<SignedParts, ParseError> {
 
 /// None when the raw query carries no q-signature / q-ak (an unsigned request); values percent-decoded (';' may be raw or %3B).
 pub fn from_query(raw_query: &str) -> Option<Result<SignedParts, ParseError>> {
-    let pairs: Vec<(String, String)> = query_pairs(raw_query)
+    let pairs: Vec<(String, String)> = query_pairs_bytes(raw_query)
         .filter(|(k, _)| k.get(..2).is_some_and(|p| p.eq_ignore_ascii_case(b"q-")))
         .map(|(k, v)| {
             let k = String::from_utf8_lossy(&k).into_owned();
@@ -185,32 +181,6 @@ pub struct RequestView<'a> {
     pub headers: &'a [(String, String)],
 }
 
-/// RFC 3986 encoding of the UTF-8 bytes: unreserved `A-Za-z0-9-_.~` kept, the rest as `%XX` (uppercase hex).
-pub fn encode(s: &str) -> String {
-    encode_bytes(s.as_bytes())
-}
-
-fn encode_bytes(bytes: &[u8]) -> String {
-    percent_encode(bytes, NOT_UNRESERVED).to_string()
-}
-
-/// Form decoding: `+` is a space, then percent-decoding. Bytes, so that no input can fail.
-fn form_decode(s: &str) -> Vec<u8> {
-    let plus_as_space: Vec<u8> = s
-        .bytes()
-        .map(|b| if b == b'+' { b' ' } else { b })
-        .collect();
-    percent_decode(&plus_as_space).collect()
-}
-
-/// `(name, value)` pairs of a raw query, form-decoded; `acl` and `acl=` both give an empty value.
-fn query_pairs(raw: &str) -> impl Iterator<Item = (Vec<u8>, Vec<u8>)> + '_ {
-    raw.split('&').filter(|p| !p.is_empty()).map(|pair| {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        (form_decode(k), form_decode(v))
-    })
-}
-
 /// A list entry in the form the request side produces, `lower(encode(name))`, whether the entry was
 /// sent encoded once (header form, Node's raw URL) or decoded already (`from_query` of Python's URL).
 fn canonical_name(entry: &str) -> String {
@@ -225,10 +195,10 @@ fn canonical_name(entry: &str) -> String {
 /// `lower(encode(name))`, values as `encode(value)`. Query names and values are form-decoded from the wire
 /// first; header values are trimmed of surrounding spaces and tabs, and may be empty.
 ///
-/// A listed header or param that the request lacks counts as an **empty value**: removing a signed header
-/// can then only go unnoticed if it was signed empty, and a proxy that drops empty headers still
-/// verifies. A name listed once takes the first value the request carries; a name listed *n* > 1 times
-/// (the Go SDK's repeated params) takes every value the request carries, sorted.
+/// A listed header or param that the request lacks counts here as an empty value, but [`verify`] refuses
+/// such a request first (see [`first_absent`]): a signature binds exactly what it lists. A name listed
+/// once takes the first value the request carries; a name listed *n* > 1 times (the Go SDK's repeated
+/// params) takes every value the request carries, sorted.
 ///
 /// `host_override` replaces the value of the `host` header (see [`verify`]).
 pub fn format_string(
@@ -236,11 +206,25 @@ pub fn format_string(
     req: &RequestView,
     host_override: Option<&str>,
 ) -> String {
-    let params: Vec<(String, String)> = query_pairs(req.raw_query)
+    format!(
+        "{}\n{}\n{}\n{}\n",
+        req.method.to_ascii_lowercase(),
+        req.path,
+        signed_pairs(&parts.param_list, &canonical_params(req)),
+        signed_pairs(&parts.header_list, &canonical_headers(req, host_override)),
+    )
+}
+
+/// The request's query as `(lower(encode(name)), encode(value))` pairs.
+fn canonical_params(req: &RequestView) -> Vec<(String, String)> {
+    query_pairs_bytes(req.raw_query)
         .map(|(k, v)| (encode_bytes(&k).to_ascii_lowercase(), encode_bytes(&v)))
-        .collect();
-    let headers: Vec<(String, String)> = req
-        .headers
+        .collect()
+}
+
+/// The request's headers as `(lower(encode(name)), encode(trimmed value))` pairs.
+fn canonical_headers(req: &RequestView, host_override: Option<&str>) -> Vec<(String, String)> {
+    req.headers
         .iter()
         .map(|(name, value)| {
             let name = encode(name).to_ascii_lowercase();
@@ -250,14 +234,42 @@ pub fn format_string(
             };
             (name, encode(value))
         })
-        .collect();
-    format!(
-        "{}\n{}\n{}\n{}\n",
-        req.method.to_ascii_lowercase(),
-        req.path,
-        signed_pairs(&parts.param_list, &params),
-        signed_pairs(&parts.header_list, &headers),
-    )
+        .collect()
+}
+
+/// A name that `q-header-list` or `q-url-param-list` lists but the request does not carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Absent {
+    Header(String),
+    Param(String),
+}
+
+impl fmt::Display for Absent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Absent::Header(name) => write!(
+                f,
+                "q-header-list names {name}, which the request does not carry"
+            ),
+            Absent::Param(name) => write!(
+                f,
+                "q-url-param-list names {name}, which the request does not carry"
+            ),
+        }
+    }
+}
+
+/// The first listed header or parameter the request lacks: a request without one must not verify,
+/// or `DELETE /?policy` signed with `q-url-param-list=policy` could be sent as `DELETE /`.
+pub fn first_absent(parts: &SignedParts, req: &RequestView) -> Option<Absent> {
+    let missing = |list: &[String], have: &[(String, String)]| {
+        list.iter()
+            .map(|e| canonical_name(e))
+            .find(|name| !have.iter().any(|(k, _)| k == name))
+    };
+    missing(&parts.header_list, &canonical_headers(req, None))
+        .map(Absent::Header)
+        .or_else(|| missing(&parts.param_list, &canonical_params(req)).map(Absent::Param))
 }
 
 /// `name=value&...` for the listed names, sorted by name, from the request's encoded pairs.
@@ -314,9 +326,11 @@ fn hmac_sha1_hex(key: &[u8], message: &[u8]) -> String {
 pub struct Mismatch {
     pub string_to_sign: String,
     pub format_string: String,
+    /// Set when the request lacks a listed name (whatever the signature's value).
+    pub absent: Option<Absent>,
 }
 
-/// Recomputes and compares in constant time (crate `subtle`), case-insensitively on hex. Tries `host` as received, then (if it has :port) without the port. On failure returns the strings computed for the first try.
+/// Recomputes and compares in constant time (crate `subtle`), case-insensitively on hex. Tries `host` as received, then (if it has :port) without the port. On failure returns the strings computed for the first try. A request that lacks a listed header or param never verifies.
 ///
 /// The second try signs the host the way the Python SDK does (`urlparse(url).hostname`): no `:port`, no
 /// IPv6 brackets, lowercase. It happens only when `host` is signed and that form differs from the
@@ -337,10 +351,17 @@ pub fn verify(parts: &SignedParts, req: &RequestView, secret_key: &str) -> Resul
             Mismatch {
                 string_to_sign,
                 format_string,
+                absent: None,
             },
         )
     };
     let (ok, first) = attempt(None);
+    if let Some(absent) = first_absent(parts, req) {
+        return Err(Mismatch {
+            absent: Some(absent),
+            ..first
+        });
+    }
     if ok {
         return Ok(());
     }
@@ -726,6 +747,50 @@ mod tests {
     }
 
     #[test]
+    fn verify_listed_but_absent_fails_even_when_signed_empty() {
+        // Signed over the empty values an absent name used to stand for: still refused.
+        for (headers, params, query, absent) in [
+            (
+                &["x-cos-acl"][..],
+                &[][..],
+                "",
+                Absent::Header("x-cos-acl".into()),
+            ),
+            (&[][..], &["policy"][..], "", Absent::Param("policy".into())),
+            (&[][..], &["acl"][..], "x-id=1", Absent::Param("acl".into())),
+        ] {
+            let mut p = parts(headers, params);
+            let req = RequestView {
+                method: "DELETE",
+                path: "/",
+                raw_query: query,
+                headers: &[],
+            };
+            let to_sign = string_to_sign(&p.sign_time, &format_string(&p, &req, None));
+            p.signature = signature(&sign_key("secret", &p.key_time), &to_sign);
+            let err = verify(&p, &req, "secret").unwrap_err();
+            assert_eq!(err.absent, Some(absent));
+            // The same signature verifies once the request carries the (empty) names.
+            let with: Vec<(String, String)> = headers
+                .iter()
+                .map(|h| (h.to_string(), String::new()))
+                .collect();
+            let q: Vec<String> = params.iter().map(|p| format!("{p}=")).collect();
+            let q = [q.join("&"), query.to_string()]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join("&");
+            let req = RequestView {
+                raw_query: &q,
+                headers: &with,
+                ..req
+            };
+            assert_eq!(verify(&p, &req, "secret"), Ok(()));
+        }
+    }
+
+    #[test]
     fn format_string_path_kept_as_given() {
         let req = RequestView {
             method: "GET",
@@ -1025,7 +1090,9 @@ mod tests {
             .split('&')
             .map(|pair| {
                 let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-                if encode_bytes(&form_decode(k)).to_ascii_lowercase() == canonical_name(entry) {
+                if encode_bytes(&crate::wire::form_decode_bytes(k)).to_ascii_lowercase()
+                    == canonical_name(entry)
+                {
                     hit = true;
                     format!("{k}={v}x")
                 } else {
@@ -1080,6 +1147,26 @@ mod tests {
             let (what, mut t) = copy(format!("param {entry}"));
             t.raw_query = tamper_param(&c.raw_query, entry)
                 .unwrap_or_else(|| panic!("{}: no param {entry}", c.label));
+            out.push((what, t));
+        }
+        // A signature binds what it lists: each listed header or param removed.
+        for entry in &c.parts.header_list {
+            let (what, mut t) = copy(format!("removed-header {entry}"));
+            t.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(entry));
+            out.push((what, t));
+        }
+        for entry in &c.parts.param_list {
+            let (what, mut t) = copy(format!("removed-param {entry}"));
+            t.raw_query = c
+                .raw_query
+                .split('&')
+                .filter(|pair| {
+                    let k = pair.split_once('=').map_or(*pair, |(k, _)| k);
+                    encode_bytes(&crate::wire::form_decode_bytes(k)).to_ascii_lowercase()
+                        != canonical_name(entry)
+                })
+                .collect::<Vec<_>>()
+                .join("&");
             out.push((what, t));
         }
         if let Some(port_changed) = signed_port_changed(c) {

@@ -267,9 +267,11 @@ pub fn authenticate(req: &CosRequest, keys: &KeyRing, clock: Clock) -> Result<Ca
         .header("x-cos-security-token")
         .or_else(|| req.param("x-cos-security-token"));
     let (secret_key, caller) = resolve_key(keys, &parts.secret_id, token, clock.now)?;
+    // Both windows must cover now: a SignKey (`q-key-time`) expires like the signature does.
     let (start, end) = cos_sign::parse_window(&parts.sign_time).map_err(malformed)?;
-    cos_sign::parse_window(&parts.key_time).map_err(malformed)?;
+    let (key_start, key_end) = cos_sign::parse_window(&parts.key_time).map_err(malformed)?;
     clock.check_window(start, end)?;
+    clock.check_window(key_start, key_end)?;
     let headers = req.header_pairs();
     let view = cos_sign::RequestView {
         method: req.method.as_str(),
@@ -277,12 +279,24 @@ pub fn authenticate(req: &CosRequest, keys: &KeyRing, clock: Clock) -> Result<Ca
         raw_query: &req.raw_query,
         headers: &headers,
     };
-    cos_sign::verify(&parts, &view, &secret_key).map_err(|m| {
-        CosError::new(Code::SignatureDoesNotMatch)
-            .with_extra("StringToSign", m.string_to_sign)
-            .with_extra("FormatString", m.format_string)
-    })?;
+    cos_sign::verify(&parts, &view, &secret_key).map_err(signature_mismatch)?;
     Ok(caller)
+}
+
+/// 403 `SignatureDoesNotMatch` with what the server computed; when the request lacks a name the
+/// signature lists, the message says which.
+pub fn signature_mismatch(m: cos_sign::Mismatch) -> CosError {
+    let err = match &m.absent {
+        None => CosError::new(Code::SignatureDoesNotMatch),
+        Some(absent) => CosError::with_message(
+            Code::SignatureDoesNotMatch,
+            format!(
+                "The request signature we calculated does not match the signature you provided: {absent}."
+            ),
+        ),
+    };
+    err.with_extra("StringToSign", m.string_to_sign)
+        .with_extra("FormatString", m.format_string)
 }
 
 /// The secret and identity of a SecretId. A temporary key also needs its token (header

@@ -66,8 +66,8 @@ pub fn parse_copy_source(value: &str, region: &str) -> Result<CopySource, CosErr
         region,
         default_bucket: None,
     };
-    match address(host, &path, &addressing) {
-        Ok((Target::Bucket { bucket, key }, _)) if !key.is_empty() => Ok(CopySource {
+    match address(host, &path, &addressing).map(|a| a.target) {
+        Ok(Target::Bucket { bucket, key }) if !key.is_empty() => Ok(CopySource {
             bucket,
             key,
             version_id,

@@ -12,4 +12,4 @@ pub use eval::{evaluate, Caller, EvalInput, Outcome};
 pub use model::{
     BaseOp, Condition, Effect, Operator, Policy, Principal, PrincipalId, Quantifier, Statement,
 };
-pub use validate::{parse, parse_value, Limits, PolicyError, PolicyKind};
+pub use validate::{parse, parse_value, too_large, Limits, PolicyError, PolicyKind};

@@ -116,15 +116,16 @@ impl From<PolicyError> for CosError {
     }
 }
 
+/// 400 `MalformedPolicy` for a document of `len` bytes over the limit of `max` (also answered, without
+/// reading it, for a declared `Content-Length` over the limit).
+pub fn too_large(len: usize, max: usize) -> CosError {
+    PolicyError::new("", format!("{len} bytes exceeds the limit of {max} bytes")).into()
+}
+
 /// Parses and validates a policy document (the body of `PUT /?policy`, a session policy, ...).
 pub fn parse(body: &[u8], kind: PolicyKind, limits: &Limits) -> Result<Policy, CosError> {
     if body.len() > limits.max_bytes {
-        let rule = format!(
-            "{} bytes exceeds the limit of {} bytes",
-            body.len(),
-            limits.max_bytes
-        );
-        return Err(PolicyError::new("", rule).into());
+        return Err(too_large(body.len(), limits.max_bytes));
     }
     let value: Value = serde_json::from_slice(body)
         .map_err(|e| PolicyError::new("", format!("not valid JSON: {e}")))?;

@@ -6,6 +6,7 @@ use crate::util::*;
 pub fn clock(s: &Server, method: &str, body: &str) -> Resp {
     s.req(method, "/_cos-mock/clock")
         .header("Host", &format!("127.0.0.1:{}", s.addr.port()))
+        .header("Content-Type", "application/json")
         .anonymous()
         .body(body.as_bytes())
         .send()

@@ -1,0 +1,137 @@
+//! URL and form encoding on the wire: the one RFC 3986 encoder, the one form decoder and the one
+//! query parser, used by addressing, signatures, STS, listings and form uploads alike.
+
+use percent_encoding::{percent_decode, percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
+/// Everything but RFC 3986's unreserved characters `A-Z a-z 0-9 - _ . ~` is percent-encoded.
+const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// Unreserved characters and `/` kept: how COS writes keys in `encoding-type=url` listings.
+const NOT_UNRESERVED_OR_SLASH: &AsciiSet = &NOT_UNRESERVED.remove(b'/');
+
+/// RFC 3986 encoding of UTF-8 text: `A-Za-z0-9-_.~` kept, the rest `%XX` (uppercase hex).
+pub fn encode(s: &str) -> String {
+    encode_bytes(s.as_bytes())
+}
+
+/// RFC 3986 encoding of raw bytes.
+pub fn encode_bytes(bytes: &[u8]) -> String {
+    percent_encode(bytes, NOT_UNRESERVED).to_string()
+}
+
+/// RFC 3986 encoding that keeps `/` (keys and prefixes of `encoding-type=url` answers).
+pub fn encode_key(s: &str) -> String {
+    percent_encode(s.as_bytes(), NOT_UNRESERVED_OR_SLASH).to_string()
+}
+
+/// Percent-decoding alone (paths: `+` stays `+`); `None` when the result is not UTF-8.
+pub fn decode_path(s: &str) -> Option<String> {
+    percent_decode(s.as_bytes())
+        .decode_utf8()
+        .ok()
+        .map(|s| s.into_owned())
+}
+
+/// Percent-decoding alone; bytes that are not UTF-8 become U+FFFD.
+pub fn percent_decode_lossy(s: &str) -> String {
+    percent_decode(s.as_bytes())
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+/// Form decoding to bytes: `+` is a space, then percent-decoding. No input can fail.
+pub fn form_decode_bytes(s: &str) -> Vec<u8> {
+    let plus_as_space: Vec<u8> = s
+        .bytes()
+        .map(|b| if b == b'+' { b' ' } else { b })
+        .collect();
+    percent_decode(&plus_as_space).collect()
+}
+
+/// Form decoding to text; bytes that are not UTF-8 become U+FFFD.
+pub fn form_decode(s: &str) -> String {
+    String::from_utf8_lossy(&form_decode_bytes(s)).into_owned()
+}
+
+/// The `(name, value)` pairs of a raw query or form body, form-decoded, in wire order; `acl` and
+/// `acl=` both give an empty value; empty pieces (`a&&b`) are skipped.
+pub fn query_pairs_bytes(raw: &str) -> impl Iterator<Item = (Vec<u8>, Vec<u8>)> + '_ {
+    raw.split('&').filter(|p| !p.is_empty()).map(|pair| {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        (form_decode_bytes(k), form_decode_bytes(v))
+    })
+}
+
+/// [`query_pairs_bytes`] as text.
+pub fn parse_query(raw: &str) -> Vec<(String, String)> {
+    query_pairs_bytes(raw)
+        .map(|(k, v)| {
+            (
+                String::from_utf8_lossy(&k).into_owned(),
+                String::from_utf8_lossy(&v).into_owned(),
+            )
+        })
+        .collect()
+}
+
+/// The first two names that are the same but for ASCII letter case (`Prefix` and `prefix`), if any.
+pub fn case_twins(pairs: &[(String, String)]) -> Option<(&str, &str)> {
+    pairs.iter().enumerate().find_map(|(i, (a, _))| {
+        pairs[i + 1..]
+            .iter()
+            .find(|(b, _)| a != b && a.eq_ignore_ascii_case(b))
+            .map(|(b, _)| (a.as_str(), b.as_str()))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encode_keeps_only_unreserved() {
+        assert_eq!(encode("a b+c/d~e_f-g.h"), "a%20b%2Bc%2Fd~e_f-g.h");
+        assert_eq!(encode("é"), "%C3%A9");
+        assert_eq!(encode_key("doc/a b"), "doc/a%20b");
+    }
+
+    #[test]
+    fn form_decode_plus_is_space_and_bad_utf8_is_replaced() {
+        assert_eq!(form_decode("a+b%2Bc"), "a b+c");
+        assert_eq!(form_decode("%ff"), "\u{fffd}");
+        assert_eq!(form_decode_bytes("%ff%"), vec![0xff, b'%']);
+    }
+
+    #[test]
+    fn decode_path_keeps_plus_and_rejects_bad_utf8() {
+        assert_eq!(decode_path("/a+b%20c").as_deref(), Some("/a+b c"));
+        assert_eq!(decode_path("/%ff"), None);
+    }
+
+    #[test]
+    fn parse_query_decodes_and_keeps_valueless() {
+        assert_eq!(
+            parse_query("acl&policy=&&prefix=doc%2Fa+b%2B&x=1=2"),
+            vec![
+                ("acl".into(), "".into()),
+                ("policy".into(), "".into()),
+                ("prefix".into(), "doc/a b+".into()),
+                ("x".into(), "1=2".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn case_twins_found_only_for_different_spellings() {
+        let q = parse_query("prefix=a&prefix=b&uploadId=1");
+        assert_eq!(case_twins(&q), None);
+        let q = parse_query("partnumber=1&uploadId=U&partNumber=9");
+        assert_eq!(case_twins(&q), Some(("partnumber", "partNumber")));
+        let q = parse_query("Prefix=public%2F&prefix=secret%2F");
+        assert_eq!(case_twins(&q), Some(("Prefix", "prefix")));
+    }
+}
