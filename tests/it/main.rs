@@ -18,5 +18,6 @@ mod multipart;
 mod objects;
 mod policy;
 mod post_object;
+mod request_path;
 mod restore;
 mod sts;
