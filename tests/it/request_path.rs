@@ -32,7 +32,9 @@ fn delete_policy_signature_sent_as_delete_bucket_is_refused_and_bucket_kept() {
         .send();
     r.assert_error(403, "SignatureDoesNotMatch");
     assert!(
-        r.xml("Message").unwrap().contains("q-url-param-list names policy"),
+        r.xml("Message")
+            .unwrap()
+            .contains("q-url-param-list names policy"),
         "{}",
         r.text()
     );
@@ -74,7 +76,12 @@ fn upload_part_number_smuggled_in_other_case_is_invalid_argument() {
     s.create_bucket();
     let r = s.req("POST", "/k?uploads").send();
     let upload = r.xml("UploadId").unwrap();
-    let auth = auth_for(&s, "PUT", &format!("/k?partNumber=1&uploadId={upload}"), &[]);
+    let auth = auth_for(
+        &s,
+        "PUT",
+        &format!("/k?partNumber=1&uploadId={upload}"),
+        &[],
+    );
     s.req(
         "PUT",
         &format!("/k?partnumber=1&partNumber=9&uploadId={upload}"),
@@ -146,16 +153,17 @@ fn partial_body(s: &Server, head: &str, sent: usize) -> (String, Duration) {
     let _ = stream.write_all(&vec![b'x'; sent]);
     let mut raw = Vec::new();
     let _ = stream.read_to_end(&mut raw);
-    (String::from_utf8_lossy(&raw).into_owned(), started.elapsed())
+    (
+        String::from_utf8_lossy(&raw).into_owned(),
+        started.elapsed(),
+    )
 }
 
 #[test]
 fn anonymous_gigabyte_put_to_private_bucket_is_refused_before_body_is_read() {
     let s = Server::start();
     s.create_bucket();
-    let head = format!(
-        "PUT /big HTTP/1.1\r\nHost: {HOST}\r\nContent-Length: 1073741824\r\n\r\n"
-    );
+    let head = format!("PUT /big HTTP/1.1\r\nHost: {HOST}\r\nContent-Length: 1073741824\r\n\r\n");
     let (answer, took) = partial_body(&s, &head, 64 * 1024);
     assert!(answer.starts_with("HTTP/1.1 403"), "{answer}");
     assert!(answer.contains("<Code>AccessDenied</Code>"), "{answer}");
