@@ -175,6 +175,7 @@ fn read_head(
     let addressing = Addressing {
         region: &state.config.region,
         default_bucket: state.config.default_bucket.as_deref(),
+        oss_region: &state.config.oss.region,
     };
     let mut req = CosRequest::from_head(parts, &addressing, peer.remote)?;
     req.secure |= peer.secure;
