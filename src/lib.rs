@@ -13,6 +13,7 @@ pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod cors;
+pub mod dialect;
 pub mod dispatch;
 pub mod error;
 pub mod form;
