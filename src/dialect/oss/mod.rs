@@ -5,6 +5,8 @@
 //! `OSS4-HMAC-SHA256`; `policy` validates bucket and RAM policies against the action list in
 //! `actions`; `eval` decides a request against a parsed policy.
 
+pub mod actions;
+pub mod policy;
 pub mod sign;
 pub mod sign_v1;
 pub mod sign_v4;
