@@ -6,6 +6,7 @@
 //! `actions`; `eval` decides a request against a parsed policy.
 
 pub mod actions;
+pub mod eval;
 pub mod policy;
 pub mod sign;
 pub mod sign_v1;
