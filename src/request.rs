@@ -589,7 +589,13 @@ mod tests {
 
     #[test]
     fn address_invalid_utf8_path_is_invalid_uri() {
-        let err = address("b-1.cos.ap-guangzhou.myqcloud.com", "/%ff", &addr(None), false).unwrap_err();
+        let err = address(
+            "b-1.cos.ap-guangzhou.myqcloud.com",
+            "/%ff",
+            &addr(None),
+            false,
+        )
+        .unwrap_err();
         assert_eq!(err.code, Code::InvalidURI);
     }
 

@@ -246,7 +246,9 @@ impl Route {
     pub fn of(req: &CosRequest) -> Result<Route, CosError> {
         match &req.target {
             Target::Admin(path) => Ok(Route::Admin(path.clone())),
-            _ if req.dialect == Dialect::Oss => crate::dialect::oss::route::route(req).map(Route::Op),
+            _ if req.dialect == Dialect::Oss => {
+                crate::dialect::oss::route::route(req).map(Route::Op)
+            }
             _ if is_sts(req) => Ok(Route::Sts),
             _ => route(req).map(Route::Op),
         }

@@ -7,6 +7,8 @@
 //! Adding one (OSS, then S3-style requests on COS hosts) is one new variant here, matched at those
 //! few places.
 
+pub mod oss;
+
 /// The protocol a request speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Dialect {

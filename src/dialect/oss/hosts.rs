@@ -34,9 +34,9 @@ pub fn parse_host(hostname: &str) -> Option<OssHost> {
 /// Whether a request carries an OSS credential (oss.md §2 rule 3): an `OSS ` or `OSS4-HMAC-SHA256`
 /// Authorization, or a V1 (`OSSAccessKeyId=`) or V4 (`x-oss-signature-version=`) pre-signed query.
 pub fn carries_credential(authorization: Option<&str>, raw_query: &str) -> bool {
-    let header = authorization.map(str::trim_start).is_some_and(|v| {
-        v.starts_with("OSS ") || v.starts_with("OSS4-HMAC-SHA256")
-    });
+    let header = authorization
+        .map(str::trim_start)
+        .is_some_and(|v| v.starts_with("OSS ") || v.starts_with("OSS4-HMAC-SHA256"));
     header
         || raw_query.split('&').any(|pair| {
             let name = pair.split_once('=').map_or(pair, |(k, _)| k);
@@ -48,9 +48,7 @@ pub fn carries_credential(authorization: Option<&str>, raw_query: &str) -> bool 
 /// with a letter or digit.
 pub fn validate_bucket_name(name: &str) -> Result<(), String> {
     if !(3..=63).contains(&name.len()) {
-        return Err(format!(
-            "{name:?}: a bucket name has 3 to 63 characters"
-        ));
+        return Err(format!("{name:?}: a bucket name has 3 to 63 characters"));
     }
     if !name
         .bytes()
@@ -149,19 +147,32 @@ mod tests {
             Some("OSS4-HMAC-SHA256 Credential=ak/20231216/cn-hangzhou/oss/aliyun_v4_request,Signature=x"),
             ""
         ));
-        assert!(carries_credential(None, "OSSAccessKeyId=ak&Expires=1&Signature=s"));
+        assert!(carries_credential(
+            None,
+            "OSSAccessKeyId=ak&Expires=1&Signature=s"
+        ));
         assert!(carries_credential(
             None,
             "x-oss-signature-version=OSS4-HMAC-SHA256&x-oss-credential=a"
         ));
-        assert!(!carries_credential(Some("q-sign-algorithm=sha1&q-ak=x"), "acl"));
+        assert!(!carries_credential(
+            Some("q-sign-algorithm=sha1&q-ak=x"),
+            "acl"
+        ));
         assert!(!carries_credential(None, "prefix=OSSAccessKeyId"));
     }
 
     #[test]
     fn validate_bucket_name_rules() {
         assert!(validate_bucket_name("oss-conf-examplebucket").is_ok());
-        for bad in ["ab", "Upper", "-lead", "trail-", "under_score", &"a".repeat(64)] {
+        for bad in [
+            "ab",
+            "Upper",
+            "-lead",
+            "trail-",
+            "under_score",
+            &"a".repeat(64),
+        ] {
             assert!(validate_bucket_name(bad).is_err(), "{bad}");
         }
     }

@@ -181,7 +181,12 @@ mod tests {
             ("PUT", "/?policy", &[], PutBucketPolicy),
             ("GET", "/?policy", &[], GetBucketPolicy),
             ("DELETE", "/?policy", &[], DeleteBucketPolicy),
-            ("GET", "/?prefix=doc%2F&delimiter=%2F&max-keys=2", &[], GetBucket),
+            (
+                "GET",
+                "/?prefix=doc%2F&delimiter=%2F&max-keys=2",
+                &[],
+                GetBucket,
+            ),
             (
                 "GET",
                 "/?list-type=2&continuation-token=x&encoding-type=url",
@@ -195,7 +200,11 @@ mod tests {
             ("DELETE", "/doc/a.txt", &[], DeleteObject),
         ];
         for (m, target, headers, op) in cases {
-            assert_eq!(route(&req(m, target, headers)).unwrap(), *op, "{m} {target}");
+            assert_eq!(
+                route(&req(m, target, headers)).unwrap(),
+                *op,
+                "{m} {target}"
+            );
         }
     }
 
