@@ -171,10 +171,18 @@ mod tests {
         CosRequest::from_head(&parts, &addr, None).unwrap()
     }
 
+    /// method, target, headers, expected op.
+    type Case = (
+        &'static str,
+        &'static str,
+        &'static [(&'static str, &'static str)],
+        Op,
+    );
+
     #[test]
     fn route_table_from_oss_md_and_captures() {
         use Op::*;
-        let cases: &[(&str, &str, &[(&str, &str)], Op)] = &[
+        let cases: &[Case] = &[
             ("PUT", "/", &[], PutBucket),
             ("GET", "/?location", &[], GetBucketLocation),
             ("GET", "/?bucketInfo", &[], GetBucketInfo),
