@@ -3,6 +3,7 @@
 //! requests are anonymous.
 
 pub mod cos_sign;
+pub mod oss;
 
 use std::collections::HashMap;
 use std::sync::Arc;
