@@ -13,6 +13,12 @@ pub const DEFAULT_SECRET_ID: &str = "AKIDCOSMOCKROOT";
 pub const DEFAULT_SECRET_KEY: &str = "cos-mock-root-secret";
 pub const DEFAULT_REGION: &str = "ap-guangzhou";
 
+/// The default OSS root account used when the config names no `oss` section (see `oss.md` §1).
+pub const DEFAULT_OSS_UID: &str = "1000000000000001";
+pub const DEFAULT_OSS_ACCESS_KEY_ID: &str = "LTAIOSSMOCKROOT";
+pub const DEFAULT_OSS_ACCESS_KEY_SECRET: &str = "oss-mock-root-secret";
+pub const DEFAULT_OSS_REGION: &str = "cn-hangzhou";
+
 /// How requests are authenticated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuthMode {
@@ -51,6 +57,77 @@ pub struct Config {
     pub tls: Option<TlsListen>,
     /// When set, `/_cos-mock/*` (but health) needs `Authorization: Bearer <token>`.
     pub admin_token: Option<String>,
+    /// The OSS dialect's accounts and buckets.
+    pub oss: OssConfig,
+}
+
+/// The `oss` section: Alibaba Cloud accounts, their RAM users, and buckets created at start.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct OssConfig {
+    /// The region of every OSS bucket (GetBucketLocation answers `oss-<region>`).
+    #[serde(default = "default_oss_region")]
+    pub region: String,
+    #[serde(default)]
+    pub accounts: Vec<OssAccount>,
+    #[serde(default)]
+    pub buckets: Vec<OssBucketSeed>,
+}
+
+fn default_oss_region() -> String {
+    DEFAULT_OSS_REGION.to_string()
+}
+
+impl Default for OssConfig {
+    fn default() -> Self {
+        OssConfig {
+            region: default_oss_region(),
+            accounts: vec![OssAccount {
+                uid: DEFAULT_OSS_UID.into(),
+                access_key_id: DEFAULT_OSS_ACCESS_KEY_ID.into(),
+                access_key_secret: DEFAULT_OSS_ACCESS_KEY_SECRET.into(),
+                users: Vec::new(),
+            }],
+            buckets: Vec::new(),
+        }
+    }
+}
+
+/// An Alibaba Cloud account (the owner of buckets) with its RAM users.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct OssAccount {
+    pub uid: String,
+    pub access_key_id: String,
+    pub access_key_secret: String,
+    #[serde(default)]
+    pub users: Vec<RamUser>,
+}
+
+/// A RAM user of an account; it may do nothing unless a RAM or bucket policy allows it.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RamUser {
+    pub uid: String,
+    pub access_key_id: String,
+    pub access_key_secret: String,
+    /// RAM policies: the OSS policy grammar without `Principal`.
+    #[serde(default)]
+    pub policies: Vec<serde_json::Value>,
+}
+
+/// An OSS bucket created at start (and again on reset).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct OssBucketSeed {
+    pub name: String,
+    /// The uid of the owning account.
+    pub owner: String,
+    /// `private` (default), `public-read` or `public-read-write`.
+    #[serde(default)]
+    pub acl: Option<String>,
+    #[serde(default)]
+    pub policy: Option<serde_json::Value>,
 }
 
 /// Where to serve HTTPS, and with which certificate.
@@ -120,6 +197,9 @@ pub struct ConfigFile {
     pub accounts: Vec<Account>,
     #[serde(default)]
     pub buckets: Vec<BucketSeed>,
+    /// Without it, the default OSS root account exists (the file says nothing about OSS).
+    #[serde(default)]
+    pub oss: Option<OssConfig>,
 }
 
 impl Default for Config {
@@ -138,6 +218,7 @@ impl Default for Config {
             buckets: Vec::new(),
             tls: None,
             admin_token: None,
+            oss: OssConfig::default(),
         }
     }
 }
@@ -171,8 +252,12 @@ impl ConfigFile {
     }
 
     fn validate(&self) -> Result<(), String> {
-        if self.accounts.is_empty() {
+        let oss_accounts = self.oss.as_ref().map_or(0, |o| o.accounts.len());
+        if self.accounts.is_empty() && oss_accounts == 0 {
             return Err("accounts: at least one account is needed".into());
+        }
+        if let Some(oss) = &self.oss {
+            oss.validate()?;
         }
         use crate::policy::{parse_value, PolicyKind};
         let mut secret_ids = std::collections::HashSet::new();
@@ -253,6 +338,9 @@ impl Config {
         }
         self.accounts = file.accounts;
         self.buckets = file.buckets;
+        if let Some(oss) = file.oss {
+            self.oss = oss;
+        }
     }
 
     /// Reads and applies the config file at `path`; the error names the file and the JSON path.
@@ -260,6 +348,69 @@ impl Config {
         let text = std::fs::read_to_string(path).map_err(|e| format!("--config {path}: {e}"))?;
         let file = ConfigFile::parse(&text).map_err(|e| format!("--config {path}: {e}"))?;
         self.apply_file(file, region_flag_given);
+        Ok(())
+    }
+}
+
+/// An OSS policy in the config: its error names the JSON path below `at`.
+fn oss_policy(
+    doc: &serde_json::Value,
+    kind: crate::dialect::oss::policy::PolicyKind,
+    at: &str,
+) -> Result<crate::dialect::oss::policy::Policy, String> {
+    crate::dialect::oss::policy::parse_value(doc, kind).map_err(|e| match e.path.as_str() {
+        "" => format!("{at}: {}", e.rule),
+        path => format!("{at}.{path}: {}", e.rule),
+    })
+}
+
+impl OssConfig {
+    /// Every uid, key, bucket name, ACL and policy of the section; errors name the JSON path.
+    fn validate(&self) -> Result<(), String> {
+        use crate::dialect::oss::policy::PolicyKind;
+        let mut key_ids = std::collections::HashSet::new();
+        let mut uids = std::collections::HashSet::new();
+        let mut identity = |at: &str, uid: &str, id: &str, secret: &str| -> Result<(), String> {
+            digits(uid).map_err(|m| format!("{at}.uid: {m}"))?;
+            non_empty(secret).map_err(|m| format!("{at}.access_key_secret: {m}"))?;
+            if !uids.insert(uid.to_string()) {
+                return Err(format!("{at}.uid: {uid} is used twice"));
+            }
+            if id.is_empty() || !key_ids.insert(id.to_string()) {
+                return Err(format!("{at}.access_key_id: empty or used twice"));
+            }
+            Ok(())
+        };
+        non_empty(&self.region).map_err(|m| format!("oss.region: {m}"))?;
+        for (i, a) in self.accounts.iter().enumerate() {
+            let at = format!("oss.accounts[{i}]");
+            identity(&at, &a.uid, &a.access_key_id, &a.access_key_secret)?;
+            for (j, u) in a.users.iter().enumerate() {
+                let at = format!("{at}.users[{j}]");
+                identity(&at, &u.uid, &u.access_key_id, &u.access_key_secret)?;
+                for (k, p) in u.policies.iter().enumerate() {
+                    oss_policy(p, PolicyKind::Ram, &format!("{at}.policies[{k}]"))?;
+                }
+            }
+        }
+        for (i, b) in self.buckets.iter().enumerate() {
+            let at = format!("oss.buckets[{i}]");
+            crate::dialect::oss::hosts::validate_bucket_name(&b.name)
+                .map_err(|why| format!("{at}.name: {why}"))?;
+            if self.buckets[..i].iter().any(|o| o.name == b.name) {
+                return Err(format!("{at}.name: {} is listed twice", b.name));
+            }
+            if !self.accounts.iter().any(|a| a.uid == b.owner) {
+                return Err(format!("{at}.owner: no OSS account has uid {}", b.owner));
+            }
+            if let Some(acl) = &b.acl {
+                crate::dialect::oss::hosts::parse_canned_acl(acl)
+                    .map_err(|why| format!("{at}.acl: {why}"))?;
+            }
+            if let Some(p) = &b.policy {
+                oss_policy(p, PolicyKind::Bucket, &format!("{at}.policy"))?;
+            }
+        }
         Ok(())
     }
 }

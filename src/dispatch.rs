@@ -24,6 +24,7 @@ use crate::access::{self, Decision};
 use crate::auth::{self, Caller, Clock};
 use crate::body::{self, Limit, Unread};
 use crate::config::AuthMode;
+use crate::dialect::Dialect;
 use crate::error::{Code, CosError};
 use crate::form::Form;
 use crate::handlers::{self, object::check_content_md5, Ctx};
@@ -46,6 +47,9 @@ struct Facts {
     caller: Option<Caller>,
     decision: Option<Decision>,
     resource: Option<String>,
+    dialect: Dialect,
+    /// The Host without port (OSS errors' `HostId`).
+    host_id: String,
 }
 
 /// Where a request came from.
@@ -60,14 +64,24 @@ struct Call<'a> {
     state: &'a AppState,
     /// The server clock's now: object times and expiry (signatures use the real time).
     now: SystemTime,
-    request_id: &'a str,
+    /// The request's sequence number, from which its id is made in its dialect's shape.
+    seq: u64,
+}
+
+impl Call<'_> {
+    fn request_id(&self, dialect: Dialect) -> String {
+        match dialect {
+            Dialect::Cos => crate::response::new_request_id(self.now, self.seq),
+            Dialect::Oss => crate::dialect::oss::render::request_id(self.now, self.seq),
+        }
+    }
 }
 
 /// The one handler behind every route.
 pub async fn entry(State(state): State<Arc<AppState>>, req: Request) -> Response {
     let started = Instant::now();
     let now = state.clock.now();
-    let request_id = state.next_request_id(now);
+    let seq = state.next_seq();
     let peer = Peer {
         remote: req
             .extensions()
@@ -81,32 +95,22 @@ pub async fn entry(State(state): State<Arc<AppState>>, req: Request) -> Response
     let call = Call {
         state: &state,
         now,
-        request_id: &request_id,
+        seq,
     };
     let result = AssertUnwindSafe(serve(&call, &parts, &mut body, peer, &mut facts))
         .catch_unwind()
         .await
         .unwrap_or_else(|_| {
             tracing::error!(
-                request_id,
+                seq,
                 "internal fault while handling {} {}",
                 parts.method,
                 parts.uri
             );
             Err(CosError::new(Code::InternalError))
         });
-    let reply = match &result {
-        Ok(reply) => reply.clone(),
-        Err(err) => {
-            let resource = facts
-                .resource
-                .clone()
-                .unwrap_or_else(|| parts.uri.path().to_string());
-            error_reply(err, &resource, &request_id, &parts.method)
-        }
-    };
-    let reply = handlers::cors::decorate(&state, facts.bucket.as_deref(), &parts, reply);
-    let mut reply = finish(reply, &request_id, SystemTime::now(), &parts.method);
+    let request_id = call.request_id(facts.dialect);
+    let mut reply = render(&state, &parts, &facts, &result, &request_id);
     if body.left_unread() {
         // The client may still be sending what was not read: answer, then close.
         reply.headers.insert(
@@ -127,6 +131,41 @@ pub async fn entry(State(state): State<Arc<AppState>>, req: Request) -> Response
     into_response(reply)
 }
 
+/// The answer in the request's dialect: the handler's reply or the error, with the common headers.
+fn render(
+    state: &AppState,
+    parts: &http::request::Parts,
+    facts: &Facts,
+    result: &Result<Reply, CosError>,
+    request_id: &str,
+) -> Reply {
+    let method = &parts.method;
+    let resource = || {
+        facts
+            .resource
+            .clone()
+            .unwrap_or_else(|| parts.uri.path().to_string())
+    };
+    match facts.dialect {
+        Dialect::Cos => {
+            let reply = match result {
+                Ok(reply) => reply.clone(),
+                Err(err) => error_reply(err, &resource(), request_id, method),
+            };
+            let reply = handlers::cors::decorate(state, facts.bucket.as_deref(), parts, reply);
+            finish(reply, request_id, SystemTime::now(), method)
+        }
+        Dialect::Oss => {
+            use crate::dialect::oss::render;
+            let reply = match result {
+                Ok(reply) => reply.clone(),
+                Err(err) => render::error_reply(err, &facts.host_id, request_id, method),
+            };
+            render::finish(reply, request_id, SystemTime::now(), method)
+        }
+    }
+}
+
 /// head → address → route, then the route's own way through authentication, body and handler.
 async fn serve(
     call: &Call<'_>,
@@ -137,6 +176,8 @@ async fn serve(
 ) -> Result<Reply, CosError> {
     let mut req = read_head(call.state, parts, peer)?;
     facts.resource = Some(req.resource());
+    facts.dialect = req.dialect;
+    facts.host_id = crate::request::strip_port(&req.host).to_string();
     match Route::of(&req)? {
         Route::Admin(path) => {
             crate::admin::guard(call.state.config.admin_token.as_deref(), &req, &path)?;
@@ -150,7 +191,7 @@ async fn serve(
                 call.state,
                 &req,
                 SystemTime::now(),
-                call.request_id,
+                &call.request_id(Dialect::Cos),
             ))
         }
         Route::Op(op) => {
@@ -175,6 +216,7 @@ fn read_head(
     let addressing = Addressing {
         region: &state.config.region,
         default_bucket: state.config.default_bucket.as_deref(),
+        oss_region: &state.config.oss.region,
     };
     let mut req = CosRequest::from_head(parts, &addressing, peer.remote)?;
     req.secure |= peer.secure;
@@ -263,18 +305,33 @@ fn handle(call: &Call<'_>, op: Op, req: &CosRequest, caller: &Caller) -> Result<
 /// The caller: from the signature, or the first root account when `--auth off`. Signature windows
 /// are checked against the real time, never the server clock (see `clock`).
 fn authenticate(state: &AppState, req: &CosRequest) -> Result<Caller, CosError> {
-    if state.config.auth == AuthMode::Off {
-        let a = state
-            .config
-            .accounts
-            .first()
-            .ok_or_else(|| CosError::new(Code::InternalError))?;
-        return Ok(Caller::Root {
-            uin: a.uin.clone(),
-            appid: a.appid.clone(),
-        });
+    let off = state.config.auth == AuthMode::Off;
+    match req.dialect {
+        Dialect::Cos if off => {
+            let a = state.config.accounts.first().ok_or_else(no_account)?;
+            Ok(Caller::Root {
+                uin: a.uin.clone(),
+                appid: a.appid.clone(),
+            })
+        }
+        Dialect::Oss if off => {
+            let a = state.config.oss.accounts.first().ok_or_else(no_account)?;
+            Ok(Caller::OssAccount { uid: a.uid.clone() })
+        }
+        Dialect::Cos => auth::authenticate(req, &state.keys, real_clock(state)),
+        Dialect::Oss => {
+            let now = real_clock(state).now;
+            auth::oss::authenticate(req, &state.keys, i64::try_from(now).unwrap_or(i64::MAX))
+        }
     }
-    auth::authenticate(req, &state.keys, real_clock(state))
+}
+
+/// `--auth off` acts as the first account of the dialect; a config with none cannot.
+fn no_account() -> CosError {
+    CosError::with_message(
+        Code::AccessDenied,
+        "--auth off acts as the first account, and the config has none for this dialect.",
+    )
 }
 
 /// Signature time checks: the real time, and the configured skew.
@@ -392,7 +449,10 @@ fn record(
         query: parts.uri.query().unwrap_or("").to_string(),
         bucket: facts.bucket.clone(),
         key: facts.key.clone(),
-        action: facts.op.map(Op::action),
+        action: facts.op.map(|op| match facts.dialect {
+            Dialect::Cos => op.action(),
+            Dialect::Oss => op.oss_action(),
+        }),
         caller,
         status,
         error_code: err.map(|e| e.code.as_str().to_string()),

@@ -35,7 +35,6 @@ pub mod xml;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::SystemTime;
 
 pub use server::{app, serve};
 
@@ -112,8 +111,8 @@ impl AppState {
         Ok(())
     }
 
-    /// A fresh request id.
-    pub fn next_request_id(&self, now: SystemTime) -> String {
-        response::new_request_id(now, self.seq.fetch_add(1, Ordering::Relaxed))
+    /// A fresh request sequence number (request ids are made from it in each dialect's shape).
+    pub fn next_seq(&self) -> u64 {
+        self.seq.fetch_add(1, Ordering::Relaxed)
     }
 }

@@ -52,6 +52,8 @@ pub struct CosRequest {
 pub struct Addressing<'a> {
     pub region: &'a str,
     pub default_bucket: Option<&'a str>,
+    /// The region of OSS buckets (`oss.region`).
+    pub oss_region: &'a str,
 }
 
 impl CosRequest {
@@ -86,11 +88,18 @@ impl CosRequest {
                 format!("The query parameters {a:?} and {b:?} differ only in letter case."),
             ));
         }
+        let oss_credential = crate::dialect::oss::hosts::carries_credential(
+            parts
+                .headers
+                .get(http::header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok()),
+            &raw_query,
+        );
         let Address {
             dialect,
             target,
             region,
-        } = address(&host, &raw_path, addr)?;
+        } = address(&host, &raw_path, addr, oss_credential)?;
         // An absolute-form target's authority replaces the Host header (RFC 9112 §3.2.2), so the
         // signature is checked against the host that is actually served.
         let mut headers = parts.headers.clone();
@@ -219,6 +228,50 @@ pub fn host_names_bucket(host: &str) -> bool {
     }
 }
 
+/// The OSS address of a request, when it is an OSS request (see [`address`]). The key is
+/// percent-decoded (oss2 sends `/` inside keys as `%2F`); a path-style bucket is not validated here
+/// (a bad name is simply a bucket that does not exist, or a PutBucket refused by its handler).
+fn address_oss(
+    hostname: &str,
+    raw_path: &str,
+    addr: &Addressing,
+    oss_credential: bool,
+) -> Result<Option<Address>, CosError> {
+    use crate::dialect::oss::hosts::parse_host;
+    let host = parse_host(hostname);
+    if host.is_none() && (!oss_credential || raw_path.starts_with("/_cos-mock/")) {
+        return Ok(None);
+    }
+    let region = host
+        .as_ref()
+        .map_or_else(|| addr.oss_region.to_string(), |h| h.region.clone());
+    let at = |target: Target| {
+        Ok(Some(Address {
+            dialect: Dialect::Oss,
+            target,
+            region: region.clone(),
+        }))
+    };
+    let trimmed = raw_path.strip_prefix('/').unwrap_or(raw_path);
+    if let Some(bucket) = host.as_ref().and_then(|h| h.bucket.clone()) {
+        return at(Target::Bucket {
+            bucket,
+            key: decode_path(trimmed)?,
+        });
+    }
+    if raw_path.starts_with("/_cos-mock/") {
+        return Ok(None);
+    }
+    let (first, rest) = trimmed.split_once('/').unwrap_or((trimmed, ""));
+    if first.is_empty() {
+        return at(Target::Service);
+    }
+    at(Target::Bucket {
+        bucket: decode_path(first)?,
+        key: decode_path(rest)?,
+    })
+}
+
 /// Where a request is addressed: the dialect it speaks, its target and its region.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Address {
@@ -227,12 +280,21 @@ pub struct Address {
     pub region: String,
 }
 
-/// Finds the bucket and region (interface.md, "Addressing"): from the Host
-/// (`<bucket>.cos.<region>.<suffix>` or any `<bucket>.` prefix), else admin paths, else the service
-/// hosts (`service.cos.<suffix>`, STS), else path style (`/<name>-<digits>/<key>`, the name
-/// validated), else the default bucket, else the service.
-pub fn address(host: &str, raw_path: &str, addr: &Addressing) -> Result<Address, CosError> {
+/// Finds the dialect, bucket and region. OSS first (oss.md §2): an OSS Host (virtual-hosted or path
+/// style), or path style on any other Host when the request carries an OSS credential. Then COS
+/// (interface.md, "Addressing"): from the Host (`<bucket>.cos.<region>.<suffix>` or any `<bucket>.`
+/// prefix), else admin paths, else the service hosts (`service.cos.<suffix>`, STS), else path style
+/// (`/<name>-<digits>/<key>`, the name validated), else the default bucket, else the service.
+pub fn address(
+    host: &str,
+    raw_path: &str,
+    addr: &Addressing,
+    oss_credential: bool,
+) -> Result<Address, CosError> {
     let hostname = strip_port(host).to_ascii_lowercase();
+    if let Some(found) = address_oss(&hostname, raw_path, addr, oss_credential)? {
+        return Ok(found);
+    }
     let labels: Vec<&str> = hostname.split('.').collect();
     let mut region = addr.region.to_string();
     // `<bucket>.cos.<region>.…` or `cos.<region>.…`: the label after the service label names the region.
@@ -289,6 +351,77 @@ mod tests {
         Addressing {
             region: "ap-guangzhou",
             default_bucket,
+            oss_region: "cn-hangzhou",
+        }
+    }
+
+    #[test]
+    fn address_oss_table() {
+        let oss = |b: &str, k: &str, r: &str| Address {
+            dialect: Dialect::Oss,
+            target: bucket(b, k),
+            region: r.into(),
+        };
+        let cases: &[(&str, &str, bool, Address)] = &[
+            (
+                "examplebucket.oss-cn-hangzhou.aliyuncs.com",
+                "/doc/a%20b.txt",
+                false,
+                oss("examplebucket", "doc/a b.txt", "cn-hangzhou"),
+            ),
+            (
+                "examplebucket.oss-cn-beijing-internal.aliyuncs.com:80",
+                "/",
+                false,
+                oss("examplebucket", "", "cn-beijing"),
+            ),
+            (
+                "oss-cn-shanghai.aliyuncs.com",
+                "/examplebucket/doc%2Fa.txt",
+                false,
+                oss("examplebucket", "doc/a.txt", "cn-shanghai"),
+            ),
+            // A bare IP: OSS only with an OSS credential; path style; the configured region.
+            (
+                "127.0.0.1:9400",
+                "/examplebucket/doc%2F.%2Fdot.txt",
+                true,
+                oss("examplebucket", "doc/./dot.txt", "cn-hangzhou"),
+            ),
+            (
+                "127.0.0.1:9400",
+                "/",
+                true,
+                Address {
+                    dialect: Dialect::Oss,
+                    target: Target::Service,
+                    region: "cn-hangzhou".into(),
+                },
+            ),
+            (
+                "127.0.0.1:9400",
+                "/_cos-mock/state",
+                true,
+                Address {
+                    dialect: Dialect::Cos,
+                    target: Target::Admin("state".into()),
+                    region: "ap-guangzhou".into(),
+                },
+            ),
+            (
+                "127.0.0.1:9400",
+                "/examplebucket-1250000000/k",
+                false,
+                Address {
+                    dialect: Dialect::Cos,
+                    target: bucket("examplebucket-1250000000", "k"),
+                    region: "ap-guangzhou".into(),
+                },
+            ),
+        ];
+        for (host, path, credential, want) in cases {
+            let got = address(host, path, &addr(None), *credential).unwrap();
+            assert_eq!(&got, want, "{host} {path} {credential}");
         }
     }
 
@@ -447,7 +580,7 @@ mod tests {
             ),
         ];
         for (host, path, def, target, region) in cases {
-            let got = address(host, path, &addr(*def)).unwrap();
+            let got = address(host, path, &addr(*def), false).unwrap();
             assert_eq!(&got.target, target, "{host} {path}");
             assert_eq!(got.region, *region, "{host} {path}");
             assert_eq!(got.dialect, Dialect::Cos, "{host} {path}");
@@ -456,7 +589,13 @@ mod tests {
 
     #[test]
     fn address_invalid_utf8_path_is_invalid_uri() {
-        let err = address("b-1.cos.ap-guangzhou.myqcloud.com", "/%ff", &addr(None)).unwrap_err();
+        let err = address(
+            "b-1.cos.ap-guangzhou.myqcloud.com",
+            "/%ff",
+            &addr(None),
+            false,
+        )
+        .unwrap_err();
         assert_eq!(err.code, Code::InvalidURI);
     }
 
@@ -467,7 +606,7 @@ mod tests {
             "/UPPER-1250000000/k",
             "/-a-1250000000",
         ] {
-            let err = address("127.0.0.1:9400", path, &addr(Some("d-1"))).unwrap_err();
+            let err = address("127.0.0.1:9400", path, &addr(Some("d-1")), false).unwrap_err();
             assert_eq!(err.code, Code::InvalidBucketName, "{path}");
         }
     }

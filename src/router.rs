@@ -4,6 +4,7 @@
 
 use http::Method;
 
+use crate::dialect::Dialect;
 use crate::error::{Code, CosError};
 use crate::request::{CosRequest, Target};
 
@@ -42,12 +43,28 @@ ops! {
     PutObjectACL, GetObjectACL, PutObjectTagging, GetObjectTagging, DeleteObjectTagging,
     PostObjectRestore, SelectObjectContent,
     InitiateMultipartUpload, UploadPart, UploadPartCopy, ListParts, CompleteMultipartUpload, AbortMultipartUpload,
+    // OSS only (routed by `dialect::oss::route`):
+    GetBucketInfo, ListObjectsV2,
 }
 
 impl Op {
     /// The CAM action, `name/cos:<Name>`.
     pub fn action(self) -> String {
         format!("name/cos:{}", self.name())
+    }
+
+    /// The RAM action of an OSS request, `oss:<Name>` (oss.md §7: HEAD is `oss:GetObject`, both
+    /// listings `oss:ListObjects`).
+    pub fn oss_action(self) -> String {
+        use Op::*;
+        let name = match self {
+            GetService => "ListBuckets",
+            GetBucket | ListObjectsV2 => "ListObjects",
+            HeadObject => "GetObject",
+            HeadBucket => "GetBucketInfo",
+            other => other.name(),
+        };
+        format!("oss:{name}")
     }
 
     /// Whether the API works on an object key (else on the bucket or the service).
@@ -229,6 +246,9 @@ impl Route {
     pub fn of(req: &CosRequest) -> Result<Route, CosError> {
         match &req.target {
             Target::Admin(path) => Ok(Route::Admin(path.clone())),
+            _ if req.dialect == Dialect::Oss => {
+                crate::dialect::oss::route::route(req).map(Route::Op)
+            }
             _ if is_sts(req) => Ok(Route::Sts),
             _ => route(req).map(Route::Op),
         }
@@ -331,6 +351,7 @@ mod tests {
         let addr = Addressing {
             region: "ap-guangzhou",
             default_bucket: None,
+            oss_region: "cn-hangzhou",
         };
         CosRequest::from_head(&parts, &addr, None).unwrap()
     }

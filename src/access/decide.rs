@@ -251,7 +251,11 @@ fn eval_caller(identity: &Caller) -> (eval::Caller<'_>, AclCaller) {
                 uin: format!("role/{name}"),
             },
         ),
-        Caller::Anonymous | Caller::Temporary(_) => (eval::Caller::Anonymous, AclCaller::Anonymous),
+        // OSS identities sign only OSS requests; to COS they are nobody.
+        Caller::Anonymous
+        | Caller::Temporary(_)
+        | Caller::OssAccount { .. }
+        | Caller::RamUser { .. } => (eval::Caller::Anonymous, AclCaller::Anonymous),
     }
 }
 

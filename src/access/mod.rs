@@ -11,6 +11,7 @@
 
 mod decide;
 mod facts;
+pub(crate) mod oss;
 
 use crate::auth::Caller;
 use crate::error::{Code, CosError};
@@ -35,14 +36,14 @@ pub struct Decision {
 }
 
 impl Decision {
-    fn allow(reason: impl Into<String>) -> Decision {
+    pub(crate) fn allow(reason: impl Into<String>) -> Decision {
         Decision {
             allowed: true,
             reason: reason.into(),
         }
     }
 
-    fn deny(reason: impl Into<String>) -> Decision {
+    pub(crate) fn deny(reason: impl Into<String>) -> Decision {
         Decision {
             allowed: false,
             reason: reason.into(),

@@ -3,6 +3,7 @@
 //! requests are anonymous.
 
 pub mod cos_sign;
+pub mod oss;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -10,6 +11,7 @@ use std::sync::Arc;
 use dashmap::DashMap;
 
 use crate::config::Config;
+use crate::dialect::oss::policy::{self as oss_policy, Policy as OssPolicy};
 use crate::error::{Code, CosError};
 use crate::policy::{Policy, PolicyKind};
 use crate::request::CosRequest;
@@ -37,6 +39,15 @@ pub enum Caller {
     },
     /// A temporary key: its parent's permissions, narrowed by the session policy.
     Temporary(Arc<TempKey>),
+    /// An Alibaba Cloud account (OSS dialect); `uid` owns the buckets it creates.
+    OssAccount {
+        uid: String,
+    },
+    /// A RAM user of OSS account `root_uid`.
+    RamUser {
+        root_uid: String,
+        uid: String,
+    },
 }
 
 /// A temporary key issued by cos-mock's STS.
@@ -63,6 +74,8 @@ impl Caller {
             Caller::SubUser { root_uin, uin, .. } => format!("{root_uin}/{uin}"),
             Caller::Role { root_uin, name, .. } => format!("{root_uin}/role:{name}"),
             Caller::Temporary(t) => format!("{} (temporary key {})", t.parent.label(), t.secret_id),
+            Caller::OssAccount { uid } => uid.clone(),
+            Caller::RamUser { root_uid, uid } => format!("{root_uid}/{uid}"),
         }
     }
 
@@ -79,6 +92,8 @@ impl Caller {
         match self.identity() {
             Caller::Root { uin, .. } => Some(uin),
             Caller::SubUser { root_uin, .. } | Caller::Role { root_uin, .. } => Some(root_uin),
+            Caller::OssAccount { uid } => Some(uid),
+            Caller::RamUser { root_uid, .. } => Some(root_uid),
             Caller::Anonymous | Caller::Temporary(_) => None,
         }
     }
@@ -89,7 +104,10 @@ impl Caller {
             Caller::Root { appid, .. }
             | Caller::SubUser { appid, .. }
             | Caller::Role { appid, .. } => Some(appid),
-            Caller::Anonymous | Caller::Temporary(_) => None,
+            Caller::Anonymous
+            | Caller::Temporary(_)
+            | Caller::OssAccount { .. }
+            | Caller::RamUser { .. } => None,
         }
     }
 
@@ -113,6 +131,10 @@ pub struct KeyRing {
     /// CAM policies by identity label (`<root>/<sub>` or `<root>/role:<name>`).
     cam: HashMap<String, Vec<Policy>>,
     temporary: DashMap<String, Arc<TempKey>>,
+    /// OSS AccessKeyIds (accounts and RAM users); they sign only OSS requests.
+    oss_keys: HashMap<String, Key>,
+    /// RAM policies by RAM user uid.
+    ram: HashMap<String, Vec<OssPolicy>>,
 }
 
 impl KeyRing {
@@ -171,7 +193,52 @@ impl KeyRing {
                 );
             }
         }
+        for (i, a) in config.oss.accounts.iter().enumerate() {
+            let account = Caller::OssAccount { uid: a.uid.clone() };
+            ring.oss_keys.insert(
+                a.access_key_id.clone(),
+                Key {
+                    secret_key: a.access_key_secret.clone(),
+                    caller: account,
+                },
+            );
+            for (j, u) in a.users.iter().enumerate() {
+                let policies = u
+                    .policies
+                    .iter()
+                    .enumerate()
+                    .map(|(k, d)| {
+                        oss_policy::parse_value(d, oss_policy::PolicyKind::Ram)
+                            .map_err(|e| format!("oss.accounts[{i}].users[{j}].policies[{k}]: {e}"))
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                ring.ram.insert(u.uid.clone(), policies);
+                ring.oss_keys.insert(
+                    u.access_key_id.clone(),
+                    Key {
+                        secret_key: u.access_key_secret.clone(),
+                        caller: Caller::RamUser {
+                            root_uid: a.uid.clone(),
+                            uid: u.uid.clone(),
+                        },
+                    },
+                );
+            }
+        }
         Ok(ring)
+    }
+
+    /// An OSS AccessKeyId's secret and identity.
+    pub fn oss_key(&self, access_key_id: &str) -> Option<&Key> {
+        self.oss_keys.get(access_key_id)
+    }
+
+    /// The RAM policies of a RAM user (none for accounts and anonymous callers).
+    pub fn ram_policies(&self, caller: &Caller) -> &[OssPolicy] {
+        match caller {
+            Caller::RamUser { uid, .. } => self.ram.get(uid).map(Vec::as_slice).unwrap_or(&[]),
+            _ => &[],
+        }
     }
 
     /// A permanent key.

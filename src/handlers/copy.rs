@@ -65,8 +65,12 @@ pub fn parse_copy_source(value: &str, region: &str) -> Result<CopySource, CosErr
     let addressing = Addressing {
         region,
         default_bucket: None,
+        oss_region: "",
     };
-    match address(host, &path, &addressing).map(|a| a.target) {
+    // A COS copy source is a COS object: an OSS host names no bucket here.
+    let cos = address(host, &path, &addressing, false)
+        .map(|a| (a.dialect == crate::dialect::Dialect::Cos).then_some(a.target));
+    match cos.map(|t| t.unwrap_or(Target::Service)) {
         Ok(Target::Bucket { bucket, key }) if !key.is_empty() => Ok(CopySource {
             bucket,
             key,

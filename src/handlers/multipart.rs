@@ -333,7 +333,10 @@ fn cam_id(caller: &Caller) -> String {
         Caller::Root { uin, .. } => crate::acl::model::user_id(uin, uin),
         Caller::SubUser { root_uin, uin, .. } => crate::acl::model::user_id(root_uin, uin),
         Caller::Role { root_uin, name, .. } => format!("qcs::cam::uin/{root_uin}:roleName/{name}"),
-        Caller::Anonymous | Caller::Temporary(_) => crate::acl::model::ANYONE_ID.to_string(),
+        Caller::Anonymous
+        | Caller::Temporary(_)
+        | Caller::OssAccount { .. }
+        | Caller::RamUser { .. } => crate::acl::model::ANYONE_ID.to_string(),
     }
 }
 
