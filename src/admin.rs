@@ -3,8 +3,8 @@
 use http::{Method, StatusCode};
 use serde_json::json;
 
+use crate::clock::iso8601;
 use crate::error::{Code, CosError};
-use crate::handlers::service::iso8601;
 use crate::response::Reply;
 use crate::AppState;
 

@@ -334,7 +334,7 @@ fn record(
         return;
     }
     state.journal.record(Entry {
-        time: crate::handlers::service::iso8601(now),
+        time: crate::clock::iso8601(now),
         request_id: request_id.to_string(),
         method: parts.method.to_string(),
         host: parts

@@ -8,8 +8,9 @@
 //!   400 `MalformedXML`;
 //! - more than 1000 rules, a duplicate or over-255-character `ID`, a rule with no action, an
 //!   `Expiration` with none or several of `Days`/`Date`/`ExpiredObjectDeleteMarker`, `Days` 0,
-//!   a `Date` that is not ISO 8601, a `Transition` without `StorageClass` or to `STANDARD` or to an
-//!   unknown class, a transition not earlier than the expiration → 400 `InvalidArgument`.
+//!   a `Date` that is not an RFC 3339 date-time of a real day (`2030-02-31` is not), a
+//!   `Transition` without `StorageClass` or to `STANDARD` or to an unknown class, a transition not
+//!   earlier than the expiration → 400 `InvalidArgument`.
 //!
 //! Applying (deterministic, on the server clock): `Expiration/Days` N expires an object at the first
 //! UTC midnight at or after `Last-Modified + N days` (S3's rounding); `Expiration/Date` at that
@@ -21,7 +22,7 @@ use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
-use crate::clock::{ceil_to_midnight, parse_iso8601};
+use crate::clock::{ceil_to_midnight, parse_rfc3339};
 use crate::error::{Code, CosError};
 use crate::AppState;
 
@@ -289,7 +290,7 @@ fn validate_when(
             "Rule {n}: {what}/Days must be at most {MAX_DAYS}."
         ))),
         (Some(d), None) => Ok(Some(When::Days(d))),
-        (None, Some(date)) => parse_iso8601(date)
+        (None, Some(date)) => parse_rfc3339(date)
             .map(|t| Some(When::Date(crate::clock::unix(t))))
             .ok_or_else(|| {
                 invalid(format!(
@@ -326,7 +327,7 @@ fn rule_prefix(rule: &Rule) -> Option<&str> {
 fn due_at(days: Option<u64>, date: Option<&str>, modified: SystemTime) -> Option<SystemTime> {
     match (days, date) {
         (Some(d), _) => crate::clock::add_days(modified, d).map(ceil_to_midnight),
-        (None, Some(date)) => parse_iso8601(date),
+        (None, Some(date)) => parse_rfc3339(date),
         _ => None,
     }
 }
@@ -496,6 +497,24 @@ mod tests {
         for (body, code) in cases {
             assert_eq!(from_xml(body.as_bytes()).unwrap_err().code, code, "{body}");
         }
+    }
+
+    #[test]
+    fn lifecycle_date_february_31_is_invalid_argument() {
+        for action in [
+            "<Expiration><Date>2030-02-31T00:00:00Z</Date></Expiration>",
+            "<Transition><Date>2030-02-31T00:00:00Z</Date><StorageClass>ARCHIVE</StorageClass></Transition>",
+            "<Expiration><Date>2031-02-29T00:00:00+08:00</Date></Expiration>",
+        ] {
+            let body = rule_xml(&format!("<Status>Enabled</Status>{action}"));
+            let err = from_xml(body.as_bytes()).unwrap_err();
+            assert_eq!(err.code, Code::InvalidArgument, "{body}");
+            assert!(err.message.contains("is not an ISO 8601 date"), "{}", err.message);
+        }
+        let leap = rule_xml(
+            "<Status>Enabled</Status><Expiration><Date>2032-02-29T00:00:00Z</Date></Expiration>",
+        );
+        assert!(from_xml(leap.as_bytes()).is_ok());
     }
 
     #[test]

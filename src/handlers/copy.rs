@@ -20,8 +20,8 @@ use bytes::Bytes;
 
 use super::multipart_xml::CopyResult;
 use super::object::{self, check_preconditions, Precondition};
-use super::service::iso8601;
 use super::Ctx;
+use crate::clock::iso8601;
 use crate::error::{Code, CosError};
 use crate::request::{address, Addressing, Target};
 use crate::response::Reply;

@@ -19,9 +19,9 @@ use super::multipart_xml::{
     ListUploadsResult, ListedPart, ListedUpload, Principal,
 };
 use super::object::{self, CRC64};
-use super::service::iso8601;
 use super::Ctx;
 use crate::auth::Caller;
+use crate::clock::iso8601;
 use crate::error::{Code, CosError};
 use crate::response::Reply;
 use crate::uploads::{self, Part, Upload, UploadsQuery, MAX_PART_NUMBER};

@@ -9,8 +9,9 @@ use md5::{Digest, Md5};
 
 use super::Ctx;
 use crate::acl::ResourceKind;
+use crate::clock::http_date;
 use crate::error::{Code, CosError};
-use crate::response::{http_date, Reply};
+use crate::response::Reply;
 use crate::store::Object;
 
 /// CRC-64/XZ, which COS calls `crc64ecma`.
@@ -143,7 +144,7 @@ pub fn check_preconditions(
             .map(|d| d.as_secs())
             .unwrap_or(0)
     };
-    let date = |v: &str| httpdate::parse_http_date(v).ok();
+    let date = crate::clock::parse_http_date;
     let etag_in = |list: &str| {
         list.split(',')
             .map(str::trim)

@@ -15,8 +15,9 @@ use http::StatusCode;
 use serde::{Deserialize, Serialize};
 
 use super::Ctx;
+use crate::clock::http_date;
 use crate::error::{Code, CosError};
-use crate::response::{http_date, Reply};
+use crate::response::Reply;
 use crate::store::{Object, Restore};
 
 /// Tiers COS offers; DEEP_ARCHIVE has no Expedited.
