@@ -166,7 +166,12 @@ pub fn parse_http_date(text: &str) -> Option<SystemTime> {
 /// policy's `expiration`): `2024-01-02T03:04:05Z`, with optional fractional seconds (dropped), and
 /// `Z` or a `±HH:MM` offset. Impossible dates (February 31) and years outside 1970..=9999 are `None`.
 pub fn parse_rfc3339(text: &str) -> Option<SystemTime> {
-    let at = OffsetDateTime::parse(text.trim(), &Rfc3339).ok()?;
+    let text = text.trim();
+    // `time` takes any byte between date and time; COS and S3 write `T`.
+    if text.as_bytes().get(10) != Some(&b'T') {
+        return None;
+    }
+    let at = OffsetDateTime::parse(text, &Rfc3339).ok()?;
     if !(1970..=9999).contains(&at.year()) {
         return None;
     }
@@ -332,6 +337,12 @@ mod tests {
         assert_eq!(parse_rfc3339("2030-01-01T24:00:00Z"), None);
         assert!(parse_rfc3339("2032-02-29T00:00:00Z").is_some());
         assert_eq!(parse_rfc3339("1969-12-31T23:59:59Z"), None);
+        assert_eq!(parse_rfc3339("2030-01-01 00:00:00Z"), None);
+        assert_eq!(parse_rfc3339("2030-01-01x00:00:00Z"), None);
+        assert_eq!(
+            parse_rfc3339("2030-01-01T00:00:00z").map(unix),
+            Some(1_893_456_000)
+        );
         assert_eq!(
             parse_rfc3339("1970-01-01T00:00:00+01:00").map(unix),
             Some(0)
