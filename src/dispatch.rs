@@ -14,9 +14,10 @@ use bytes::Bytes;
 
 use crate::access::{self, Decision};
 use crate::auth::{self, Caller, Clock};
+use crate::checksum::check_content_md5;
 use crate::config::AuthMode;
 use crate::error::{Code, CosError};
-use crate::handlers::{self, object::check_content_md5, Ctx};
+use crate::handlers::{self, Ctx};
 use crate::journal::Entry;
 use crate::request::{Addressing, CosRequest, Target};
 use crate::response::{error_reply, finish, Reply};

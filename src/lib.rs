@@ -10,6 +10,7 @@ pub mod access;
 pub mod acl;
 pub mod admin;
 pub mod auth;
+pub mod checksum;
 pub mod clock;
 pub mod config;
 pub mod cors;

@@ -9,6 +9,7 @@ use std::time::SystemTime;
 use bytes::{Bytes, BytesMut};
 use md5::{Digest, Md5};
 
+use crate::checksum;
 use crate::error::{Code, CosError};
 use crate::store::{Object, Store};
 
@@ -34,10 +35,10 @@ pub struct Part {
 
 impl Part {
     pub fn new(data: Bytes, now: SystemTime) -> Part {
-        let md5: [u8; 16] = Md5::digest(&data).into();
+        let md5 = checksum::md5(&data);
         Part {
-            etag: format!("\"{}\"", hex::encode(md5)),
-            crc64: crate::handlers::object::CRC64.checksum(&data),
+            etag: checksum::etag(&md5),
+            crc64: checksum::crc64(&data),
             md5,
             data,
             last_modified: now,

@@ -18,9 +18,10 @@ use super::multipart_xml::{
     CommonPrefix, CompleteRequest, CompleteResult, CopyResult, InitiateResult, ListPartsResult,
     ListUploadsResult, ListedPart, ListedUpload, Principal,
 };
-use super::object::{self, CRC64};
+use super::object;
 use super::Ctx;
 use crate::auth::Caller;
+use crate::checksum;
 use crate::clock::iso8601;
 use crate::error::{Code, CosError};
 use crate::response::Reply;
@@ -247,7 +248,7 @@ pub fn complete(ctx: &Ctx) -> Result<Reply, CosError> {
     let mut object = template;
     object.data = uploads::concat(&parts);
     object.etag = uploads::multipart_etag(&parts);
-    object.crc64 = CRC64.checksum(&object.data);
+    object.crc64 = checksum::crc64(&object.data);
     object.last_modified = ctx.now;
     let result = CompleteResult {
         location: format!("{bucket}.cos.{}.myqcloud.com/{key}", ctx.req.region),
