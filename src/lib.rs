@@ -20,6 +20,7 @@ pub mod form;
 pub mod handlers;
 pub mod journal;
 pub mod lifecycle;
+pub mod object;
 pub mod policy;
 pub mod request;
 pub mod response;

@@ -5,12 +5,13 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use bytes::Bytes;
 use dashmap::DashMap;
 
 use crate::acl::Acl;
 use crate::error::{Code, CosError};
+use crate::object::Object;
 use crate::policy::Policy;
+use crate::uploads::{self, Upload, Uploads};
 
 /// Most buckets one root account may own.
 pub const MAX_BUCKETS_PER_ACCOUNT: usize = 200;
@@ -18,23 +19,6 @@ pub const MAX_BUCKETS_PER_ACCOUNT: usize = 200;
 pub const MAX_KEY_BYTES: usize = 850;
 /// COS limits the whole domain `<bucket>.cos.<region>.myqcloud.com` to this many characters.
 pub const MAX_DOMAIN_CHARS: usize = 60;
-
-/// A stored object. Immutable once stored: a PUT replaces the whole `Arc`.
-#[derive(Debug, Clone)]
-pub struct Object {
-    pub data: Bytes,
-    /// Quoted hex MD5 (or a multipart ETag).
-    pub etag: String,
-    pub crc64: u64,
-    pub last_modified: SystemTime,
-    pub content_type: String,
-    /// Stored response headers: `x-cos-meta-*`, `Cache-Control`, `Content-Disposition`,
-    /// `Content-Encoding`, `Content-Language`, `Expires`, with the name as it is answered.
-    pub headers: Vec<(String, String)>,
-    pub storage_class: String,
-    /// The object's own ACL; `default` defers to the bucket's.
-    pub acl: Acl,
-}
 
 /// A bucket policy: the document exactly as it was PUT, and what it means.
 #[derive(Debug, Clone)]
@@ -56,7 +40,7 @@ pub struct Bucket {
     pub policy: Option<Arc<StoredPolicy>>,
     pub objects: BTreeMap<String, Arc<Object>>,
     /// Multipart uploads in progress (see `crate::uploads`).
-    pub uploads: crate::uploads::Uploads,
+    pub uploads: Uploads,
     pub cors: Option<crate::cors::CorsConfig>,
     pub lifecycle: Option<crate::lifecycle::LifecycleConfig>,
     /// Restores of archived objects, by key; an entry counts only while it names the object's
@@ -223,6 +207,22 @@ impl Store {
         })?
     }
 
+    /// Runs `f` on one multipart upload of `bucket`, or `NoSuchBucket` / `NoSuchUpload`.
+    pub fn with_upload<T>(
+        &self,
+        bucket: &str,
+        key: &str,
+        upload_id: &str,
+        f: impl FnOnce(&mut Upload) -> T,
+    ) -> Result<T, CosError> {
+        self.with_bucket_mut(bucket, |b| {
+            b.uploads
+                .get_mut(&(key.to_string(), upload_id.to_string()))
+                .map(f)
+                .ok_or_else(|| uploads::no_such_upload(upload_id))
+        })?
+    }
+
     /// Deletes one object; `Ok(false)` when it did not exist.
     pub fn delete_object(&self, bucket: &str, key: &str) -> Result<bool, CosError> {
         self.with_bucket_mut(bucket, |b| b.objects.remove(key).is_some())
@@ -364,6 +364,7 @@ pub fn validate_bucket_name(bucket: &str, region: &str) -> Result<(), CosError> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use bytes::Bytes;
 
     fn obj() -> Arc<Object> {
         Arc::new(Object {

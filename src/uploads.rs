@@ -11,7 +11,7 @@ use md5::{Digest, Md5};
 
 use crate::checksum;
 use crate::error::{Code, CosError};
-use crate::store::{Object, Store};
+use crate::object::Object;
 
 /// Uploads of one bucket by (key, upload id); upload ids sort by creation, so the map lists uploads of
 /// a key oldest first, as COS does.
@@ -74,22 +74,6 @@ pub fn new_upload_id(bucket: &str, key: &str, now: SystemTime) -> String {
         seq as u32,
         hex::encode(digest)
     )
-}
-
-/// Runs `f` on one upload of `bucket`, or `NoSuchBucket` / `NoSuchUpload`.
-pub fn with_upload<T>(
-    store: &Store,
-    bucket: &str,
-    key: &str,
-    upload_id: &str,
-    f: impl FnOnce(&mut Upload) -> T,
-) -> Result<T, CosError> {
-    store.with_bucket_mut(bucket, |b| {
-        b.uploads
-            .get_mut(&(key.to_string(), upload_id.to_string()))
-            .map(f)
-            .ok_or_else(|| no_such_upload(upload_id))
-    })?
 }
 
 /// `NoSuchUpload` naming the id.

@@ -23,10 +23,10 @@ use super::object::{self, check_preconditions, Precondition};
 use super::Ctx;
 use crate::clock::iso8601;
 use crate::error::{Code, CosError};
+use crate::object::Object;
 use crate::request::{address, Addressing, Target};
 use crate::response::Reply;
 use crate::router::Op;
-use crate::store::Object;
 use crate::xml::to_xml;
 
 /// The object a copy reads.

@@ -10,21 +10,8 @@ use crate::acl::ResourceKind;
 use crate::checksum;
 use crate::clock::http_date;
 use crate::error::{Code, CosError};
+use crate::object::{self, Object};
 use crate::response::Reply;
-use crate::store::Object;
-
-/// Storage classes COS accepts in `x-cos-storage-class`.
-pub const STORAGE_CLASSES: &[&str] = &[
-    "STANDARD",
-    "STANDARD_IA",
-    "ARCHIVE",
-    "DEEP_ARCHIVE",
-    "INTELLIGENT_TIERING",
-    "MAZ_STANDARD",
-    "MAZ_STANDARD_IA",
-    "MAZ_INTELLIGENT_TIERING",
-    "MAZ_ARCHIVE",
-];
 
 /// Request headers stored with an object and answered on GET/HEAD, with COS's spelling.
 const STORED_HEADERS: &[(&str, &str)] = &[
@@ -54,22 +41,7 @@ pub fn key(ctx: &Ctx) -> Result<String, CosError> {
 
 /// Builds an object from a request body and its headers (shared by PUT and the upload paths).
 pub fn object_from_request(ctx: &Ctx, data: Bytes) -> Result<Object, CosError> {
-    let storage_class = match ctx.req.header("x-cos-storage-class") {
-        None => "STANDARD".to_string(),
-        Some(v) => {
-            let upper = v.to_ascii_uppercase();
-            if !STORAGE_CLASSES.contains(&upper.as_str()) {
-                return Err(CosError::with_message(
-                    Code::InvalidArgument,
-                    format!(
-                        "x-cos-storage-class {v:?} is not one of {}.",
-                        STORAGE_CLASSES.join(", ")
-                    ),
-                ));
-            }
-            upper
-        }
-    };
+    let storage_class = object::storage_class(ctx.req.header("x-cos-storage-class"))?;
     let mut headers = Vec::new();
     for (name, value) in ctx.req.headers.iter() {
         let n = name.as_str();

@@ -17,8 +17,9 @@ use serde::{Deserialize, Serialize};
 use super::Ctx;
 use crate::clock::http_date;
 use crate::error::{Code, CosError};
+use crate::object::{is_archived, Object};
 use crate::response::Reply;
-use crate::store::{Object, Restore};
+use crate::store::Restore;
 
 /// Tiers COS offers; DEEP_ARCHIVE has no Expedited.
 pub const TIERS: &[&str] = &["Expedited", "Standard", "Bulk"];
@@ -42,11 +43,6 @@ pub struct RestoreRequest {
 pub struct CasJobParameters {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier: Option<String>,
-}
-
-/// Whether objects of this class must be restored before they can be read.
-pub fn is_archived(class: &str) -> bool {
-    matches!(class, "ARCHIVE" | "DEEP_ARCHIVE" | "MAZ_ARCHIVE")
 }
 
 /// Parses and validates a `RestoreRequest`: Days (a positive integer) and a known Tier.
