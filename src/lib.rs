@@ -21,6 +21,7 @@ pub mod handlers;
 pub mod journal;
 pub mod lifecycle;
 pub mod object;
+pub mod paginate;
 pub mod policy;
 pub mod request;
 pub mod response;

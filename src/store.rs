@@ -10,6 +10,7 @@ use dashmap::DashMap;
 use crate::acl::Acl;
 use crate::error::{Code, CosError};
 use crate::object::Object;
+use crate::paginate::paginate;
 use crate::policy::Policy;
 use crate::uploads::{self, Upload, Uploads};
 
@@ -251,7 +252,6 @@ pub struct ListPage {
 /// prefixes; at most `max_keys` entries (keys and prefixes together).
 pub fn list(objects: &BTreeMap<String, Arc<Object>>, q: &ListQuery) -> ListPage {
     use std::ops::Bound;
-    let mut page = ListPage::default();
     // Keys strictly after a marker (also when the marker equals the prefix, as a folder object
     // `d/` returned as NextMarker does); else from the prefix on.
     let lower = if !q.marker.is_empty() && q.marker >= q.prefix {
@@ -259,52 +259,20 @@ pub fn list(objects: &BTreeMap<String, Arc<Object>>, q: &ListQuery) -> ListPage 
     } else {
         Bound::Included(q.prefix.as_str())
     };
-    let mut last: Option<String> = None;
-    let mut count = 0usize;
-    for (key, obj) in objects.range::<str, _>((lower, Bound::Unbounded)) {
-        if !key.starts_with(&q.prefix) {
-            break;
-        }
-        let rolled = common_prefix(key, &q.prefix, &q.delimiter);
-        if let Some(cp) = &rolled {
-            if page.common_prefixes.last() == Some(cp) {
-                continue;
-            }
-            if !q.marker.is_empty() && q.marker.starts_with(cp.as_str()) {
-                continue;
-            }
-        }
-        if count == q.max_keys {
-            page.is_truncated = true;
-            break;
-        }
-        count += 1;
-        match rolled {
-            Some(cp) => {
-                last = Some(cp.clone());
-                page.common_prefixes.push(cp);
-            }
-            None => {
-                last = Some(key.clone());
-                page.contents.push((key.clone(), obj.clone()));
-            }
-        }
+    let entries = objects
+        .range::<str, _>((lower, Bound::Unbounded))
+        .map(|(key, obj)| (key.as_str(), (key, obj)));
+    let page = paginate(entries, &q.prefix, &q.delimiter, &q.marker, q.max_keys);
+    ListPage {
+        next_marker: page.next.map(|n| n.marker().to_string()),
+        contents: page
+            .items
+            .into_iter()
+            .map(|(key, obj)| (key.clone(), obj.clone()))
+            .collect(),
+        common_prefixes: page.common_prefixes,
+        is_truncated: page.is_truncated,
     }
-    if page.is_truncated {
-        page.next_marker = last;
-    }
-    page
-}
-
-/// The common prefix `key` rolls up into: up to and including the first `delimiter` after
-/// `prefix`; `None` without a delimiter or when the rest of the key has none.
-pub fn common_prefix(key: &str, prefix: &str, delimiter: &str) -> Option<String> {
-    if delimiter.is_empty() {
-        return None;
-    }
-    let rest = key.get(prefix.len()..)?;
-    rest.find(delimiter)
-        .map(|i| key[..prefix.len() + i + delimiter.len()].to_string())
 }
 
 /// COS's key length limit: over `MAX_KEY_BYTES` is 400 `KeyTooLong`.

@@ -12,6 +12,7 @@ use md5::{Digest, Md5};
 use crate::checksum;
 use crate::error::{Code, CosError};
 use crate::object::Object;
+use crate::paginate::{paginate, Next};
 
 /// Uploads of one bucket by (key, upload id); upload ids sort by creation, so the map lists uploads of
 /// a key oldest first, as COS does.
@@ -187,7 +188,6 @@ pub struct UploadsPage {
 /// uploads of that key too), under `prefix`, rolled up to `delimiter`; at most `max_uploads` entries
 /// (uploads and common prefixes together).
 pub fn list_uploads(uploads: &Uploads, q: &UploadsQuery) -> UploadsPage {
-    let mut page = UploadsPage::default();
     let after_marker = |key: &str, id: &str| {
         if q.key_marker.is_empty() {
             return true;
@@ -200,46 +200,39 @@ pub fn list_uploads(uploads: &Uploads, q: &UploadsQuery) -> UploadsPage {
             std::cmp::Ordering::Less => false,
         }
     };
-    let mut count = 0usize;
-    for ((key, id), u) in uploads {
-        if !key.starts_with(&q.prefix) || !after_marker(key, id) {
-            continue;
-        }
-        let rolled = crate::store::common_prefix(key, &q.prefix, &q.delimiter);
-        if let Some(cp) = &rolled {
-            if page.common_prefixes.last() == Some(cp) || q.key_marker.starts_with(cp.as_str()) {
-                continue;
-            }
-        }
-        if count == q.max_uploads {
-            page.is_truncated = true;
-            break;
-        }
-        count += 1;
-        match rolled {
-            Some(cp) => {
-                page.next_key_marker = Some(cp.clone());
-                page.next_upload_id_marker = None;
-                page.common_prefixes.push(cp);
-            }
-            None => {
-                page.next_key_marker = Some(key.clone());
-                page.next_upload_id_marker = Some(id.clone());
-                page.uploads.push(UploadEntry {
-                    key: key.clone(),
-                    upload_id: id.clone(),
-                    initiated: u.initiated,
-                    initiator: u.initiator.clone(),
-                    storage_class: u.template.storage_class.clone(),
-                });
-            }
-        }
+    let entries = uploads
+        .iter()
+        .filter(|((key, id), _)| after_marker(key, id))
+        .map(|((key, id), u)| (key.as_str(), (key, id, u)));
+    let page = paginate(
+        entries,
+        &q.prefix,
+        &q.delimiter,
+        &q.key_marker,
+        q.max_uploads,
+    );
+    let uploads: Vec<UploadEntry> = page
+        .items
+        .into_iter()
+        .map(|(key, id, u)| UploadEntry {
+            key: key.clone(),
+            upload_id: id.clone(),
+            initiated: u.initiated,
+            initiator: u.initiator.clone(),
+            storage_class: u.template.storage_class.clone(),
+        })
+        .collect();
+    let next_upload_id_marker = match &page.next {
+        Some(Next::Item(_)) => uploads.last().map(|u| u.upload_id.clone()),
+        _ => None,
+    };
+    UploadsPage {
+        next_key_marker: page.next.map(|n| n.marker().to_string()),
+        next_upload_id_marker,
+        uploads,
+        common_prefixes: page.common_prefixes,
+        is_truncated: page.is_truncated,
     }
-    if !page.is_truncated {
-        page.next_key_marker = None;
-        page.next_upload_id_marker = None;
-    }
-    page
 }
 
 /// Parts numbered after `marker`, at most `max`; whether more follow.
