@@ -34,7 +34,7 @@ pub fn handle_with_body(
             Ok(Reply::new(StatusCode::NO_CONTENT))
         }
         (&Method::GET, "state") => {
-            crate::lifecycle::sweep_all(state, state.clock.now());
+            crate::handlers::lifecycle::sweep_all(state, state.clock.now());
             Ok(Reply::json(state_json(state).to_string()))
         }
         (&Method::GET, "requests") => {
@@ -106,7 +106,7 @@ fn set_clock(state: &AppState, body: &[u8]) -> Result<(), CosError> {
     if let Some(n) = obj.get("restore_delay_seconds").and_then(|v| v.as_u64()) {
         state.clock.set_restore_delay(n);
     }
-    crate::lifecycle::sweep_all(state, state.clock.now());
+    crate::handlers::lifecycle::sweep_all(state, state.clock.now());
     Ok(())
 }
 

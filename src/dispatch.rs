@@ -202,7 +202,7 @@ fn process(
     }
 
     if let Some(bucket) = req.bucket() {
-        crate::lifecycle::sweep(state, bucket, now);
+        crate::handlers::lifecycle::sweep(state, bucket, now);
     }
     handlers::handle(
         op,

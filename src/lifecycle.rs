@@ -1,6 +1,6 @@
 //! Bucket lifecycle: the `LifecycleConfiguration` body of PUT/GET `?lifecycle` (typed serde,
-//! validated), and the pure rule evaluation that `sweep` applies to a bucket's objects on the server
-//! clock.
+//! validated), and the pure rule evaluation (`effect`) that `Store::apply_lifecycle` applies to a
+//! bucket's objects on the server clock.
 //!
 //! Validation, in order (S3's rules where COS documents none):
 //! - not well-formed, root not `LifecycleConfiguration`, no `Rule`, a non-integer day count, a
@@ -24,7 +24,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::clock::{ceil_to_midnight, parse_rfc3339};
 use crate::error::{Code, CosError};
-use crate::AppState;
 
 /// Most rules one configuration may hold.
 pub const MAX_RULES: usize = 1000;
@@ -372,39 +371,6 @@ pub fn effect(
         }
     }
     out
-}
-
-/// Applies a bucket's lifecycle rules at `now`: expired objects are removed, due transitions change
-/// the storage class. Buckets without rules (or that do not exist) are left alone.
-pub fn sweep(state: &AppState, bucket: &str, now: SystemTime) {
-    // Most buckets have no rules: look under the read lock first, so that every request does not
-    // take the bucket's write lock.
-    if !state
-        .store
-        .with_bucket(bucket, |b| b.lifecycle.is_some())
-        .unwrap_or(false)
-    {
-        return;
-    }
-    let _ = state.store.with_bucket_mut(bucket, |b| {
-        let Some(config) = b.lifecycle.clone() else {
-            return;
-        };
-        b.objects.retain(|key, obj| {
-            let e = effect(&config, key, obj.last_modified, &obj.storage_class, now);
-            if let Some(class) = e.transition_to.filter(|_| !e.expire) {
-                std::sync::Arc::make_mut(obj).storage_class = class;
-            }
-            !e.expire
-        });
-    });
-}
-
-/// `sweep` for every bucket.
-pub fn sweep_all(state: &AppState, now: SystemTime) {
-    for name in state.store.map_buckets(|b| b.name.clone()) {
-        sweep(state, &name, now);
-    }
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use dashmap::DashMap;
 
 use crate::acl::Acl;
 use crate::error::{Code, CosError};
+use crate::lifecycle::{self, LifecycleConfig};
 use crate::object::Object;
 use crate::paginate::paginate;
 use crate::policy::Policy;
@@ -43,7 +44,7 @@ pub struct Bucket {
     /// Multipart uploads in progress (see `crate::uploads`).
     pub uploads: Uploads,
     pub cors: Option<crate::cors::CorsConfig>,
-    pub lifecycle: Option<crate::lifecycle::LifecycleConfig>,
+    pub lifecycle: Option<LifecycleConfig>,
     /// Restores of archived objects, by key; an entry counts only while it names the object's
     /// current ETag and Last-Modified (an overwrite makes it stale).
     pub restores: std::collections::HashMap<String, Restore>,
@@ -222,6 +223,31 @@ impl Store {
                 .map(f)
                 .ok_or_else(|| uploads::no_such_upload(upload_id))
         })?
+    }
+
+    /// Applies a bucket's lifecycle rules at `now`: expired objects are removed, due transitions
+    /// change the storage class. Buckets without rules (or that do not exist) are left alone.
+    pub fn apply_lifecycle(&self, bucket: &str, now: SystemTime) {
+        // Most buckets have no rules: look under the read lock first, so that every request does not
+        // take the bucket's write lock.
+        if !self
+            .with_bucket(bucket, |b| b.lifecycle.is_some())
+            .unwrap_or(false)
+        {
+            return;
+        }
+        let _ = self.with_bucket_mut(bucket, |b| {
+            let Some(config) = b.lifecycle.clone() else {
+                return;
+            };
+            b.objects.retain(|key, obj| {
+                let e = lifecycle::effect(&config, key, obj.last_modified, &obj.storage_class, now);
+                if let Some(class) = e.transition_to.filter(|_| !e.expire) {
+                    Arc::make_mut(obj).storage_class = class;
+                }
+                !e.expire
+            });
+        });
     }
 
     /// Deletes one object; `Ok(false)` when it did not exist.
@@ -462,6 +488,35 @@ mod tests {
                 .code,
             Code::BucketAlreadyExists
         );
+    }
+
+    #[test]
+    fn apply_lifecycle_expires_and_transitions_due_objects() {
+        let s = Store::new();
+        s.create_bucket(Bucket::new("b-1", "1", "r")).unwrap();
+        let rules = "<LifecycleConfiguration><Rule><ID>r</ID><Filter><Prefix>logs/</Prefix></Filter><Status>Enabled</Status><Transition><Days>1</Days><StorageClass>ARCHIVE</StorageClass></Transition><Expiration><Days>3</Days></Expiration></Rule></LifecycleConfiguration>";
+        let config = lifecycle::from_xml(rules.as_bytes()).unwrap();
+        s.with_bucket_mut("b-1", |b| {
+            b.lifecycle = Some(config);
+            for key in ["logs/old", "logs/new", "keep"] {
+                b.objects.insert(key.into(), obj());
+            }
+        })
+        .unwrap();
+        let day = std::time::Duration::from_secs(86_400);
+        s.apply_lifecycle("b-1", SystemTime::UNIX_EPOCH + 2 * day);
+        assert_eq!(
+            s.get_object("b-1", "logs/old").unwrap().storage_class,
+            "ARCHIVE"
+        );
+        assert_eq!(
+            s.get_object("b-1", "keep").unwrap().storage_class,
+            "STANDARD"
+        );
+        s.apply_lifecycle("b-1", SystemTime::UNIX_EPOCH + 3 * day);
+        assert!(s.get_object("b-1", "logs/old").is_err());
+        assert!(s.get_object("b-1", "keep").is_ok());
+        s.apply_lifecycle("no-such-1", SystemTime::UNIX_EPOCH);
     }
 
     #[test]

@@ -98,7 +98,7 @@ pub fn read_source(ctx: &Ctx, src: &CopySource) -> Result<Arc<Object>, CosError>
             "Access Denied. (no read permission on the copy source)",
         ));
     }
-    crate::lifecycle::sweep(ctx.state, &src.bucket, ctx.now);
+    super::lifecycle::sweep(ctx.state, &src.bucket, ctx.now);
     let object = ctx.state.store.get_object(&src.bucket, &src.key)?;
     super::restore::readable(ctx, &src.bucket, &src.key, &object, true)?;
     let header = |n: &str| {
