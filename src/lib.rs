@@ -25,6 +25,7 @@ pub mod paginate;
 pub mod policy;
 pub mod request;
 pub mod response;
+pub mod restore;
 pub mod router;
 pub mod server;
 pub mod store;

@@ -13,6 +13,7 @@ use crate::lifecycle::{self, LifecycleConfig};
 use crate::object::Object;
 use crate::paginate::paginate;
 use crate::policy::Policy;
+use crate::restore::Restore;
 use crate::uploads::{self, Upload, Uploads};
 
 /// Most buckets one root account may own.
@@ -48,24 +49,6 @@ pub struct Bucket {
     /// Restores of archived objects, by key; an entry counts only while it names the object's
     /// current ETag and Last-Modified (an overwrite makes it stale).
     pub restores: std::collections::HashMap<String, Restore>,
-}
-
-/// A restore of an ARCHIVE / DEEP_ARCHIVE object, on the server clock.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Restore {
-    pub etag: String,
-    pub last_modified: SystemTime,
-    /// When the temporary copy becomes readable (`ongoing-request="true"` until then).
-    pub ready_at: SystemTime,
-    /// When the temporary copy goes away.
-    pub expires_at: SystemTime,
-}
-
-impl Restore {
-    /// Whether this restore is about `object` as it is now.
-    pub fn is_for(&self, object: &Object) -> bool {
-        self.etag == object.etag && self.last_modified == object.last_modified
-    }
 }
 
 impl Bucket {
