@@ -7,7 +7,7 @@ use md5::{Digest, Md5};
 use crate::error::{Code, CosError};
 
 /// CRC-64/XZ, which COS calls `crc64ecma`.
-pub const CRC64: crc::Crc<u64> = crc::Crc::<u64>::new(&crc::CRC_64_XZ);
+const CRC64: crc::Crc<u64> = crc::Crc::<u64>::new(&crc::CRC_64_XZ);
 
 /// The CRC-64 COS answers in `x-cos-hash-crc64ecma`.
 pub fn crc64(data: &[u8]) -> u64 {
@@ -15,18 +15,18 @@ pub fn crc64(data: &[u8]) -> u64 {
 }
 
 /// The binary MD5 of `data`.
-pub fn md5(data: &[u8]) -> [u8; 16] {
+pub(crate) fn md5(data: &[u8]) -> [u8; 16] {
     Md5::digest(data).into()
 }
 
 /// An ETag of an MD5: quoted lowercase hex.
-pub fn etag(md5: &[u8; 16]) -> String {
+pub(crate) fn etag(md5: &[u8; 16]) -> String {
     format!("\"{}\"", hex::encode(md5))
 }
 
 /// Checks `Content-MD5` against the body: not base64 of 16 bytes → `InvalidDigest`, different →
 /// `BadDigest`. Absent is fine: COS never requires it.
-pub fn check_content_md5(header: Option<&[u8]>, body: &[u8]) -> Result<(), CosError> {
+pub(crate) fn check_content_md5(header: Option<&[u8]>, body: &[u8]) -> Result<(), CosError> {
     let Some(value) = header else { return Ok(()) };
     let text = std::str::from_utf8(value).map(str::trim).unwrap_or("");
     let decoded = base64::engine::general_purpose::STANDARD

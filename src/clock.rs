@@ -58,23 +58,23 @@ impl ServerClock {
 
 /// The latest time cos-mock represents, 9999-12-31T23:59:59Z: HTTP dates and ISO 8601 listings
 /// have four-digit years, so every time is kept at or before it.
-pub const MAX_UNIX: u64 = 253_402_300_799;
+pub(crate) const MAX_UNIX: u64 = 253_402_300_799;
 
 /// The largest clock offset that keeps the server clock within `MAX_UNIX` (and after the epoch).
-pub fn offset_in_range(offset: i64) -> bool {
+pub(crate) fn offset_in_range(offset: i64) -> bool {
     let now = unix(SystemTime::now()) as i128;
     (0..=MAX_UNIX as i128).contains(&(now + offset as i128))
 }
 
 /// `t` plus `days` days, or `None` past `MAX_UNIX`.
-pub fn add_days(t: SystemTime, days: u64) -> Option<SystemTime> {
+pub(crate) fn add_days(t: SystemTime, days: u64) -> Option<SystemTime> {
     let secs = days.checked_mul(86_400)?;
     let later = t.checked_add(Duration::from_secs(secs))?;
     (unix(later) <= MAX_UNIX).then_some(later)
 }
 
 /// `t` clamped to `[epoch, MAX_UNIX]`, so it can always be formatted.
-pub fn clamp(t: SystemTime) -> SystemTime {
+pub(crate) fn clamp(t: SystemTime) -> SystemTime {
     if t < UNIX_EPOCH {
         UNIX_EPOCH
     } else if unix(t) > MAX_UNIX {
@@ -85,7 +85,7 @@ pub fn clamp(t: SystemTime) -> SystemTime {
 }
 
 /// `t` moved by `seconds`, saturating at the epoch and at `MAX_UNIX`.
-pub fn shift(t: SystemTime, seconds: i64) -> SystemTime {
+pub(crate) fn shift(t: SystemTime, seconds: i64) -> SystemTime {
     if seconds >= 0 {
         clamp(
             t.checked_add(Duration::from_secs(seconds.unsigned_abs()))
@@ -98,7 +98,7 @@ pub fn shift(t: SystemTime, seconds: i64) -> SystemTime {
 }
 
 /// Unix seconds of a time (0 before the epoch).
-pub fn unix(t: SystemTime) -> u64 {
+pub(crate) fn unix(t: SystemTime) -> u64 {
     t.duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0)
@@ -106,14 +106,14 @@ pub fn unix(t: SystemTime) -> u64 {
 
 /// `t` as COS writes times in XML and JSON bodies (LastModified, CreationDate, Initiated):
 /// RFC 3339 in UTC with milliseconds, `2019-05-13T11:33:10.000Z`.
-pub fn iso8601(t: SystemTime) -> String {
+pub(crate) fn iso8601(t: SystemTime) -> String {
     const MILLIS: &[BorrowedFormatItem<'_>] =
         format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
     utc(t).format(MILLIS).unwrap_or_default()
 }
 
 /// `t` as RFC 3339 in UTC to the second, `2019-05-13T11:33:10Z` (STS `Expiration`).
-pub fn rfc3339_seconds(t: SystemTime) -> String {
+pub(crate) fn rfc3339_seconds(t: SystemTime) -> String {
     const SECONDS: &[BorrowedFormatItem<'_>] =
         format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
     utc(t).format(SECONDS).unwrap_or_default()
@@ -133,14 +133,14 @@ const ASCTIME_DATE: &[BorrowedFormatItem<'_>] = format_description!(
 );
 
 /// `t` as an HTTP date, `Tue, 14 Nov 2023 22:13:20 GMT`.
-pub fn http_date(t: SystemTime) -> String {
+pub(crate) fn http_date(t: SystemTime) -> String {
     utc(t).format(HTTP_DATE).unwrap_or_default()
 }
 
 /// Parses an HTTP date in any of the three forms RFC 9110 says a recipient accepts (IMF-fixdate,
 /// RFC 850 with two-digit years read as 1970..=2069, asctime). The weekday must match the date, the
 /// year must be within 1970..=9999; anything else is `None`.
-pub fn parse_http_date(text: &str) -> Option<SystemTime> {
+pub(crate) fn parse_http_date(text: &str) -> Option<SystemTime> {
     let text = text.trim().as_bytes();
     [HTTP_DATE, RFC850_DATE, ASCTIME_DATE]
         .iter()
@@ -165,7 +165,7 @@ pub fn parse_http_date(text: &str) -> Option<SystemTime> {
 /// Parses an RFC 3339 date-time as COS and POST policies write them (lifecycle `Date`, a POST
 /// policy's `expiration`): `2024-01-02T03:04:05Z`, with optional fractional seconds (dropped), and
 /// `Z` or a `±HH:MM` offset. Impossible dates (February 31) and years outside 1970..=9999 are `None`.
-pub fn parse_rfc3339(text: &str) -> Option<SystemTime> {
+pub(crate) fn parse_rfc3339(text: &str) -> Option<SystemTime> {
     let text = text.trim();
     // `time` takes any byte between date and time; COS and S3 write `T`.
     if text.as_bytes().get(10) != Some(&b'T') {
@@ -181,7 +181,7 @@ pub fn parse_rfc3339(text: &str) -> Option<SystemTime> {
 /// Parses a date as policy `date_*` conditions accept it, as milliseconds since the epoch: integer
 /// epoch seconds, or ISO 8601 `YYYY-MM-DD[(T|t| )HH:MM[:SS[.frac]]][Z|z|±HH[:]MM]` (UTC when no
 /// zone; any year 0000..=9999). Impossible dates and times are `None`.
-pub fn parse_policy_date(s: &str) -> Option<i64> {
+pub(crate) fn parse_policy_date(s: &str) -> Option<i64> {
     let s = s.trim();
     if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
         return s.parse::<i64>().ok()?.checked_mul(1000);
@@ -265,7 +265,7 @@ fn utc(t: SystemTime) -> OffsetDateTime {
 }
 
 /// The next UTC midnight at or after `t` (S3's rounding of lifecycle days).
-pub fn ceil_to_midnight(t: SystemTime) -> SystemTime {
+pub(crate) fn ceil_to_midnight(t: SystemTime) -> SystemTime {
     let s = unix(t);
     let rounded = s.div_ceil(86400) * 86400;
     UNIX_EPOCH + Duration::from_secs(rounded)

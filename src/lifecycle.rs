@@ -26,7 +26,7 @@ use crate::clock::{ceil_to_midnight, parse_rfc3339};
 use crate::error::{Code, CosError};
 
 /// Most rules one configuration may hold.
-pub const MAX_RULES: usize = 1000;
+pub(crate) const MAX_RULES: usize = 1000;
 
 /// The wire shape of PUT and GET `?lifecycle`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -146,7 +146,7 @@ fn invalid(why: String) -> CosError {
 }
 
 /// Parses and validates a PUT `?lifecycle` body.
-pub fn from_xml(body: &[u8]) -> Result<LifecycleConfig, CosError> {
+pub(crate) fn from_xml(body: &[u8]) -> Result<LifecycleConfig, CosError> {
     crate::xml::check_root(body, "LifecycleConfiguration")?;
     let config: LifecycleConfig = crate::xml::from_xml(body)?;
     if config.rules.is_empty() {
@@ -171,7 +171,7 @@ pub fn from_xml(body: &[u8]) -> Result<LifecycleConfig, CosError> {
 }
 
 /// Renders GET `?lifecycle`.
-pub fn to_xml(config: &LifecycleConfig) -> Result<String, CosError> {
+pub(crate) fn to_xml(config: &LifecycleConfig) -> Result<String, CosError> {
     crate::xml::to_xml("LifecycleConfiguration", config)
 }
 
@@ -252,7 +252,7 @@ enum When {
 }
 
 /// The most `Days` a lifecycle rule may give (about 270 years; COS publishes no limit).
-pub const MAX_DAYS: u64 = 100_000;
+pub(crate) const MAX_DAYS: u64 = 100_000;
 
 fn validate_expiration(n: usize, e: &Expiration) -> Result<Option<When>, CosError> {
     let given = [
@@ -300,7 +300,7 @@ fn validate_when(
 }
 
 /// How cold a storage class is (`None`: unknown). Lifecycle only moves objects to colder classes.
-pub fn class_rank(class: &str) -> Option<u8> {
+pub(crate) fn class_rank(class: &str) -> Option<u8> {
     Some(match class {
         "STANDARD" | "MAZ_STANDARD" => 0,
         "INTELLIGENT_TIERING" | "MAZ_INTELLIGENT_TIERING" => 1,
@@ -333,14 +333,14 @@ fn due_at(days: Option<u64>, date: Option<&str>, modified: SystemTime) -> Option
 
 /// What the enabled rules do to one object at `now`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Effect {
+pub(crate) struct Effect {
     pub expire: bool,
     /// The coldest class a due transition moves the object to (only when colder than `class`).
     pub transition_to: Option<String>,
 }
 
 /// Evaluates every enabled rule for one object.
-pub fn effect(
+pub(crate) fn effect(
     config: &LifecycleConfig,
     key: &str,
     modified: SystemTime,

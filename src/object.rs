@@ -25,7 +25,7 @@ pub struct Object {
 }
 
 /// Storage classes COS accepts in `x-cos-storage-class`.
-pub const STORAGE_CLASSES: &[&str] = &[
+pub(crate) const STORAGE_CLASSES: &[&str] = &[
     "STANDARD",
     "STANDARD_IA",
     "ARCHIVE",
@@ -39,7 +39,7 @@ pub const STORAGE_CLASSES: &[&str] = &[
 
 /// The storage class an `x-cos-storage-class` header asks for (any case; `STANDARD` when absent), or
 /// 400 `InvalidArgument` naming the classes COS knows.
-pub fn storage_class(header: Option<&str>) -> Result<String, CosError> {
+pub(crate) fn storage_class(header: Option<&str>) -> Result<String, CosError> {
     Ok(match header {
         None => "STANDARD".to_string(),
         Some(v) => {
@@ -59,7 +59,7 @@ pub fn storage_class(header: Option<&str>) -> Result<String, CosError> {
 }
 
 /// Whether objects of this class must be restored before they can be read.
-pub fn is_archived(class: &str) -> bool {
+pub(crate) fn is_archived(class: &str) -> bool {
     matches!(class, "ARCHIVE" | "DEEP_ARCHIVE" | "MAZ_ARCHIVE")
 }
 

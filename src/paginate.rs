@@ -4,7 +4,7 @@
 
 /// One page.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Page<T> {
+pub(crate) struct Page<T> {
     pub items: Vec<T>,
     pub common_prefixes: Vec<String>,
     /// Whether entries remain after this page.
@@ -27,7 +27,7 @@ impl<T> Default for Page<T> {
 
 /// The last entry of a truncated page.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Next {
+pub(crate) enum Next {
     /// An item, by its key (its position among items of that key is the caller's to give).
     Item(String),
     /// A common prefix.
@@ -36,7 +36,7 @@ pub enum Next {
 
 impl Next {
     /// The marker that resumes after this entry.
-    pub fn marker(&self) -> &str {
+    pub(crate) fn marker(&self) -> &str {
         match self {
             Next::Item(k) | Next::Prefix(k) => k,
         }
@@ -46,7 +46,7 @@ impl Next {
 /// Pages through `entries` (sorted by key, each a key and an item; those at or before the marker
 /// already left out by the caller): keys under `prefix`, rolled up to `delimiter` into common
 /// prefixes, leaving out a common prefix that holds `marker` (the previous page ended inside it).
-pub fn paginate<'a, T>(
+pub(crate) fn paginate<'a, T>(
     entries: impl IntoIterator<Item = (&'a str, T)>,
     prefix: &str,
     delimiter: &str,

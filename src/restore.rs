@@ -18,12 +18,12 @@ use crate::error::{Code, CosError};
 use crate::object::{is_archived, Object};
 
 /// Tiers COS offers; DEEP_ARCHIVE has no Expedited.
-pub const TIERS: &[&str] = &["Expedited", "Standard", "Bulk"];
+pub(crate) const TIERS: &[&str] = &["Expedited", "Standard", "Bulk"];
 
 /// The `RestoreRequest` body.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct RestoreRequest {
+pub(crate) struct RestoreRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days: Option<u64>,
     #[serde(
@@ -36,13 +36,13 @@ pub struct RestoreRequest {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct CasJobParameters {
+pub(crate) struct CasJobParameters {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier: Option<String>,
 }
 
 /// Parses and validates a `RestoreRequest`: Days (a positive integer) and a known Tier.
-pub fn parse_request(body: &[u8]) -> Result<(u64, String), CosError> {
+pub(crate) fn parse_request(body: &[u8]) -> Result<(u64, String), CosError> {
     crate::xml::check_root(body, "RestoreRequest")?;
     let req: RestoreRequest = crate::xml::from_xml(body)?;
     let days = req.days.ok_or_else(|| {
@@ -88,7 +88,7 @@ impl Restore {
 
 /// What a restore request does.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// A new restore (202).
     Started(Restore),
     /// A completed copy's expiry moved to now + Days (200).
@@ -97,7 +97,7 @@ pub enum Outcome {
 
 impl Outcome {
     /// The restore to store.
-    pub fn restore(&self) -> &Restore {
+    pub(crate) fn restore(&self) -> &Restore {
         match self {
             Outcome::Started(r) | Outcome::Extended(r) => r,
         }
@@ -107,7 +107,7 @@ impl Outcome {
 /// A restore request for `object` (whose restore so far is `current`) with `tier` and `days`, at
 /// `now`, on a clock where restores take `delay`. Checks, in order: the object's class, the tier
 /// for DEEP_ARCHIVE, the expiry within the year 9999, a restore already in progress.
-pub fn request(
+pub(crate) fn request(
     current: Option<&Restore>,
     object: &Object,
     tier: &str,
@@ -159,7 +159,7 @@ pub fn request(
 
 /// The state of an archived object's restore at `now`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Readable {
+pub(crate) enum Readable {
     /// Not archived, or restored and not expired.
     Yes,
     /// Archived with no live restore.
@@ -169,7 +169,7 @@ pub enum Readable {
 }
 
 /// Whether the object can be read now, and the `x-cos-restore` header value when one applies.
-pub fn status(
+pub(crate) fn status(
     restore: Option<&Restore>,
     object: &Object,
     now: SystemTime,

@@ -17,11 +17,11 @@ use crate::restore::Restore;
 use crate::uploads::{self, Upload, Uploads};
 
 /// Most buckets one root account may own.
-pub const MAX_BUCKETS_PER_ACCOUNT: usize = 200;
+pub(crate) const MAX_BUCKETS_PER_ACCOUNT: usize = 200;
 /// Longest key COS accepts, in bytes.
-pub const MAX_KEY_BYTES: usize = 850;
+pub(crate) const MAX_KEY_BYTES: usize = 850;
 /// COS limits the whole domain `<bucket>.cos.<region>.myqcloud.com` to this many characters.
-pub const MAX_DOMAIN_CHARS: usize = 60;
+pub(crate) const MAX_DOMAIN_CHARS: usize = 60;
 
 /// A bucket policy: the document exactly as it was PUT, and what it means.
 #[derive(Debug, Clone)]
@@ -241,7 +241,7 @@ impl Store {
 
 /// What to list.
 #[derive(Debug, Clone, Default)]
-pub struct ListQuery {
+pub(crate) struct ListQuery {
     pub prefix: String,
     pub delimiter: String,
     pub marker: String,
@@ -250,7 +250,7 @@ pub struct ListQuery {
 
 /// One page of a listing.
 #[derive(Debug, Clone, Default)]
-pub struct ListPage {
+pub(crate) struct ListPage {
     pub contents: Vec<(String, Arc<Object>)>,
     pub common_prefixes: Vec<String>,
     pub is_truncated: bool,
@@ -259,7 +259,7 @@ pub struct ListPage {
 
 /// Lists keys after `marker` that start with `prefix`, rolling keys up to `delimiter` into common
 /// prefixes; at most `max_keys` entries (keys and prefixes together).
-pub fn list(objects: &BTreeMap<String, Arc<Object>>, q: &ListQuery) -> ListPage {
+pub(crate) fn list(objects: &BTreeMap<String, Arc<Object>>, q: &ListQuery) -> ListPage {
     use std::ops::Bound;
     // Keys strictly after a marker (also when the marker equals the prefix, as a folder object
     // `d/` returned as NextMarker does); else from the prefix on.
@@ -285,7 +285,7 @@ pub fn list(objects: &BTreeMap<String, Arc<Object>>, q: &ListQuery) -> ListPage 
 }
 
 /// COS's key length limit: over `MAX_KEY_BYTES` is 400 `KeyTooLong`.
-pub fn check_key(key: &str) -> Result<(), CosError> {
+pub(crate) fn check_key(key: &str) -> Result<(), CosError> {
     if key.len() > MAX_KEY_BYTES {
         return Err(CosError::with_message(
             Code::KeyTooLong,
@@ -299,14 +299,14 @@ pub fn check_key(key: &str) -> Result<(), CosError> {
 }
 
 /// The APPID of a bucket name: the digits after the last `-`.
-pub fn appid_of(bucket: &str) -> Option<&str> {
+pub(crate) fn appid_of(bucket: &str) -> Option<&str> {
     let (_, appid) = bucket.rsplit_once('-')?;
     (!appid.is_empty() && appid.bytes().all(|b| b.is_ascii_digit())).then_some(appid)
 }
 
 /// COS's bucket naming rules: `<name>-<appid>`, `[a-z0-9-]`, no leading or trailing `-`, and the
 /// domain `<bucket>.cos.<region>.myqcloud.com` at most 60 characters.
-pub fn validate_bucket_name(bucket: &str, region: &str) -> Result<(), CosError> {
+pub(crate) fn validate_bucket_name(bucket: &str, region: &str) -> Result<(), CosError> {
     let invalid = |why: &str| {
         CosError::with_message(
             Code::InvalidBucketName,

@@ -19,9 +19,9 @@ use crate::paginate::{paginate, Next};
 pub type Uploads = BTreeMap<(String, String), Upload>;
 
 /// Smallest part, except the last, that Complete accepts.
-pub const MIN_PART_SIZE: usize = 1024 * 1024;
+pub(crate) const MIN_PART_SIZE: usize = 1024 * 1024;
 /// Highest part number.
-pub const MAX_PART_NUMBER: u32 = 10_000;
+pub(crate) const MAX_PART_NUMBER: u32 = 10_000;
 
 /// One uploaded part.
 #[derive(Debug, Clone)]
@@ -62,7 +62,7 @@ pub struct Upload {
 }
 
 /// A new upload id: creation time, a counter, then a hash, so that ids sort by creation.
-pub fn new_upload_id(bucket: &str, key: &str, now: SystemTime) -> String {
+pub(crate) fn new_upload_id(bucket: &str, key: &str, now: SystemTime) -> String {
     static SEQ: AtomicU64 = AtomicU64::new(0);
     let seq = SEQ.fetch_add(1, Ordering::Relaxed);
     let t = now
@@ -78,7 +78,7 @@ pub fn new_upload_id(bucket: &str, key: &str, now: SystemTime) -> String {
 }
 
 /// `NoSuchUpload` naming the id.
-pub fn no_such_upload(upload_id: &str) -> CosError {
+pub(crate) fn no_such_upload(upload_id: &str) -> CosError {
     CosError::with_message(
         Code::NoSuchUpload,
         format!("The specified multipart upload does not exist: upload id {upload_id:?} is unknown, completed or aborted."),
@@ -88,7 +88,7 @@ pub fn no_such_upload(upload_id: &str) -> CosError {
 /// Checks the parts a Complete request lists against the upload, in COS's order of checks: ascending
 /// numbers (`InvalidPartOrder`), each part uploaded with that ETag (`InvalidPart`), every part but the
 /// last at least 1 MB (`EntityTooSmall`). Returns the listed parts in order.
-pub fn select_parts(upload: &Upload, listed: &[(u32, String)]) -> Result<Vec<Part>, CosError> {
+pub(crate) fn select_parts(upload: &Upload, listed: &[(u32, String)]) -> Result<Vec<Part>, CosError> {
     if listed.is_empty() {
         return Err(CosError::with_message(
             Code::MalformedXML,
@@ -137,7 +137,7 @@ pub fn select_parts(upload: &Upload, listed: &[(u32, String)]) -> Result<Vec<Par
 }
 
 /// The multipart ETag: `"<hex MD5 of the concatenated binary part MD5s>-<number of parts>"`.
-pub fn multipart_etag(parts: &[Part]) -> String {
+pub(crate) fn multipart_etag(parts: &[Part]) -> String {
     let mut h = Md5::new();
     for p in parts {
         h.update(p.md5);
@@ -146,7 +146,7 @@ pub fn multipart_etag(parts: &[Part]) -> String {
 }
 
 /// The object's bytes: the parts in order.
-pub fn concat(parts: &[Part]) -> Bytes {
+pub(crate) fn concat(parts: &[Part]) -> Bytes {
     let mut out = BytesMut::with_capacity(parts.iter().map(|p| p.data.len()).sum());
     for p in parts {
         out.extend_from_slice(&p.data);
@@ -156,7 +156,7 @@ pub fn concat(parts: &[Part]) -> Bytes {
 
 /// What List Multipart Uploads asks for.
 #[derive(Debug, Clone, Default)]
-pub struct UploadsQuery {
+pub(crate) struct UploadsQuery {
     pub prefix: String,
     pub delimiter: String,
     pub key_marker: String,
@@ -166,7 +166,7 @@ pub struct UploadsQuery {
 
 /// One listed upload.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UploadEntry {
+pub(crate) struct UploadEntry {
     pub key: String,
     pub upload_id: String,
     pub initiated: SystemTime,
@@ -176,7 +176,7 @@ pub struct UploadEntry {
 
 /// A page of List Multipart Uploads.
 #[derive(Debug, Clone, Default)]
-pub struct UploadsPage {
+pub(crate) struct UploadsPage {
     pub uploads: Vec<UploadEntry>,
     pub common_prefixes: Vec<String>,
     pub is_truncated: bool,
@@ -187,7 +187,7 @@ pub struct UploadsPage {
 /// Uploads after the markers (`key-marker` alone: keys after it; with `upload-id-marker`: later
 /// uploads of that key too), under `prefix`, rolled up to `delimiter`; at most `max_uploads` entries
 /// (uploads and common prefixes together).
-pub fn list_uploads(uploads: &Uploads, q: &UploadsQuery) -> UploadsPage {
+pub(crate) fn list_uploads(uploads: &Uploads, q: &UploadsQuery) -> UploadsPage {
     let after_marker = |key: &str, id: &str| {
         if q.key_marker.is_empty() {
             return true;
@@ -236,7 +236,7 @@ pub fn list_uploads(uploads: &Uploads, q: &UploadsQuery) -> UploadsPage {
 }
 
 /// Parts numbered after `marker`, at most `max`; whether more follow.
-pub fn list_parts(
+pub(crate) fn list_parts(
     parts: &BTreeMap<u32, Part>,
     marker: u32,
     max: usize,
