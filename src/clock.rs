@@ -394,6 +394,39 @@ mod tests {
     }
 
     #[test]
+    fn http_dates_agree_with_httpdate() {
+        // httpdate (a dev-dependency) is what read and wrote HTTP dates before this module.
+        let mut t = 0u64;
+        while t <= MAX_UNIX {
+            let at = UNIX_EPOCH + Duration::from_secs(t);
+            let written = http_date(at);
+            assert_eq!(written, httpdate::fmt_http_date(at));
+            assert_eq!(parse_http_date(&written), Some(at));
+            t += 7_777_777_777 / 1000 + 13;
+        }
+        for text in [
+            "Sun, 06 Nov 1994 08:49:37 GMT",
+            "Sunday, 06-Nov-94 08:49:37 GMT",
+            "Sun Nov  6 08:49:37 1994",
+            "Thursday, 01-Jan-70 00:00:00 GMT",
+            "Wednesday, 31-Dec-69 23:59:59 GMT",
+            "Sun, 06 Nov 1994 08:49:60 GMT",
+            "Sun, 06 Nov 1994 24:00:00 GMT",
+            "sun, 06 nov 1994 08:49:37 gmt",
+            "Sun, 06 Nov 1994 08:49:37 GMT ",
+            "Sun,  6 Nov 1994 08:49:37 GMT",
+            "Sun Nov 6 08:49:37 1994",
+            "Sat, 01 Jan 10000 00:00:00 GMT",
+        ] {
+            assert_eq!(
+                parse_http_date(text),
+                httpdate::parse_http_date(text).ok(),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
     fn policy_date_formats_expected() {
         let base = 1_767_225_600_000;
         assert_eq!(parse_policy_date("2026-01-01"), Some(base));

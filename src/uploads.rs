@@ -88,7 +88,10 @@ pub(crate) fn no_such_upload(upload_id: &str) -> CosError {
 /// Checks the parts a Complete request lists against the upload, in COS's order of checks: ascending
 /// numbers (`InvalidPartOrder`), each part uploaded with that ETag (`InvalidPart`), every part but the
 /// last at least 1 MB (`EntityTooSmall`). Returns the listed parts in order.
-pub(crate) fn select_parts(upload: &Upload, listed: &[(u32, String)]) -> Result<Vec<Part>, CosError> {
+pub(crate) fn select_parts(
+    upload: &Upload,
+    listed: &[(u32, String)],
+) -> Result<Vec<Part>, CosError> {
     if listed.is_empty() {
         return Err(CosError::with_message(
             Code::MalformedXML,

@@ -107,11 +107,7 @@ pub fn check_preconditions(
     modified: SystemTime,
     h: impl Fn(&str) -> Option<String>,
 ) -> Precondition {
-    let secs = |t: SystemTime| {
-        t.duration_since(SystemTime::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0)
-    };
+    let secs = crate::clock::unix;
     let date = crate::clock::parse_http_date;
     let etag_in = |list: &str| {
         list.split(',')
