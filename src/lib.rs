@@ -5,6 +5,11 @@
 //! decides whether the caller may do it, `handlers` do it against the in-memory `store`, and
 //! `response`/`error` write COS's answer. `server` runs it over HTTP/1.1; `admin` and `journal` serve
 //! the `/_cos-mock/*` endpoints.
+//!
+//! Below the handlers, and never importing them: the `store` (buckets, with `object`, `uploads` and
+//! the one `paginate`r), the rules over stored values (`lifecycle`, `restore`, `cors`, `acl`,
+//! `policy`), and the leaves everyone uses: `clock` (all dates, on the `time` crate), `checksum`,
+//! `xml`, `error`.
 
 pub mod access;
 pub mod acl;
