@@ -5,12 +5,18 @@
 //! decides whether the caller may do it, `handlers` do it against the in-memory `store`, and
 //! `response`/`error` write COS's answer. `server` runs it over HTTP/1.1; `admin` and `journal` serve
 //! the `/_cos-mock/*` endpoints.
+//!
+//! Below the handlers, and never importing them: the `store` (buckets, with `object`, `uploads` and
+//! the one `paginate`r), the rules over stored values (`lifecycle`, `restore`, `cors`, `acl`,
+//! `policy`), and the leaves everyone uses: `clock` (all dates, on the `time` crate), `checksum`,
+//! `xml`, `error`.
 
 pub mod access;
 pub mod acl;
 pub mod admin;
 pub mod auth;
 pub mod body;
+pub mod checksum;
 pub mod clock;
 pub mod config;
 pub mod cors;
@@ -21,9 +27,12 @@ pub mod form;
 pub mod handlers;
 pub mod journal;
 pub mod lifecycle;
+pub mod object;
+pub mod paginate;
 pub mod policy;
 pub mod request;
 pub mod response;
+pub mod restore;
 pub mod router;
 pub mod server;
 pub mod store;

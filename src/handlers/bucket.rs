@@ -2,9 +2,9 @@
 
 use http::StatusCode;
 
-use super::service::iso8601;
 use super::Ctx;
 use crate::acl::ResourceKind;
+use crate::clock::iso8601;
 use crate::error::{Code, CosError};
 use crate::response::Reply;
 use crate::store::{self, Bucket, ListQuery, MAX_BUCKETS_PER_ACCOUNT};

@@ -20,13 +20,13 @@ use bytes::Bytes;
 
 use super::multipart_xml::CopyResult;
 use super::object::{self, check_preconditions, Precondition};
-use super::service::iso8601;
 use super::Ctx;
+use crate::clock::iso8601;
 use crate::error::{Code, CosError};
+use crate::object::Object;
 use crate::request::{address, Addressing, Target};
 use crate::response::Reply;
 use crate::router::Op;
-use crate::store::Object;
 use crate::xml::to_xml;
 
 /// The object a copy reads.
@@ -102,7 +102,7 @@ pub fn read_source(ctx: &Ctx, src: &CopySource) -> Result<Arc<Object>, CosError>
             "Access Denied. (no read permission on the copy source)",
         ));
     }
-    crate::lifecycle::sweep(ctx.state, &src.bucket, ctx.now);
+    super::lifecycle::sweep(ctx.state, &src.bucket, ctx.now);
     let object = ctx.state.store.get_object(&src.bucket, &src.key)?;
     super::restore::readable(ctx, &src.bucket, &src.key, &object, true)?;
     let header = |n: &str| {

@@ -18,10 +18,11 @@ use super::multipart_xml::{
     CommonPrefix, CompleteRequest, CompleteResult, CopyResult, InitiateResult, ListPartsResult,
     ListUploadsResult, ListedPart, ListedUpload, Principal,
 };
-use super::object::{self, CRC64};
-use super::service::iso8601;
+use super::object;
 use super::Ctx;
 use crate::auth::Caller;
+use crate::checksum;
+use crate::clock::iso8601;
 use crate::error::{Code, CosError};
 use crate::response::Reply;
 use crate::uploads::{self, Part, Upload, UploadsQuery, MAX_PART_NUMBER};
@@ -121,9 +122,11 @@ pub fn upload_part(ctx: &Ctx) -> Result<Reply, CosError> {
     let reply = Reply::new(StatusCode::OK)
         .header("etag", &part.etag)
         .header("x-cos-hash-crc64ecma", part.crc64.to_string());
-    uploads::with_upload(&ctx.state.store, ctx.bucket()?, &key, upload_id(ctx), |u| {
-        u.parts.insert(number, part)
-    })?;
+    ctx.state
+        .store
+        .with_upload(ctx.bucket()?, &key, upload_id(ctx), |u| {
+            u.parts.insert(number, part)
+        })?;
     Ok(reply)
 }
 
@@ -157,7 +160,7 @@ pub fn upload_part_copy(ctx: &Ctx) -> Result<Reply, CosError> {
     let key = object::key(ctx)?;
     let bucket = ctx.bucket()?;
     let id = upload_id(ctx);
-    uploads::with_upload(&ctx.state.store, bucket, &key, id, |_| ())?;
+    ctx.state.store.with_upload(bucket, &key, id, |_| ())?;
     let src = source_of(ctx)?;
     let source = read_source(ctx, &src)?;
     let data = match copy_range(
@@ -174,9 +177,9 @@ pub fn upload_part_copy(ctx: &Ctx) -> Result<Reply, CosError> {
         crc64: Some(part.crc64.to_string()),
     };
     let crc64 = part.crc64.to_string();
-    uploads::with_upload(&ctx.state.store, bucket, &key, id, |u| {
-        u.parts.insert(number, part)
-    })?;
+    ctx.state
+        .store
+        .with_upload(bucket, &key, id, |u| u.parts.insert(number, part))?;
     Ok(Reply::xml(to_xml("CopyPartResult", &result)?).header("x-cos-hash-crc64ecma", crc64))
 }
 
@@ -190,7 +193,7 @@ pub fn list_parts(ctx: &Ctx) -> Result<Reply, CosError> {
     let owner = owner_of(ctx, bucket)?;
     let id = upload_id(ctx);
     let ((page, truncated), class, initiator) =
-        uploads::with_upload(&ctx.state.store, bucket, &key, id, |u| {
+        ctx.state.store.with_upload(bucket, &key, id, |u| {
             (
                 uploads::list_parts(&u.parts, marker, max),
                 u.template.storage_class.clone(),
@@ -234,7 +237,7 @@ pub fn complete(ctx: &Ctx) -> Result<Reply, CosError> {
         .into_iter()
         .map(|p| (p.part_number, p.etag))
         .collect();
-    let (parts, template) = uploads::with_upload(&ctx.state.store, bucket, &key, id, |u| {
+    let (parts, template) = ctx.state.store.with_upload(bucket, &key, id, |u| {
         uploads::select_parts(u, &listed).map(|parts| (parts, u.template.clone()))
     })??;
     let removed = ctx
@@ -247,7 +250,7 @@ pub fn complete(ctx: &Ctx) -> Result<Reply, CosError> {
     let mut object = template;
     object.data = uploads::concat(&parts);
     object.etag = uploads::multipart_etag(&parts);
-    object.crc64 = CRC64.checksum(&object.data);
+    object.crc64 = checksum::crc64(&object.data);
     object.last_modified = ctx.now;
     let result = CompleteResult {
         location: format!("{bucket}.cos.{}.myqcloud.com/{key}", ctx.req.region),
