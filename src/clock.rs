@@ -112,6 +112,14 @@ pub(crate) fn iso8601(t: SystemTime) -> String {
     utc(t).format(MILLIS).unwrap_or_default()
 }
 
+/// `t` as OSS writes times in XML bodies: to the second, with `.000` milliseconds always
+/// (`2019-05-13T11:33:10.000Z`; oss2 parses exactly that form).
+pub(crate) fn iso8601_oss(t: SystemTime) -> String {
+    const WHOLE: &[BorrowedFormatItem<'_>] =
+        format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].000Z");
+    utc(t).format(WHOLE).unwrap_or_default()
+}
+
 /// `t` as RFC 3339 in UTC to the second, `2019-05-13T11:33:10Z` (STS `Expiration`).
 pub(crate) fn rfc3339_seconds(t: SystemTime) -> String {
     const SECONDS: &[BorrowedFormatItem<'_>] =
@@ -282,6 +290,16 @@ pub(crate) fn ceil_to_midnight(t: SystemTime) -> SystemTime {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn iso8601_oss_writes_zero_millis_and_basic_parses() {
+        let t = UNIX_EPOCH + Duration::from_millis(1_704_164_645_678);
+        assert_eq!(iso8601_oss(t), "2024-01-02T03:04:05.000Z");
+        assert_eq!(iso8601(t), "2024-01-02T03:04:05.678Z");
+        assert_eq!(parse_iso8601_basic("20240102T030405Z"), Some(1_704_164_645));
+        assert_eq!(parse_iso8601_basic("20240231T030405Z"), None);
+        assert_eq!(parse_iso8601_basic("2024-01-02T03:04:05Z"), None);
+    }
 
     #[test]
     fn iso8601_forms() {

@@ -289,7 +289,8 @@ fn enforce(state: &AppState, decision: Decision, facts: &mut Facts) -> Result<()
 
 /// Applies due lifecycle rules to the bucket, then calls the operation's handler.
 fn handle(call: &Call<'_>, op: Op, req: &CosRequest, caller: &Caller) -> Result<Reply, CosError> {
-    if let Some(bucket) = req.bucket() {
+    // Lifecycle rules are COS's (OSS buckets have none here).
+    if let (Dialect::Cos, Some(bucket)) = (req.dialect, req.bucket()) {
         crate::handlers::lifecycle::sweep(call.state, bucket, call.now);
     }
     handlers::handle(

@@ -58,7 +58,10 @@ use crate::store::{Bucket, Store};
 pub struct AppState {
     pub config: Config,
     pub keys: KeyRing,
+    /// COS buckets.
     pub store: Store,
+    /// OSS buckets: a world of their own, reached only through the OSS dialect.
+    pub oss_store: Store,
     pub journal: Journal,
     /// "Now" for object times and expiry; tests move it with `POST /_cos-mock/clock`.
     pub clock: ServerClock,
@@ -71,6 +74,7 @@ impl AppState {
         let state = AppState {
             keys: KeyRing::from_config(&config)?,
             store: Store::new(),
+            oss_store: Store::new(),
             journal: Journal::new(config.journal_size),
             clock: ServerClock::new(),
             seq: AtomicU64::new(0),
@@ -83,6 +87,7 @@ impl AppState {
     /// Back to what the config file (or the defaults) created.
     pub fn reset(&self) -> Result<(), String> {
         self.store.clear();
+        self.oss_store.clear();
         self.journal.clear();
         self.keys.clear_temporary();
         self.clock.reset();
@@ -117,7 +122,43 @@ impl AppState {
                 .create_bucket(bucket)
                 .map_err(|e| format!("buckets[{i}]: {e}"))?;
         }
+        self.seed_oss()
+    }
+
+    /// Creates the `oss.buckets` of the config.
+    fn seed_oss(&self) -> Result<(), String> {
+        let oss = &self.config.oss;
+        for (i, seed) in oss.buckets.iter().enumerate() {
+            let at = format!("oss.buckets[{i}]");
+            let mut bucket = Bucket::new(&seed.name, &seed.owner, &oss.region);
+            let canned = seed.acl.as_deref().unwrap_or("private");
+            let canned = acl::Canned::parse(acl::ResourceKind::Bucket, canned)
+                .map_err(|e| format!("{at}.acl: {}", e.message))?;
+            bucket.acl = acl::Acl::from_canned(&seed.owner, canned);
+            if let Some(doc) = &seed.policy {
+                let parsed = dialect::oss::policy::parse_value(
+                    doc,
+                    dialect::oss::policy::PolicyKind::Bucket,
+                )
+                .map_err(|e| format!("{at}.policy: {e}"))?;
+                bucket.oss_policy = Some(Arc::new(store::OssStoredPolicy {
+                    text: doc.to_string(),
+                    parsed,
+                }));
+            }
+            self.oss_store
+                .create_bucket(bucket)
+                .map_err(|e| format!("{at}: {e}"))?;
+        }
         Ok(())
+    }
+
+    /// The store of a dialect.
+    pub fn store_of(&self, dialect: dialect::Dialect) -> &Store {
+        match dialect {
+            dialect::Dialect::Cos => &self.store,
+            dialect::Dialect::Oss => &self.oss_store,
+        }
     }
 
     /// A fresh request sequence number (request ids are made from it in each dialect's shape).

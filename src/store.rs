@@ -30,6 +30,13 @@ pub struct StoredPolicy {
     pub parsed: Policy,
 }
 
+/// An OSS bucket policy as it was PUT, and parsed.
+#[derive(Debug, Clone)]
+pub struct OssStoredPolicy {
+    pub text: String,
+    pub parsed: crate::dialect::oss::policy::Policy,
+}
+
 /// A bucket and its objects.
 #[derive(Debug, Clone)]
 pub struct Bucket {
@@ -41,6 +48,8 @@ pub struct Bucket {
     pub acl: Acl,
     /// Shared, so the access check reads it without copying the document on every request.
     pub policy: Option<Arc<StoredPolicy>>,
+    /// An OSS bucket's policy (OSS grammar); COS buckets never have one.
+    pub oss_policy: Option<Arc<OssStoredPolicy>>,
     pub objects: BTreeMap<String, Arc<Object>>,
     /// Multipart uploads in progress (see `crate::uploads`).
     pub uploads: Uploads,
@@ -61,6 +70,7 @@ impl Bucket {
             created: SystemTime::now(),
             acl: Acl::bucket_default(owner_uin),
             policy: None,
+            oss_policy: None,
             objects: BTreeMap::new(),
             uploads: Default::default(),
             cors: None,

@@ -103,7 +103,7 @@ pub fn read_source(ctx: &Ctx, src: &CopySource) -> Result<Arc<Object>, CosError>
         ));
     }
     super::lifecycle::sweep(ctx.state, &src.bucket, ctx.now);
-    let object = ctx.state.store.get_object(&src.bucket, &src.key)?;
+    let object = ctx.store().get_object(&src.bucket, &src.key)?;
     super::restore::readable(ctx, &src.bucket, &src.key, &object, true)?;
     let header = |n: &str| {
         ctx.req
@@ -171,7 +171,7 @@ pub fn put_object_copy(ctx: &Ctx) -> Result<Reply, CosError> {
         crc64: Some(copy.crc64.to_string()),
     };
     let crc64 = copy.crc64.to_string();
-    ctx.state.store.put_object(bucket, &key, copy)?;
+    ctx.store().put_object(bucket, &key, copy)?;
     Ok(Reply::xml(to_xml("CopyObjectResult", &result)?).header("x-cos-hash-crc64ecma", crc64))
 }
 

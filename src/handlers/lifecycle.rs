@@ -26,8 +26,7 @@ pub fn sweep_all(state: &AppState, now: SystemTime) {
 /// PUT Bucket lifecycle: validates and replaces the whole configuration; 200.
 pub fn put(ctx: &Ctx) -> Result<Reply, CosError> {
     let config = lifecycle::from_xml(&ctx.req.body)?;
-    ctx.state
-        .store
+    ctx.store()
         .with_bucket_mut(ctx.bucket()?, |b| b.lifecycle = Some(config))?;
     Ok(Reply::new(StatusCode::OK))
 }
@@ -35,8 +34,7 @@ pub fn put(ctx: &Ctx) -> Result<Reply, CosError> {
 /// GET Bucket lifecycle; 404 `NoSuchLifecycleConfiguration` when none is set.
 pub fn get(ctx: &Ctx) -> Result<Reply, CosError> {
     let config = ctx
-        .state
-        .store
+        .store()
         .with_bucket(ctx.bucket()?, |b| b.lifecycle.clone())?
         .ok_or_else(|| CosError::new(Code::NoSuchLifecycleConfiguration))?;
     Ok(Reply::xml(lifecycle::to_xml(&config)?))
@@ -44,8 +42,7 @@ pub fn get(ctx: &Ctx) -> Result<Reply, CosError> {
 
 /// DELETE Bucket lifecycle: 204, also when none is set.
 pub fn delete(ctx: &Ctx) -> Result<Reply, CosError> {
-    ctx.state
-        .store
+    ctx.store()
         .with_bucket_mut(ctx.bucket()?, |b| b.lifecycle = None)?;
     Ok(Reply::new(StatusCode::NO_CONTENT))
 }

@@ -9,6 +9,7 @@ use super::Ctx;
 use crate::acl::ResourceKind;
 use crate::checksum;
 use crate::clock::http_date;
+use crate::dialect::Dialect;
 use crate::error::{Code, CosError};
 use crate::object::{self, Object};
 use crate::response::Reply;
@@ -41,7 +42,9 @@ pub fn key(ctx: &Ctx) -> Result<String, CosError> {
 
 /// Builds an object from a request body and its headers (shared by PUT and the upload paths).
 pub fn object_from_request(ctx: &Ctx, data: Bytes) -> Result<Object, CosError> {
-    let storage_class = object::storage_class(ctx.req.header("x-cos-storage-class"))?;
+    let prefix = ctx.req.dialect.header_prefix();
+    let storage_class = object::storage_class(ctx.req.header(&format!("{prefix}storage-class")))?;
+    let meta = format!("{prefix}meta-");
     let mut headers = Vec::new();
     for (name, value) in ctx.req.headers.iter() {
         let n = name.as_str();
@@ -49,16 +52,19 @@ pub fn object_from_request(ctx: &Ctx, data: Bytes) -> Result<Object, CosError> {
             .iter()
             .find(|(l, _)| *l == n)
             .map(|(_, s)| s.to_string());
-        let stored = stored.or_else(|| n.starts_with("x-cos-meta-").then(|| n.to_string()));
+        let stored = stored.or_else(|| n.starts_with(&meta).then(|| n.to_string()));
         if let (Some(stored), Ok(v)) = (stored, value.to_str()) {
             headers.push((stored, v.to_string()));
         }
     }
     let owner = ctx
-        .state
-        .store
+        .store()
         .with_bucket(ctx.bucket()?, |b| b.owner_uin.clone())?;
-    let acl = super::acl::acl_from_headers(ctx, ResourceKind::Object, &owner)?;
+    // OSS object ACLs (`x-oss-object-acl`) are not modelled: an OSS object follows its bucket.
+    let acl = match ctx.req.dialect {
+        Dialect::Cos => super::acl::acl_from_headers(ctx, ResourceKind::Object, &owner)?,
+        Dialect::Oss => crate::acl::Acl::object_default(&owner),
+    };
     let content_type = ctx
         .req
         .header("content-type")
@@ -80,16 +86,17 @@ pub fn object_from_request(ctx: &Ctx, data: Bytes) -> Result<Object, CosError> {
 pub fn put(ctx: &Ctx) -> Result<Reply, CosError> {
     let key = key(ctx)?;
     let object = object_from_request(ctx, ctx.req.body.clone())?;
+    let crc_name = format!("{}hash-crc64ecma", ctx.req.dialect.header_prefix());
     let reply = Reply::new(StatusCode::OK)
         .header("etag", &object.etag)
-        .header("x-cos-hash-crc64ecma", object.crc64.to_string());
-    ctx.state.store.put_object(ctx.bucket()?, &key, object)?;
+        .header(crc_name.as_str(), object.crc64.to_string());
+    ctx.store().put_object(ctx.bucket()?, &key, object)?;
     Ok(reply)
 }
 
 /// DELETE Object: 204 whether or not the key existed.
 pub fn delete(ctx: &Ctx) -> Result<Reply, CosError> {
-    ctx.state.store.delete_object(ctx.bucket()?, &key(ctx)?)?;
+    ctx.store().delete_object(ctx.bucket()?, &key(ctx)?)?;
     Ok(Reply::new(StatusCode::NO_CONTENT))
 }
 
@@ -183,7 +190,7 @@ pub fn resolve_range(header: Option<&str>, size: u64) -> Result<Option<(u64, u64
 /// GET and HEAD Object.
 pub fn get(ctx: &Ctx) -> Result<Reply, CosError> {
     let key = key(ctx)?;
-    let object = ctx.state.store.get_object(ctx.bucket()?, &key)?;
+    let object = ctx.store().get_object(ctx.bucket()?, &key)?;
     let restore = super::restore::gate(ctx, &key, &object)?;
     let last_modified = http_date(object.last_modified);
     let header = |n: &str| ctx.req.header(n).map(str::to_string);
@@ -202,13 +209,17 @@ pub fn get(ctx: &Ctx) -> Result<Reply, CosError> {
     for (name, value) in &object.headers {
         reply = reply.header(name.to_ascii_lowercase().as_str(), value);
     }
+    let prefix = ctx.req.dialect.header_prefix();
+    let crc_name = format!("{prefix}hash-crc64ecma");
     reply = reply
         .header("accept-ranges", "bytes")
         .header("etag", &object.etag)
         .header("last-modified", &last_modified)
-        .header("x-cos-hash-crc64ecma", object.crc64.to_string());
-    if object.storage_class != "STANDARD" {
-        reply = reply.header("x-cos-storage-class", &object.storage_class);
+        .header(crc_name.as_str(), object.crc64.to_string());
+    // COS names only a cold class; OSS always names the class.
+    if object.storage_class != "STANDARD" || ctx.req.dialect == Dialect::Oss {
+        let class_name = format!("{prefix}storage-class");
+        reply = reply.header(class_name.as_str(), &object.storage_class);
     }
     if let Some(v) = &restore {
         reply = reply.header("x-cos-restore", v);

@@ -15,9 +15,9 @@ pub fn post(ctx: &Ctx) -> Result<Reply, CosError> {
     let (days, tier) = restore::parse_request(&ctx.req.body)?;
     let bucket = ctx.bucket()?;
     let key = ctx.req.key();
-    let object = ctx.state.store.get_object(bucket, key)?;
+    let object = ctx.store().get_object(bucket, key)?;
     let delay = ctx.state.clock.restore_delay();
-    ctx.state.store.with_bucket_mut(bucket, |b| {
+    ctx.store().with_bucket_mut(bucket, |b| {
         let outcome = restore::request(b.restores.get(key), &object, &tier, days, ctx.now, delay)?;
         b.restores
             .insert(key.to_string(), outcome.restore().clone());
@@ -50,8 +50,7 @@ pub fn readable(
     reading: bool,
 ) -> Result<Option<String>, CosError> {
     let restore = ctx
-        .state
-        .store
+        .store()
         .with_bucket(bucket, |b| b.restores.get(key).cloned())?;
     let (readable, header) = restore::status(restore.as_ref(), object, ctx.now);
     if readable != Readable::Yes && reading {

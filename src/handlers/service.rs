@@ -17,7 +17,7 @@ pub fn list_buckets(ctx: &Ctx) -> Result<Reply, CosError> {
     ));
     xml.push_str("\t</Owner>\n\t<Buckets>");
     // An empty list must be `<Buckets></Buckets>`: the python SDK reads whitespace inside as text.
-    let mine = ctx.state.store.map_buckets(|b| {
+    let mine = ctx.store().map_buckets(|b| {
         (b.owner_uin == root).then(|| (b.name.clone(), b.region.clone(), b.created))
     });
     for (name, region, created) in mine.into_iter().flatten() {
