@@ -651,7 +651,7 @@ mod tests {
                 caller: &r.caller,
                 action: r.op.oss_action(),
                 resource: resource_string("cn-hangzhou", OWNER, "b", r.key),
-                bucket: r.bucket_exists.then(|| OssBucketFacts {
+                bucket: r.bucket_exists.then_some(OssBucketFacts {
                     owner_uid: OWNER,
                     acl: r.acl,
                     policy: parsed.as_ref(),
