@@ -4,8 +4,8 @@
 use http::{Method, StatusCode};
 use serde_json::json;
 
+use crate::clock::iso8601;
 use crate::error::{Code, CosError};
-use crate::handlers::service::iso8601;
 use crate::request::CosRequest;
 use crate::response::Reply;
 use crate::AppState;
@@ -74,7 +74,7 @@ pub fn handle(
             Ok(Reply::new(StatusCode::NO_CONTENT))
         }
         (&Method::GET, "state") => {
-            crate::lifecycle::sweep_all(state, state.clock.now());
+            crate::handlers::lifecycle::sweep_all(state, state.clock.now());
             Ok(Reply::json(state_json(state).to_string()))
         }
         (&Method::GET, "requests") => {
@@ -146,7 +146,7 @@ fn set_clock(state: &AppState, body: &[u8]) -> Result<(), CosError> {
     if let Some(n) = obj.get("restore_delay_seconds").and_then(|v| v.as_u64()) {
         state.clock.set_restore_delay(n);
     }
-    crate::lifecycle::sweep_all(state, state.clock.now());
+    crate::handlers::lifecycle::sweep_all(state, state.clock.now());
     Ok(())
 }
 

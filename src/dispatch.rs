@@ -23,11 +23,12 @@ use futures_util::FutureExt;
 use crate::access::{self, Decision};
 use crate::auth::{self, Caller, Clock};
 use crate::body::{self, Limit, Unread};
+use crate::checksum::check_content_md5;
 use crate::config::AuthMode;
 use crate::dialect::Dialect;
 use crate::error::{Code, CosError};
 use crate::form::Form;
-use crate::handlers::{self, object::check_content_md5, Ctx};
+use crate::handlers::{self, Ctx};
 use crate::journal::Entry;
 use crate::request::{Addressing, CosRequest};
 use crate::response::{error_reply, finish, Reply};
@@ -288,8 +289,9 @@ fn enforce(state: &AppState, decision: Decision, facts: &mut Facts) -> Result<()
 
 /// Applies due lifecycle rules to the bucket, then calls the operation's handler.
 fn handle(call: &Call<'_>, op: Op, req: &CosRequest, caller: &Caller) -> Result<Reply, CosError> {
-    if let Some(bucket) = req.bucket() {
-        crate::lifecycle::sweep(call.state, bucket, call.now);
+    // Lifecycle rules are COS's (OSS buckets have none here).
+    if let (Dialect::Cos, Some(bucket)) = (req.dialect, req.bucket()) {
+        crate::handlers::lifecycle::sweep(call.state, bucket, call.now);
     }
     handlers::handle(
         op,
@@ -430,7 +432,7 @@ fn record(
         return;
     }
     state.journal.record(Entry {
-        time: crate::handlers::service::iso8601(now),
+        time: crate::clock::iso8601(now),
         request_id: request_id.to_string(),
         method: parts.method.to_string(),
         host: parts

@@ -134,8 +134,8 @@ impl std::error::Error for CosError {}
 pub type Result<T, E = CosError> = std::result::Result<T, E>;
 
 /// Renders the COS error body. Every element has non-empty text (the python SDK needs all five).
+/// Escapes with quick-xml directly: `crate::xml` builds on this module, not the other way round.
 pub fn render_xml(err: &CosError, resource: &str, request_id: &str, trace_id: &str) -> String {
-    use crate::xml::escape;
     let mut out = String::with_capacity(256);
     out.push_str("<?xml version='1.0' encoding='utf-8' ?>\n<Error>\n");
     push_elem(&mut out, "Code", err.code.as_str());
@@ -146,7 +146,10 @@ pub fn render_xml(err: &CosError, resource: &str, request_id: &str, trace_id: &s
     };
     push_elem(&mut out, "Message", message);
     for (name, value) in &err.extra {
-        out.push_str(&format!("\t<{name}>{}</{name}>\n", escape(value)));
+        out.push_str(&format!(
+            "\t<{name}>{}</{name}>\n",
+            quick_xml::escape::escape(value)
+        ));
     }
     push_elem(
         &mut out,
@@ -162,7 +165,7 @@ pub fn render_xml(err: &CosError, resource: &str, request_id: &str, trace_id: &s
 fn push_elem(out: &mut String, name: &str, text: &str) {
     out.push_str(&format!(
         "\t<{name}>{}</{name}>\n",
-        crate::xml::escape(text)
+        quick_xml::escape::escape(text)
     ));
 }
 

@@ -304,7 +304,7 @@ pub fn parse_policy(text: &str) -> Result<PostPolicy, CosError> {
         .get("expiration")
         .and_then(Value::as_str)
         .ok_or_else(|| invalid_policy("Policy is missing the expiration field".into()))?;
-    let expiration = crate::clock::parse_iso8601(exp)
+    let expiration = crate::clock::parse_rfc3339(exp)
         .ok_or_else(|| invalid_policy(format!("expiration {exp:?} is not an ISO 8601 date")))?;
     let list = match doc.get("conditions") {
         None => Vec::new(),

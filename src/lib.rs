@@ -5,12 +5,18 @@
 //! decides whether the caller may do it, `handlers` do it against the in-memory `store`, and
 //! `response`/`error` write COS's answer. `server` runs it over HTTP/1.1; `admin` and `journal` serve
 //! the `/_cos-mock/*` endpoints.
+//!
+//! Below the handlers, and never importing them: the `store` (buckets, with `object`, `uploads` and
+//! the one `paginate`r), the rules over stored values (`lifecycle`, `restore`, `cors`, `acl`,
+//! `policy`), and the leaves everyone uses: `clock` (all dates, on the `time` crate), `checksum`,
+//! `xml`, `error`.
 
 pub mod access;
 pub mod acl;
 pub mod admin;
 pub mod auth;
 pub mod body;
+pub mod checksum;
 pub mod clock;
 pub mod config;
 pub mod cors;
@@ -21,9 +27,12 @@ pub mod form;
 pub mod handlers;
 pub mod journal;
 pub mod lifecycle;
+pub mod object;
+pub mod paginate;
 pub mod policy;
 pub mod request;
 pub mod response;
+pub mod restore;
 pub mod router;
 pub mod server;
 pub mod store;
@@ -49,7 +58,10 @@ use crate::store::{Bucket, Store};
 pub struct AppState {
     pub config: Config,
     pub keys: KeyRing,
+    /// COS buckets.
     pub store: Store,
+    /// OSS buckets: a world of their own, reached only through the OSS dialect.
+    pub oss_store: Store,
     pub journal: Journal,
     /// "Now" for object times and expiry; tests move it with `POST /_cos-mock/clock`.
     pub clock: ServerClock,
@@ -62,6 +74,7 @@ impl AppState {
         let state = AppState {
             keys: KeyRing::from_config(&config)?,
             store: Store::new(),
+            oss_store: Store::new(),
             journal: Journal::new(config.journal_size),
             clock: ServerClock::new(),
             seq: AtomicU64::new(0),
@@ -74,6 +87,7 @@ impl AppState {
     /// Back to what the config file (or the defaults) created.
     pub fn reset(&self) -> Result<(), String> {
         self.store.clear();
+        self.oss_store.clear();
         self.journal.clear();
         self.keys.clear_temporary();
         self.clock.reset();
@@ -108,7 +122,43 @@ impl AppState {
                 .create_bucket(bucket)
                 .map_err(|e| format!("buckets[{i}]: {e}"))?;
         }
+        self.seed_oss()
+    }
+
+    /// Creates the `oss.buckets` of the config.
+    fn seed_oss(&self) -> Result<(), String> {
+        let oss = &self.config.oss;
+        for (i, seed) in oss.buckets.iter().enumerate() {
+            let at = format!("oss.buckets[{i}]");
+            let mut bucket = Bucket::new(&seed.name, &seed.owner, &oss.region);
+            let canned = seed.acl.as_deref().unwrap_or("private");
+            let canned = acl::Canned::parse(acl::ResourceKind::Bucket, canned)
+                .map_err(|e| format!("{at}.acl: {}", e.message))?;
+            bucket.acl = acl::Acl::from_canned(&seed.owner, canned);
+            if let Some(doc) = &seed.policy {
+                let parsed = dialect::oss::policy::parse_value(
+                    doc,
+                    dialect::oss::policy::PolicyKind::Bucket,
+                )
+                .map_err(|e| format!("{at}.policy: {e}"))?;
+                bucket.oss_policy = Some(Arc::new(store::OssStoredPolicy {
+                    text: doc.to_string(),
+                    parsed,
+                }));
+            }
+            self.oss_store
+                .create_bucket(bucket)
+                .map_err(|e| format!("{at}: {e}"))?;
+        }
         Ok(())
+    }
+
+    /// The store of a dialect.
+    pub fn store_of(&self, dialect: dialect::Dialect) -> &Store {
+        match dialect {
+            dialect::Dialect::Cos => &self.store,
+            dialect::Dialect::Oss => &self.oss_store,
+        }
     }
 
     /// A fresh request sequence number (request ids are made from it in each dialect's shape).

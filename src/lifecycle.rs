@@ -1,6 +1,6 @@
 //! Bucket lifecycle: the `LifecycleConfiguration` body of PUT/GET `?lifecycle` (typed serde,
-//! validated), and the pure rule evaluation that `sweep` applies to a bucket's objects on the server
-//! clock.
+//! validated), and the pure rule evaluation (`effect`) that `Store::apply_lifecycle` applies to a
+//! bucket's objects on the server clock.
 //!
 //! Validation, in order (S3's rules where COS documents none):
 //! - not well-formed, root not `LifecycleConfiguration`, no `Rule`, a non-integer day count, a
@@ -8,8 +8,9 @@
 //!   400 `MalformedXML`;
 //! - more than 1000 rules, a duplicate or over-255-character `ID`, a rule with no action, an
 //!   `Expiration` with none or several of `Days`/`Date`/`ExpiredObjectDeleteMarker`, `Days` 0,
-//!   a `Date` that is not ISO 8601, a `Transition` without `StorageClass` or to `STANDARD` or to an
-//!   unknown class, a transition not earlier than the expiration → 400 `InvalidArgument`.
+//!   a `Date` that is not an RFC 3339 date-time of a real day (`2030-02-31` is not), a
+//!   `Transition` without `StorageClass` or to `STANDARD` or to an unknown class, a transition not
+//!   earlier than the expiration → 400 `InvalidArgument`.
 //!
 //! Applying (deterministic, on the server clock): `Expiration/Days` N expires an object at the first
 //! UTC midnight at or after `Last-Modified + N days` (S3's rounding); `Expiration/Date` at that
@@ -21,12 +22,11 @@ use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
-use crate::clock::{ceil_to_midnight, parse_iso8601};
+use crate::clock::{ceil_to_midnight, parse_rfc3339};
 use crate::error::{Code, CosError};
-use crate::AppState;
 
 /// Most rules one configuration may hold.
-pub const MAX_RULES: usize = 1000;
+pub(crate) const MAX_RULES: usize = 1000;
 
 /// The wire shape of PUT and GET `?lifecycle`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -146,7 +146,7 @@ fn invalid(why: String) -> CosError {
 }
 
 /// Parses and validates a PUT `?lifecycle` body.
-pub fn from_xml(body: &[u8]) -> Result<LifecycleConfig, CosError> {
+pub(crate) fn from_xml(body: &[u8]) -> Result<LifecycleConfig, CosError> {
     crate::xml::check_root(body, "LifecycleConfiguration")?;
     let config: LifecycleConfig = crate::xml::from_xml(body)?;
     if config.rules.is_empty() {
@@ -171,7 +171,7 @@ pub fn from_xml(body: &[u8]) -> Result<LifecycleConfig, CosError> {
 }
 
 /// Renders GET `?lifecycle`.
-pub fn to_xml(config: &LifecycleConfig) -> Result<String, CosError> {
+pub(crate) fn to_xml(config: &LifecycleConfig) -> Result<String, CosError> {
     crate::xml::to_xml("LifecycleConfiguration", config)
 }
 
@@ -252,7 +252,7 @@ enum When {
 }
 
 /// The most `Days` a lifecycle rule may give (about 270 years; COS publishes no limit).
-pub const MAX_DAYS: u64 = 100_000;
+pub(crate) const MAX_DAYS: u64 = 100_000;
 
 fn validate_expiration(n: usize, e: &Expiration) -> Result<Option<When>, CosError> {
     let given = [
@@ -289,7 +289,7 @@ fn validate_when(
             "Rule {n}: {what}/Days must be at most {MAX_DAYS}."
         ))),
         (Some(d), None) => Ok(Some(When::Days(d))),
-        (None, Some(date)) => parse_iso8601(date)
+        (None, Some(date)) => parse_rfc3339(date)
             .map(|t| Some(When::Date(crate::clock::unix(t))))
             .ok_or_else(|| {
                 invalid(format!(
@@ -300,7 +300,7 @@ fn validate_when(
 }
 
 /// How cold a storage class is (`None`: unknown). Lifecycle only moves objects to colder classes.
-pub fn class_rank(class: &str) -> Option<u8> {
+pub(crate) fn class_rank(class: &str) -> Option<u8> {
     Some(match class {
         "STANDARD" | "MAZ_STANDARD" => 0,
         "INTELLIGENT_TIERING" | "MAZ_INTELLIGENT_TIERING" => 1,
@@ -326,21 +326,21 @@ fn rule_prefix(rule: &Rule) -> Option<&str> {
 fn due_at(days: Option<u64>, date: Option<&str>, modified: SystemTime) -> Option<SystemTime> {
     match (days, date) {
         (Some(d), _) => crate::clock::add_days(modified, d).map(ceil_to_midnight),
-        (None, Some(date)) => parse_iso8601(date),
+        (None, Some(date)) => parse_rfc3339(date),
         _ => None,
     }
 }
 
 /// What the enabled rules do to one object at `now`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Effect {
+pub(crate) struct Effect {
     pub expire: bool,
     /// The coldest class a due transition moves the object to (only when colder than `class`).
     pub transition_to: Option<String>,
 }
 
 /// Evaluates every enabled rule for one object.
-pub fn effect(
+pub(crate) fn effect(
     config: &LifecycleConfig,
     key: &str,
     modified: SystemTime,
@@ -371,39 +371,6 @@ pub fn effect(
         }
     }
     out
-}
-
-/// Applies a bucket's lifecycle rules at `now`: expired objects are removed, due transitions change
-/// the storage class. Buckets without rules (or that do not exist) are left alone.
-pub fn sweep(state: &AppState, bucket: &str, now: SystemTime) {
-    // Most buckets have no rules: look under the read lock first, so that every request does not
-    // take the bucket's write lock.
-    if !state
-        .store
-        .with_bucket(bucket, |b| b.lifecycle.is_some())
-        .unwrap_or(false)
-    {
-        return;
-    }
-    let _ = state.store.with_bucket_mut(bucket, |b| {
-        let Some(config) = b.lifecycle.clone() else {
-            return;
-        };
-        b.objects.retain(|key, obj| {
-            let e = effect(&config, key, obj.last_modified, &obj.storage_class, now);
-            if let Some(class) = e.transition_to.filter(|_| !e.expire) {
-                std::sync::Arc::make_mut(obj).storage_class = class;
-            }
-            !e.expire
-        });
-    });
-}
-
-/// `sweep` for every bucket.
-pub fn sweep_all(state: &AppState, now: SystemTime) {
-    for name in state.store.map_buckets(|b| b.name.clone()) {
-        sweep(state, &name, now);
-    }
 }
 
 #[cfg(test)]
@@ -496,6 +463,24 @@ mod tests {
         for (body, code) in cases {
             assert_eq!(from_xml(body.as_bytes()).unwrap_err().code, code, "{body}");
         }
+    }
+
+    #[test]
+    fn lifecycle_date_february_31_is_invalid_argument() {
+        for action in [
+            "<Expiration><Date>2030-02-31T00:00:00Z</Date></Expiration>",
+            "<Transition><Date>2030-02-31T00:00:00Z</Date><StorageClass>ARCHIVE</StorageClass></Transition>",
+            "<Expiration><Date>2031-02-29T00:00:00+08:00</Date></Expiration>",
+        ] {
+            let body = rule_xml(&format!("<Status>Enabled</Status>{action}"));
+            let err = from_xml(body.as_bytes()).unwrap_err();
+            assert_eq!(err.code, Code::InvalidArgument, "{body}");
+            assert!(err.message.contains("is not an ISO 8601 date"), "{}", err.message);
+        }
+        let leap = rule_xml(
+            "<Status>Enabled</Status><Expiration><Date>2032-02-29T00:00:00Z</Date></Expiration>",
+        );
+        assert!(from_xml(leap.as_bytes()).is_ok());
     }
 
     #[test]

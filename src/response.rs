@@ -8,6 +8,7 @@ use bytes::Bytes;
 use http::header::{HeaderName, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE};
 use http::{HeaderMap, Method, StatusCode};
 
+use crate::clock::http_date;
 use crate::error::{render_xml, CosError};
 
 /// A successful answer, before the common headers are added.
@@ -82,11 +83,6 @@ pub fn new_trace_id(request_id: &str) -> String {
     let digest = sha1::Sha1::digest(request_id.as_bytes());
     let hex = format!("{}{}", hex::encode(digest), hex::encode(&digest[..8]));
     base64::engine::general_purpose::STANDARD.encode(hex)
-}
-
-/// An RFC 1123 date as COS writes it in `Date` and `Last-Modified`.
-pub fn http_date(t: SystemTime) -> String {
-    httpdate::fmt_http_date(crate::clock::clamp(t))
 }
 
 /// Adds the headers every response carries, and sets `Content-Length` when the handler did not.

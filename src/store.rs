@@ -5,42 +5,36 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use bytes::Bytes;
 use dashmap::DashMap;
 
 use crate::acl::Acl;
 use crate::error::{Code, CosError};
+use crate::lifecycle::{self, LifecycleConfig};
+use crate::object::Object;
+use crate::paginate::paginate;
 use crate::policy::Policy;
+use crate::restore::Restore;
+use crate::uploads::{self, Upload, Uploads};
 
 /// Most buckets one root account may own.
-pub const MAX_BUCKETS_PER_ACCOUNT: usize = 200;
+pub(crate) const MAX_BUCKETS_PER_ACCOUNT: usize = 200;
 /// Longest key COS accepts, in bytes.
-pub const MAX_KEY_BYTES: usize = 850;
+pub(crate) const MAX_KEY_BYTES: usize = 850;
 /// COS limits the whole domain `<bucket>.cos.<region>.myqcloud.com` to this many characters.
-pub const MAX_DOMAIN_CHARS: usize = 60;
-
-/// A stored object. Immutable once stored: a PUT replaces the whole `Arc`.
-#[derive(Debug, Clone)]
-pub struct Object {
-    pub data: Bytes,
-    /// Quoted hex MD5 (or a multipart ETag).
-    pub etag: String,
-    pub crc64: u64,
-    pub last_modified: SystemTime,
-    pub content_type: String,
-    /// Stored response headers: `x-cos-meta-*`, `Cache-Control`, `Content-Disposition`,
-    /// `Content-Encoding`, `Content-Language`, `Expires`, with the name as it is answered.
-    pub headers: Vec<(String, String)>,
-    pub storage_class: String,
-    /// The object's own ACL; `default` defers to the bucket's.
-    pub acl: Acl,
-}
+pub(crate) const MAX_DOMAIN_CHARS: usize = 60;
 
 /// A bucket policy: the document exactly as it was PUT, and what it means.
 #[derive(Debug, Clone)]
 pub struct StoredPolicy {
     pub text: String,
     pub parsed: Policy,
+}
+
+/// An OSS bucket policy as it was PUT, and parsed.
+#[derive(Debug, Clone)]
+pub struct OssStoredPolicy {
+    pub text: String,
+    pub parsed: crate::dialect::oss::policy::Policy,
 }
 
 /// A bucket and its objects.
@@ -54,32 +48,16 @@ pub struct Bucket {
     pub acl: Acl,
     /// Shared, so the access check reads it without copying the document on every request.
     pub policy: Option<Arc<StoredPolicy>>,
+    /// An OSS bucket's policy (OSS grammar); COS buckets never have one.
+    pub oss_policy: Option<Arc<OssStoredPolicy>>,
     pub objects: BTreeMap<String, Arc<Object>>,
     /// Multipart uploads in progress (see `crate::uploads`).
-    pub uploads: crate::uploads::Uploads,
+    pub uploads: Uploads,
     pub cors: Option<crate::cors::CorsConfig>,
-    pub lifecycle: Option<crate::lifecycle::LifecycleConfig>,
+    pub lifecycle: Option<LifecycleConfig>,
     /// Restores of archived objects, by key; an entry counts only while it names the object's
     /// current ETag and Last-Modified (an overwrite makes it stale).
     pub restores: std::collections::HashMap<String, Restore>,
-}
-
-/// A restore of an ARCHIVE / DEEP_ARCHIVE object, on the server clock.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Restore {
-    pub etag: String,
-    pub last_modified: SystemTime,
-    /// When the temporary copy becomes readable (`ongoing-request="true"` until then).
-    pub ready_at: SystemTime,
-    /// When the temporary copy goes away.
-    pub expires_at: SystemTime,
-}
-
-impl Restore {
-    /// Whether this restore is about `object` as it is now.
-    pub fn is_for(&self, object: &Object) -> bool {
-        self.etag == object.etag && self.last_modified == object.last_modified
-    }
 }
 
 impl Bucket {
@@ -92,6 +70,7 @@ impl Bucket {
             created: SystemTime::now(),
             acl: Acl::bucket_default(owner_uin),
             policy: None,
+            oss_policy: None,
             objects: BTreeMap::new(),
             uploads: Default::default(),
             cors: None,
@@ -223,6 +202,47 @@ impl Store {
         })?
     }
 
+    /// Runs `f` on one multipart upload of `bucket`, or `NoSuchBucket` / `NoSuchUpload`.
+    pub fn with_upload<T>(
+        &self,
+        bucket: &str,
+        key: &str,
+        upload_id: &str,
+        f: impl FnOnce(&mut Upload) -> T,
+    ) -> Result<T, CosError> {
+        self.with_bucket_mut(bucket, |b| {
+            b.uploads
+                .get_mut(&(key.to_string(), upload_id.to_string()))
+                .map(f)
+                .ok_or_else(|| uploads::no_such_upload(upload_id))
+        })?
+    }
+
+    /// Applies a bucket's lifecycle rules at `now`: expired objects are removed, due transitions
+    /// change the storage class. Buckets without rules (or that do not exist) are left alone.
+    pub fn apply_lifecycle(&self, bucket: &str, now: SystemTime) {
+        // Most buckets have no rules: look under the read lock first, so that every request does not
+        // take the bucket's write lock.
+        if !self
+            .with_bucket(bucket, |b| b.lifecycle.is_some())
+            .unwrap_or(false)
+        {
+            return;
+        }
+        let _ = self.with_bucket_mut(bucket, |b| {
+            let Some(config) = b.lifecycle.clone() else {
+                return;
+            };
+            b.objects.retain(|key, obj| {
+                let e = lifecycle::effect(&config, key, obj.last_modified, &obj.storage_class, now);
+                if let Some(class) = e.transition_to.filter(|_| !e.expire) {
+                    Arc::make_mut(obj).storage_class = class;
+                }
+                !e.expire
+            });
+        });
+    }
+
     /// Deletes one object; `Ok(false)` when it did not exist.
     pub fn delete_object(&self, bucket: &str, key: &str) -> Result<bool, CosError> {
         self.with_bucket_mut(bucket, |b| b.objects.remove(key).is_some())
@@ -231,7 +251,7 @@ impl Store {
 
 /// What to list.
 #[derive(Debug, Clone, Default)]
-pub struct ListQuery {
+pub(crate) struct ListQuery {
     pub prefix: String,
     pub delimiter: String,
     pub marker: String,
@@ -240,7 +260,7 @@ pub struct ListQuery {
 
 /// One page of a listing.
 #[derive(Debug, Clone, Default)]
-pub struct ListPage {
+pub(crate) struct ListPage {
     pub contents: Vec<(String, Arc<Object>)>,
     pub common_prefixes: Vec<String>,
     pub is_truncated: bool,
@@ -249,9 +269,8 @@ pub struct ListPage {
 
 /// Lists keys after `marker` that start with `prefix`, rolling keys up to `delimiter` into common
 /// prefixes; at most `max_keys` entries (keys and prefixes together).
-pub fn list(objects: &BTreeMap<String, Arc<Object>>, q: &ListQuery) -> ListPage {
+pub(crate) fn list(objects: &BTreeMap<String, Arc<Object>>, q: &ListQuery) -> ListPage {
     use std::ops::Bound;
-    let mut page = ListPage::default();
     // Keys strictly after a marker (also when the marker equals the prefix, as a folder object
     // `d/` returned as NextMarker does); else from the prefix on.
     let lower = if !q.marker.is_empty() && q.marker >= q.prefix {
@@ -259,56 +278,24 @@ pub fn list(objects: &BTreeMap<String, Arc<Object>>, q: &ListQuery) -> ListPage 
     } else {
         Bound::Included(q.prefix.as_str())
     };
-    let mut last: Option<String> = None;
-    let mut count = 0usize;
-    for (key, obj) in objects.range::<str, _>((lower, Bound::Unbounded)) {
-        if !key.starts_with(&q.prefix) {
-            break;
-        }
-        let rolled = common_prefix(key, &q.prefix, &q.delimiter);
-        if let Some(cp) = &rolled {
-            if page.common_prefixes.last() == Some(cp) {
-                continue;
-            }
-            if !q.marker.is_empty() && q.marker.starts_with(cp.as_str()) {
-                continue;
-            }
-        }
-        if count == q.max_keys {
-            page.is_truncated = true;
-            break;
-        }
-        count += 1;
-        match rolled {
-            Some(cp) => {
-                last = Some(cp.clone());
-                page.common_prefixes.push(cp);
-            }
-            None => {
-                last = Some(key.clone());
-                page.contents.push((key.clone(), obj.clone()));
-            }
-        }
+    let entries = objects
+        .range::<str, _>((lower, Bound::Unbounded))
+        .map(|(key, obj)| (key.as_str(), (key, obj)));
+    let page = paginate(entries, &q.prefix, &q.delimiter, &q.marker, q.max_keys);
+    ListPage {
+        next_marker: page.next.map(|n| n.marker().to_string()),
+        contents: page
+            .items
+            .into_iter()
+            .map(|(key, obj)| (key.clone(), obj.clone()))
+            .collect(),
+        common_prefixes: page.common_prefixes,
+        is_truncated: page.is_truncated,
     }
-    if page.is_truncated {
-        page.next_marker = last;
-    }
-    page
-}
-
-/// The common prefix `key` rolls up into: up to and including the first `delimiter` after
-/// `prefix`; `None` without a delimiter or when the rest of the key has none.
-pub fn common_prefix(key: &str, prefix: &str, delimiter: &str) -> Option<String> {
-    if delimiter.is_empty() {
-        return None;
-    }
-    let rest = key.get(prefix.len()..)?;
-    rest.find(delimiter)
-        .map(|i| key[..prefix.len() + i + delimiter.len()].to_string())
 }
 
 /// COS's key length limit: over `MAX_KEY_BYTES` is 400 `KeyTooLong`.
-pub fn check_key(key: &str) -> Result<(), CosError> {
+pub(crate) fn check_key(key: &str) -> Result<(), CosError> {
     if key.len() > MAX_KEY_BYTES {
         return Err(CosError::with_message(
             Code::KeyTooLong,
@@ -322,7 +309,7 @@ pub fn check_key(key: &str) -> Result<(), CosError> {
 }
 
 /// The APPID of a bucket name: the digits after the last `-`.
-pub fn appid_of(bucket: &str) -> Option<&str> {
+pub(crate) fn appid_of(bucket: &str) -> Option<&str> {
     let (_, appid) = bucket.rsplit_once('-')?;
     (!appid.is_empty() && appid.bytes().all(|b| b.is_ascii_digit())).then_some(appid)
 }
@@ -364,6 +351,7 @@ pub fn validate_bucket_name(bucket: &str, region: &str) -> Result<(), CosError> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use bytes::Bytes;
 
     fn obj() -> Arc<Object> {
         Arc::new(Object {
@@ -493,6 +481,35 @@ mod tests {
                 .code,
             Code::BucketAlreadyExists
         );
+    }
+
+    #[test]
+    fn apply_lifecycle_expires_and_transitions_due_objects() {
+        let s = Store::new();
+        s.create_bucket(Bucket::new("b-1", "1", "r")).unwrap();
+        let rules = "<LifecycleConfiguration><Rule><ID>r</ID><Filter><Prefix>logs/</Prefix></Filter><Status>Enabled</Status><Transition><Days>1</Days><StorageClass>ARCHIVE</StorageClass></Transition><Expiration><Days>3</Days></Expiration></Rule></LifecycleConfiguration>";
+        let config = lifecycle::from_xml(rules.as_bytes()).unwrap();
+        s.with_bucket_mut("b-1", |b| {
+            b.lifecycle = Some(config);
+            for key in ["logs/old", "logs/new", "keep"] {
+                b.objects.insert(key.into(), obj());
+            }
+        })
+        .unwrap();
+        let day = std::time::Duration::from_secs(86_400);
+        s.apply_lifecycle("b-1", SystemTime::UNIX_EPOCH + 2 * day);
+        assert_eq!(
+            s.get_object("b-1", "logs/old").unwrap().storage_class,
+            "ARCHIVE"
+        );
+        assert_eq!(
+            s.get_object("b-1", "keep").unwrap().storage_class,
+            "STANDARD"
+        );
+        s.apply_lifecycle("b-1", SystemTime::UNIX_EPOCH + 3 * day);
+        assert!(s.get_object("b-1", "logs/old").is_err());
+        assert!(s.get_object("b-1", "keep").is_ok());
+        s.apply_lifecycle("no-such-1", SystemTime::UNIX_EPOCH);
     }
 
     #[test]

@@ -152,8 +152,7 @@ fn issue(state: &AppState, req: &CosRequest, now: SystemTime) -> Result<Value, S
         parent,
         policy: session_policy,
     };
-    let expiration =
-        humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_secs(expires)).to_string();
+    let expiration = crate::clock::rfc3339_seconds(UNIX_EPOCH + Duration::from_secs(expires));
     let answer = json!({
         "Credentials": { "Token": key.token, "TmpSecretId": key.secret_id, "TmpSecretKey": key.secret_key },
         "ExpiredTime": expires,

@@ -9,17 +9,19 @@ use std::time::SystemTime;
 use bytes::{Bytes, BytesMut};
 use md5::{Digest, Md5};
 
+use crate::checksum;
 use crate::error::{Code, CosError};
-use crate::store::{Object, Store};
+use crate::object::Object;
+use crate::paginate::{paginate, Next};
 
 /// Uploads of one bucket by (key, upload id); upload ids sort by creation, so the map lists uploads of
 /// a key oldest first, as COS does.
 pub type Uploads = BTreeMap<(String, String), Upload>;
 
 /// Smallest part, except the last, that Complete accepts.
-pub const MIN_PART_SIZE: usize = 1024 * 1024;
+pub(crate) const MIN_PART_SIZE: usize = 1024 * 1024;
 /// Highest part number.
-pub const MAX_PART_NUMBER: u32 = 10_000;
+pub(crate) const MAX_PART_NUMBER: u32 = 10_000;
 
 /// One uploaded part.
 #[derive(Debug, Clone)]
@@ -34,10 +36,10 @@ pub struct Part {
 
 impl Part {
     pub fn new(data: Bytes, now: SystemTime) -> Part {
-        let md5: [u8; 16] = Md5::digest(&data).into();
+        let md5 = checksum::md5(&data);
         Part {
-            etag: format!("\"{}\"", hex::encode(md5)),
-            crc64: crate::handlers::object::CRC64.checksum(&data),
+            etag: checksum::etag(&md5),
+            crc64: checksum::crc64(&data),
             md5,
             data,
             last_modified: now,
@@ -60,7 +62,7 @@ pub struct Upload {
 }
 
 /// A new upload id: creation time, a counter, then a hash, so that ids sort by creation.
-pub fn new_upload_id(bucket: &str, key: &str, now: SystemTime) -> String {
+pub(crate) fn new_upload_id(bucket: &str, key: &str, now: SystemTime) -> String {
     static SEQ: AtomicU64 = AtomicU64::new(0);
     let seq = SEQ.fetch_add(1, Ordering::Relaxed);
     let t = now
@@ -75,24 +77,8 @@ pub fn new_upload_id(bucket: &str, key: &str, now: SystemTime) -> String {
     )
 }
 
-/// Runs `f` on one upload of `bucket`, or `NoSuchBucket` / `NoSuchUpload`.
-pub fn with_upload<T>(
-    store: &Store,
-    bucket: &str,
-    key: &str,
-    upload_id: &str,
-    f: impl FnOnce(&mut Upload) -> T,
-) -> Result<T, CosError> {
-    store.with_bucket_mut(bucket, |b| {
-        b.uploads
-            .get_mut(&(key.to_string(), upload_id.to_string()))
-            .map(f)
-            .ok_or_else(|| no_such_upload(upload_id))
-    })?
-}
-
 /// `NoSuchUpload` naming the id.
-pub fn no_such_upload(upload_id: &str) -> CosError {
+pub(crate) fn no_such_upload(upload_id: &str) -> CosError {
     CosError::with_message(
         Code::NoSuchUpload,
         format!("The specified multipart upload does not exist: upload id {upload_id:?} is unknown, completed or aborted."),
@@ -102,7 +88,10 @@ pub fn no_such_upload(upload_id: &str) -> CosError {
 /// Checks the parts a Complete request lists against the upload, in COS's order of checks: ascending
 /// numbers (`InvalidPartOrder`), each part uploaded with that ETag (`InvalidPart`), every part but the
 /// last at least 1 MB (`EntityTooSmall`). Returns the listed parts in order.
-pub fn select_parts(upload: &Upload, listed: &[(u32, String)]) -> Result<Vec<Part>, CosError> {
+pub(crate) fn select_parts(
+    upload: &Upload,
+    listed: &[(u32, String)],
+) -> Result<Vec<Part>, CosError> {
     if listed.is_empty() {
         return Err(CosError::with_message(
             Code::MalformedXML,
@@ -151,7 +140,7 @@ pub fn select_parts(upload: &Upload, listed: &[(u32, String)]) -> Result<Vec<Par
 }
 
 /// The multipart ETag: `"<hex MD5 of the concatenated binary part MD5s>-<number of parts>"`.
-pub fn multipart_etag(parts: &[Part]) -> String {
+pub(crate) fn multipart_etag(parts: &[Part]) -> String {
     let mut h = Md5::new();
     for p in parts {
         h.update(p.md5);
@@ -160,7 +149,7 @@ pub fn multipart_etag(parts: &[Part]) -> String {
 }
 
 /// The object's bytes: the parts in order.
-pub fn concat(parts: &[Part]) -> Bytes {
+pub(crate) fn concat(parts: &[Part]) -> Bytes {
     let mut out = BytesMut::with_capacity(parts.iter().map(|p| p.data.len()).sum());
     for p in parts {
         out.extend_from_slice(&p.data);
@@ -170,7 +159,7 @@ pub fn concat(parts: &[Part]) -> Bytes {
 
 /// What List Multipart Uploads asks for.
 #[derive(Debug, Clone, Default)]
-pub struct UploadsQuery {
+pub(crate) struct UploadsQuery {
     pub prefix: String,
     pub delimiter: String,
     pub key_marker: String,
@@ -180,7 +169,7 @@ pub struct UploadsQuery {
 
 /// One listed upload.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UploadEntry {
+pub(crate) struct UploadEntry {
     pub key: String,
     pub upload_id: String,
     pub initiated: SystemTime,
@@ -190,7 +179,7 @@ pub struct UploadEntry {
 
 /// A page of List Multipart Uploads.
 #[derive(Debug, Clone, Default)]
-pub struct UploadsPage {
+pub(crate) struct UploadsPage {
     pub uploads: Vec<UploadEntry>,
     pub common_prefixes: Vec<String>,
     pub is_truncated: bool,
@@ -201,8 +190,7 @@ pub struct UploadsPage {
 /// Uploads after the markers (`key-marker` alone: keys after it; with `upload-id-marker`: later
 /// uploads of that key too), under `prefix`, rolled up to `delimiter`; at most `max_uploads` entries
 /// (uploads and common prefixes together).
-pub fn list_uploads(uploads: &Uploads, q: &UploadsQuery) -> UploadsPage {
-    let mut page = UploadsPage::default();
+pub(crate) fn list_uploads(uploads: &Uploads, q: &UploadsQuery) -> UploadsPage {
     let after_marker = |key: &str, id: &str| {
         if q.key_marker.is_empty() {
             return true;
@@ -215,50 +203,43 @@ pub fn list_uploads(uploads: &Uploads, q: &UploadsQuery) -> UploadsPage {
             std::cmp::Ordering::Less => false,
         }
     };
-    let mut count = 0usize;
-    for ((key, id), u) in uploads {
-        if !key.starts_with(&q.prefix) || !after_marker(key, id) {
-            continue;
-        }
-        let rolled = crate::store::common_prefix(key, &q.prefix, &q.delimiter);
-        if let Some(cp) = &rolled {
-            if page.common_prefixes.last() == Some(cp) || q.key_marker.starts_with(cp.as_str()) {
-                continue;
-            }
-        }
-        if count == q.max_uploads {
-            page.is_truncated = true;
-            break;
-        }
-        count += 1;
-        match rolled {
-            Some(cp) => {
-                page.next_key_marker = Some(cp.clone());
-                page.next_upload_id_marker = None;
-                page.common_prefixes.push(cp);
-            }
-            None => {
-                page.next_key_marker = Some(key.clone());
-                page.next_upload_id_marker = Some(id.clone());
-                page.uploads.push(UploadEntry {
-                    key: key.clone(),
-                    upload_id: id.clone(),
-                    initiated: u.initiated,
-                    initiator: u.initiator.clone(),
-                    storage_class: u.template.storage_class.clone(),
-                });
-            }
-        }
+    let entries = uploads
+        .iter()
+        .filter(|((key, id), _)| after_marker(key, id))
+        .map(|((key, id), u)| (key.as_str(), (key, id, u)));
+    let page = paginate(
+        entries,
+        &q.prefix,
+        &q.delimiter,
+        &q.key_marker,
+        q.max_uploads,
+    );
+    let uploads: Vec<UploadEntry> = page
+        .items
+        .into_iter()
+        .map(|(key, id, u)| UploadEntry {
+            key: key.clone(),
+            upload_id: id.clone(),
+            initiated: u.initiated,
+            initiator: u.initiator.clone(),
+            storage_class: u.template.storage_class.clone(),
+        })
+        .collect();
+    let next_upload_id_marker = match &page.next {
+        Some(Next::Item(_)) => uploads.last().map(|u| u.upload_id.clone()),
+        _ => None,
+    };
+    UploadsPage {
+        next_key_marker: page.next.map(|n| n.marker().to_string()),
+        next_upload_id_marker,
+        uploads,
+        common_prefixes: page.common_prefixes,
+        is_truncated: page.is_truncated,
     }
-    if !page.is_truncated {
-        page.next_key_marker = None;
-        page.next_upload_id_marker = None;
-    }
-    page
 }
 
 /// Parts numbered after `marker`, at most `max`; whether more follow.
-pub fn list_parts(
+pub(crate) fn list_parts(
     parts: &BTreeMap<u32, Part>,
     marker: u32,
     max: usize,

@@ -69,6 +69,9 @@ pub fn authorize(
     op: Op,
     req: &CosRequest,
 ) -> Result<Decision, CosError> {
+    if req.dialect == crate::dialect::Dialect::Oss {
+        return oss::authorize(state, caller, op, req);
+    }
     if let Some(decision) = checked_by_handler(op) {
         return Ok(decision);
     }

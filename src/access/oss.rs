@@ -15,9 +15,13 @@ use std::net::IpAddr;
 use super::Decision;
 use crate::auth::Caller;
 use crate::dialect::oss::eval::{self, Context, EvalInput};
+use crate::dialect::oss::hosts::parse_canned_acl;
 use crate::dialect::oss::hosts::CannedAcl;
 use crate::dialect::oss::policy::{Effect, Policy};
+use crate::error::CosError;
+use crate::request::CosRequest;
 use crate::router::Op;
+use crate::AppState;
 
 /// The bucket the request is about, as it is now.
 #[derive(Debug, Clone)]
@@ -50,6 +54,49 @@ pub fn resource_string(region: &str, owner_uid: &str, bucket: &str, key: Option<
         Some(key) => format!("acs:oss:{region}:{owner_uid}:{bucket}/{key}"),
         None => format!("acs:oss:{region}:{owner_uid}:{bucket}"),
     }
+}
+
+/// Gathers the facts of an OSS request from the OSS store and the key ring, then decides. A bucket
+/// that does not exist is 404 `NoSuchBucket` (but for PutBucket, which creates it).
+pub(crate) fn authorize(
+    state: &AppState,
+    caller: &Caller,
+    op: Op,
+    req: &CosRequest,
+) -> Result<Decision, CosError> {
+    let region = &req.region;
+    let held = match (req.bucket(), op) {
+        (None, _) | (Some(_), Op::PutBucket) => None,
+        (Some(name), _) => Some(state.oss_store.with_bucket(name, |b| {
+            let acl = b
+                .acl
+                .canned_name()
+                .and_then(|n| parse_canned_acl(n).ok())
+                .unwrap_or_default();
+            (b.owner_uin.clone(), acl, b.oss_policy.clone())
+        })?),
+    };
+    let bucket_name = req.bucket().unwrap_or_default();
+    let key = op.is_object_level().then(|| req.key());
+    let resource = match &held {
+        Some((owner, _, _)) => resource_string(region, owner, bucket_name, key),
+        None => resource_string(region, "*", bucket_name, key),
+    };
+    let facts = OssFacts {
+        op,
+        caller,
+        action: op.oss_action(),
+        resource,
+        bucket: held.as_ref().map(|(owner, acl, policy)| OssBucketFacts {
+            owner_uid: owner,
+            acl: *acl,
+            policy: policy.as_deref().map(|p| &p.parsed),
+        }),
+        ram_policies: state.keys.ram_policies(caller.identity()),
+        source_ip: req.remote.map(|r| r.ip()),
+        prefix: req.param("prefix"),
+    };
+    Ok(decide(&facts))
 }
 
 /// The decision, with the reason that made it.
@@ -604,7 +651,7 @@ mod tests {
                 caller: &r.caller,
                 action: r.op.oss_action(),
                 resource: resource_string("cn-hangzhou", OWNER, "b", r.key),
-                bucket: r.bucket_exists.then(|| OssBucketFacts {
+                bucket: r.bucket_exists.then_some(OssBucketFacts {
                     owner_uid: OWNER,
                     acl: r.acl,
                     policy: parsed.as_ref(),

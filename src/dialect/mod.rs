@@ -18,3 +18,14 @@ pub enum Dialect {
     /// Alibaba Cloud OSS: plain bucket names, V1/V4 signatures, `x-oss-*` headers (`oss.md`).
     Oss,
 }
+
+impl Dialect {
+    /// The prefix of the dialect's own headers: `x-cos-` or `x-oss-` (metadata, storage class,
+    /// CRC-64, ...).
+    pub fn header_prefix(self) -> &'static str {
+        match self {
+            Dialect::Cos => "x-cos-",
+            Dialect::Oss => "x-oss-",
+        }
+    }
+}

@@ -29,8 +29,7 @@ pub fn acl_from_headers(ctx: &Ctx, kind: ResourceKind, owner: &str) -> Result<Ac
 }
 
 fn owner_of(ctx: &Ctx) -> Result<String, CosError> {
-    ctx.state
-        .store
+    ctx.store()
         .with_bucket(ctx.bucket()?, |b| b.owner_uin.clone())
 }
 
@@ -38,18 +37,14 @@ fn owner_of(ctx: &Ctx) -> Result<String, CosError> {
 pub fn put_bucket(ctx: &Ctx) -> Result<Reply, CosError> {
     let owner = owner_of(ctx)?;
     let acl = acl_of_request(ctx, ResourceKind::Bucket, &owner)?;
-    ctx.state
-        .store
+    ctx.store()
         .with_bucket_mut(ctx.bucket()?, |b| b.acl = acl)?;
     Ok(Reply::new(StatusCode::OK))
 }
 
 /// GET Bucket acl.
 pub fn get_bucket(ctx: &Ctx) -> Result<Reply, CosError> {
-    let acl = ctx
-        .state
-        .store
-        .with_bucket(ctx.bucket()?, |b| b.acl.clone())?;
+    let acl = ctx.store().with_bucket(ctx.bucket()?, |b| b.acl.clone())?;
     Ok(Reply::xml(acl::to_xml(&acl)))
 }
 
@@ -58,15 +53,14 @@ pub fn put_object(ctx: &Ctx) -> Result<Reply, CosError> {
     let owner = owner_of(ctx)?;
     let acl = acl_of_request(ctx, ResourceKind::Object, &owner)?;
     let key = ctx.req.key();
-    ctx.state
-        .store
+    ctx.store()
         .update_object(ctx.bucket()?, key, |o| o.acl = acl)?;
     Ok(Reply::new(StatusCode::OK))
 }
 
 /// GET Object acl; an object that inherits answers `x-cos-acl: default`.
 pub fn get_object(ctx: &Ctx) -> Result<Reply, CosError> {
-    let object = ctx.state.store.get_object(ctx.bucket()?, ctx.req.key())?;
+    let object = ctx.store().get_object(ctx.bucket()?, ctx.req.key())?;
     let mut reply = Reply::xml(acl::to_xml(&object.acl));
     if acl::is_default(&object.acl) {
         reply = reply.header("x-cos-acl", "default");

@@ -2,9 +2,9 @@
 
 use http::StatusCode;
 
-use super::service::iso8601;
 use super::Ctx;
 use crate::acl::ResourceKind;
+use crate::clock::iso8601;
 use crate::error::{Code, CosError};
 use crate::response::Reply;
 use crate::store::{self, Bucket, ListQuery, MAX_BUCKETS_PER_ACCOUNT};
@@ -32,7 +32,7 @@ pub fn create(ctx: &Ctx) -> Result<Reply, CosError> {
         .ok_or_else(|| CosError::new(Code::AccessDenied))?;
     // An existing bucket: 409, "yours" only for its owner's account (with `--auth off` the caller
     // acts as the first root account).
-    if let Ok(existing_owner) = ctx.state.store.with_bucket(name, |b| b.owner_uin.clone()) {
+    if let Ok(existing_owner) = ctx.store().with_bucket(name, |b| b.owner_uin.clone()) {
         let code = if ctx.caller.root_uin() == Some(existing_owner.as_str()) {
             Code::BucketAlreadyOwnedByYou
         } else {
@@ -40,7 +40,7 @@ pub fn create(ctx: &Ctx) -> Result<Reply, CosError> {
         };
         return Err(CosError::new(code));
     }
-    if ctx.state.store.count_owned(&owner) >= MAX_BUCKETS_PER_ACCOUNT {
+    if ctx.store().count_owned(&owner) >= MAX_BUCKETS_PER_ACCOUNT {
         return Err(CosError::with_message(
             Code::TooManyBuckets,
             format!("You have attempted to create more buckets than allowed ({MAX_BUCKETS_PER_ACCOUNT})."),
@@ -48,30 +48,28 @@ pub fn create(ctx: &Ctx) -> Result<Reply, CosError> {
     }
     let mut bucket = Bucket::new(name, &owner, &ctx.req.region);
     bucket.acl = super::acl::acl_from_headers(ctx, ResourceKind::Bucket, &owner)?;
-    ctx.state.store.create_bucket(bucket)?;
+    ctx.store().create_bucket(bucket)?;
     Ok(Reply::new(StatusCode::OK))
 }
 
 /// HEAD Bucket: 200 with the bucket's region.
 pub fn head(ctx: &Ctx) -> Result<Reply, CosError> {
     let region = ctx
-        .state
-        .store
+        .store()
         .with_bucket(ctx.bucket()?, |b| b.region.clone())?;
     Ok(Reply::new(StatusCode::OK).header("x-cos-bucket-region", region))
 }
 
 /// DELETE Bucket: 204; 409 `BucketNotEmpty` while it has objects.
 pub fn delete(ctx: &Ctx) -> Result<Reply, CosError> {
-    ctx.state.store.delete_bucket(ctx.bucket()?)?;
+    ctx.store().delete_bucket(ctx.bucket()?)?;
     Ok(Reply::new(StatusCode::NO_CONTENT))
 }
 
 /// GET Bucket ?location.
 pub fn location(ctx: &Ctx) -> Result<Reply, CosError> {
     let region = ctx
-        .state
-        .store
+        .store()
         .with_bucket(ctx.bucket()?, |b| b.region.clone())?;
     Ok(Reply::xml(format!(
         "{DECLARATION}<LocationConstraint>{}</LocationConstraint>",
@@ -80,7 +78,7 @@ pub fn location(ctx: &Ctx) -> Result<Reply, CosError> {
 }
 
 /// Reads and checks the listing parameters.
-fn list_query(ctx: &Ctx) -> Result<(ListQuery, bool), CosError> {
+pub(super) fn list_query(ctx: &Ctx) -> Result<(ListQuery, bool), CosError> {
     let p = |name| ctx.req.param(name).unwrap_or("").to_string();
     let max_keys = match ctx.req.param("max-keys") {
         None | Some("") => MAX_LIST_KEYS,
@@ -115,12 +113,11 @@ pub fn list_objects(ctx: &Ctx) -> Result<Reply, CosError> {
     let name = ctx.bucket()?;
     let (q, url) = list_query(ctx)?;
     let page = ctx
-        .state
-        .store
+        .store()
         .with_bucket(name, |b| store::list(&b.objects, &q))?;
     let enc = |s: &str| {
         if url {
-            url_encode(s)
+            crate::wire::encode_key(s)
         } else {
             escape(s).into_owned()
         }
@@ -166,9 +163,4 @@ pub fn list_objects(ctx: &Ctx) -> Result<Reply, CosError> {
     }
     x.push_str("</ListBucketResult>");
     Ok(Reply::xml(x))
-}
-
-/// `encoding-type=url`: percent-encoding of everything but unreserved characters and `/`.
-fn url_encode(s: &str) -> String {
-    crate::auth::cos_sign::encode(s).replace("%2F", "/")
 }

@@ -20,13 +20,13 @@ use bytes::Bytes;
 
 use super::multipart_xml::CopyResult;
 use super::object::{self, check_preconditions, Precondition};
-use super::service::iso8601;
 use super::Ctx;
+use crate::clock::iso8601;
 use crate::error::{Code, CosError};
+use crate::object::Object;
 use crate::request::{address, Addressing, Target};
 use crate::response::Reply;
 use crate::router::Op;
-use crate::store::Object;
 use crate::xml::to_xml;
 
 /// The object a copy reads.
@@ -102,8 +102,8 @@ pub fn read_source(ctx: &Ctx, src: &CopySource) -> Result<Arc<Object>, CosError>
             "Access Denied. (no read permission on the copy source)",
         ));
     }
-    crate::lifecycle::sweep(ctx.state, &src.bucket, ctx.now);
-    let object = ctx.state.store.get_object(&src.bucket, &src.key)?;
+    super::lifecycle::sweep(ctx.state, &src.bucket, ctx.now);
+    let object = ctx.store().get_object(&src.bucket, &src.key)?;
     super::restore::readable(ctx, &src.bucket, &src.key, &object, true)?;
     let header = |n: &str| {
         ctx.req
@@ -171,7 +171,7 @@ pub fn put_object_copy(ctx: &Ctx) -> Result<Reply, CosError> {
         crc64: Some(copy.crc64.to_string()),
     };
     let crc64 = copy.crc64.to_string();
-    ctx.state.store.put_object(bucket, &key, copy)?;
+    ctx.store().put_object(bucket, &key, copy)?;
     Ok(Reply::xml(to_xml("CopyObjectResult", &result)?).header("x-cos-hash-crc64ecma", crc64))
 }
 

@@ -13,8 +13,7 @@ use crate::AppState;
 /// PUT Bucket cors: validates and replaces the whole configuration; 200.
 pub fn put(ctx: &Ctx) -> Result<Reply, CosError> {
     let config = cors::from_xml(&ctx.req.body)?;
-    ctx.state
-        .store
+    ctx.store()
         .with_bucket_mut(ctx.bucket()?, |b| b.cors = Some(config))?;
     Ok(Reply::new(StatusCode::OK))
 }
@@ -22,8 +21,7 @@ pub fn put(ctx: &Ctx) -> Result<Reply, CosError> {
 /// GET Bucket cors; 404 `NoSuchCORSConfiguration` when none is set.
 pub fn get(ctx: &Ctx) -> Result<Reply, CosError> {
     let config = ctx
-        .state
-        .store
+        .store()
         .with_bucket(ctx.bucket()?, |b| b.cors.clone())?
         .ok_or_else(|| CosError::new(Code::NoSuchCORSConfiguration))?;
     Ok(Reply::xml(cors::to_xml(&config)?))
@@ -31,8 +29,7 @@ pub fn get(ctx: &Ctx) -> Result<Reply, CosError> {
 
 /// DELETE Bucket cors: 204, also when none is set.
 pub fn delete(ctx: &Ctx) -> Result<Reply, CosError> {
-    ctx.state
-        .store
+    ctx.store()
         .with_bucket_mut(ctx.bucket()?, |b| b.cors = None)?;
     Ok(Reply::new(StatusCode::NO_CONTENT))
 }
@@ -57,8 +54,7 @@ pub fn preflight(ctx: &Ctx) -> Result<Reply, CosError> {
             )
         })?;
     let config = ctx
-        .state
-        .store
+        .store()
         .with_bucket(ctx.bucket()?, |b| b.cors.clone())?
         .ok_or_else(|| {
             CosError::with_message(

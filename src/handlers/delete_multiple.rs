@@ -123,7 +123,7 @@ fn delete_one(
             Code::AccessDenied.default_message().to_string(),
         )));
     }
-    ctx.state.store.delete_object(bucket, &key)?;
+    ctx.store().delete_object(bucket, &key)?;
     Ok(Ok(Deleted { key }))
 }
 
@@ -136,7 +136,7 @@ pub fn handle(ctx: &Ctx) -> Result<Reply, CosError> {
         ));
     }
     let bucket = ctx.bucket()?;
-    ctx.state.store.with_bucket(bucket, |_| ())?;
+    ctx.store().with_bucket(bucket, |_| ())?;
     let (quiet, keys) = parse(&ctx.req.body)?;
     let mut result = DeleteResult::default();
     for key in keys {

@@ -10,6 +10,7 @@ pub mod lifecycle;
 pub mod multipart;
 mod multipart_xml;
 pub mod object;
+pub mod oss;
 pub mod policy;
 pub mod post_object;
 pub mod restore;
@@ -18,10 +19,12 @@ pub mod service;
 use std::time::SystemTime;
 
 use crate::auth::Caller;
+use crate::dialect::Dialect;
 use crate::error::{Code, CosError};
 use crate::request::CosRequest;
 use crate::response::Reply;
 use crate::router::Op;
+use crate::store::Store;
 use crate::AppState;
 
 /// What a handler may read.
@@ -33,6 +36,11 @@ pub struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// The store of the request's dialect (COS and OSS buckets are separate worlds).
+    pub fn store(&self) -> &Store {
+        self.state.store_of(self.req.dialect)
+    }
+
     /// The bucket the request names (routing guarantees one for bucket and object ops).
     pub fn bucket(&self) -> Result<&str, CosError> {
         self.req
@@ -59,6 +67,9 @@ impl Ctx<'_> {
 /// Calls the handler of an operation; APIs cos-mock does not model answer `NotImplemented`.
 pub fn handle(op: Op, ctx: &Ctx) -> Result<Reply, CosError> {
     use Op::*;
+    if ctx.req.dialect == Dialect::Oss {
+        return handle_oss(op, ctx);
+    }
     match op {
         GetService => service::list_buckets(ctx),
         PutBucket => bucket::create(ctx),
@@ -95,6 +106,28 @@ pub fn handle(op: Op, ctx: &Ctx) -> Result<Reply, CosError> {
         DeleteBucketLifecycle => lifecycle::delete(ctx),
         PostObjectRestore => restore::post(ctx),
         PostObject => post_object::post(ctx),
+        other => Err(not_implemented(other)),
+    }
+}
+
+/// The OSS operations (oss.md §5): OSS's own shapes where they differ, the shared handlers else.
+fn handle_oss(op: Op, ctx: &Ctx) -> Result<Reply, CosError> {
+    use Op::*;
+    match op {
+        GetService => oss::list_buckets(ctx),
+        PutBucket => oss::put_bucket(ctx),
+        HeadBucket => bucket::head(ctx),
+        DeleteBucket => bucket::delete(ctx),
+        GetBucketLocation => oss::location(ctx),
+        GetBucketInfo => oss::info(ctx),
+        GetBucket => oss::list_objects(ctx, false),
+        ListObjectsV2 => oss::list_objects(ctx, true),
+        PutBucketPolicy => oss::put_policy(ctx),
+        GetBucketPolicy => oss::get_policy(ctx),
+        DeleteBucketPolicy => oss::delete_policy(ctx),
+        PutObject => object::put(ctx),
+        GetObject | HeadObject => object::get(ctx),
+        DeleteObject => object::delete(ctx),
         other => Err(not_implemented(other)),
     }
 }

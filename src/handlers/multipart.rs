@@ -18,10 +18,11 @@ use super::multipart_xml::{
     CommonPrefix, CompleteRequest, CompleteResult, CopyResult, InitiateResult, ListPartsResult,
     ListUploadsResult, ListedPart, ListedUpload, Principal,
 };
-use super::object::{self, CRC64};
-use super::service::iso8601;
+use super::object;
 use super::Ctx;
 use crate::auth::Caller;
+use crate::checksum;
+use crate::clock::iso8601;
 use crate::error::{Code, CosError};
 use crate::response::Reply;
 use crate::uploads::{self, Part, Upload, UploadsQuery, MAX_PART_NUMBER};
@@ -75,14 +76,14 @@ fn url_encoding(ctx: &Ctx) -> Result<bool, CosError> {
 /// `encoding-type=url`: percent-encoding of everything but unreserved characters and `/`.
 fn encode_if(url: bool, s: &str) -> String {
     if url {
-        crate::auth::cos_sign::encode(s).replace("%2F", "/")
+        crate::wire::encode_key(s)
     } else {
         s.to_string()
     }
 }
 
 fn owner_of(ctx: &Ctx, bucket: &str) -> Result<String, CosError> {
-    ctx.state.store.with_bucket(bucket, |b| b.owner_uin.clone())
+    ctx.store().with_bucket(bucket, |b| b.owner_uin.clone())
 }
 
 /// Initiate Multipart Upload: the object's metadata, storage class and ACL come from these headers.
@@ -99,7 +100,7 @@ pub fn initiate(ctx: &Ctx) -> Result<Reply, CosError> {
         template,
         parts: Default::default(),
     };
-    ctx.state.store.with_bucket_mut(bucket, |b| {
+    ctx.store().with_bucket_mut(bucket, |b| {
         b.uploads.insert((key.clone(), upload_id.clone()), upload)
     })?;
     let result = InitiateResult {
@@ -121,9 +122,10 @@ pub fn upload_part(ctx: &Ctx) -> Result<Reply, CosError> {
     let reply = Reply::new(StatusCode::OK)
         .header("etag", &part.etag)
         .header("x-cos-hash-crc64ecma", part.crc64.to_string());
-    uploads::with_upload(&ctx.state.store, ctx.bucket()?, &key, upload_id(ctx), |u| {
-        u.parts.insert(number, part)
-    })?;
+    ctx.store()
+        .with_upload(ctx.bucket()?, &key, upload_id(ctx), |u| {
+            u.parts.insert(number, part)
+        })?;
     Ok(reply)
 }
 
@@ -157,7 +159,7 @@ pub fn upload_part_copy(ctx: &Ctx) -> Result<Reply, CosError> {
     let key = object::key(ctx)?;
     let bucket = ctx.bucket()?;
     let id = upload_id(ctx);
-    uploads::with_upload(&ctx.state.store, bucket, &key, id, |_| ())?;
+    ctx.store().with_upload(bucket, &key, id, |_| ())?;
     let src = source_of(ctx)?;
     let source = read_source(ctx, &src)?;
     let data = match copy_range(
@@ -174,9 +176,8 @@ pub fn upload_part_copy(ctx: &Ctx) -> Result<Reply, CosError> {
         crc64: Some(part.crc64.to_string()),
     };
     let crc64 = part.crc64.to_string();
-    uploads::with_upload(&ctx.state.store, bucket, &key, id, |u| {
-        u.parts.insert(number, part)
-    })?;
+    ctx.store()
+        .with_upload(bucket, &key, id, |u| u.parts.insert(number, part))?;
     Ok(Reply::xml(to_xml("CopyPartResult", &result)?).header("x-cos-hash-crc64ecma", crc64))
 }
 
@@ -189,14 +190,13 @@ pub fn list_parts(ctx: &Ctx) -> Result<Reply, CosError> {
     let url = url_encoding(ctx)?;
     let owner = owner_of(ctx, bucket)?;
     let id = upload_id(ctx);
-    let ((page, truncated), class, initiator) =
-        uploads::with_upload(&ctx.state.store, bucket, &key, id, |u| {
-            (
-                uploads::list_parts(&u.parts, marker, max),
-                u.template.storage_class.clone(),
-                u.initiator.clone(),
-            )
-        })?;
+    let ((page, truncated), class, initiator) = ctx.store().with_upload(bucket, &key, id, |u| {
+        (
+            uploads::list_parts(&u.parts, marker, max),
+            u.template.storage_class.clone(),
+            u.initiator.clone(),
+        )
+    })?;
     let result = ListPartsResult {
         bucket: bucket.to_string(),
         encoding_type: url.then(|| "url".to_string()),
@@ -234,12 +234,11 @@ pub fn complete(ctx: &Ctx) -> Result<Reply, CosError> {
         .into_iter()
         .map(|p| (p.part_number, p.etag))
         .collect();
-    let (parts, template) = uploads::with_upload(&ctx.state.store, bucket, &key, id, |u| {
+    let (parts, template) = ctx.store().with_upload(bucket, &key, id, |u| {
         uploads::select_parts(u, &listed).map(|parts| (parts, u.template.clone()))
     })??;
     let removed = ctx
-        .state
-        .store
+        .store()
         .with_bucket_mut(bucket, |b| b.uploads.remove(&(key.clone(), id.to_string())))?;
     if removed.is_none() {
         return Err(uploads::no_such_upload(id));
@@ -247,7 +246,7 @@ pub fn complete(ctx: &Ctx) -> Result<Reply, CosError> {
     let mut object = template;
     object.data = uploads::concat(&parts);
     object.etag = uploads::multipart_etag(&parts);
-    object.crc64 = CRC64.checksum(&object.data);
+    object.crc64 = checksum::crc64(&object.data);
     object.last_modified = ctx.now;
     let result = CompleteResult {
         location: format!("{bucket}.cos.{}.myqcloud.com/{key}", ctx.req.region),
@@ -256,7 +255,7 @@ pub fn complete(ctx: &Ctx) -> Result<Reply, CosError> {
         etag: object.etag.clone(),
     };
     let crc64 = object.crc64.to_string();
-    ctx.state.store.put_object(bucket, &key, object)?;
+    ctx.store().put_object(bucket, &key, object)?;
     Ok(
         Reply::xml(to_xml("CompleteMultipartUploadResult", &result)?)
             .header("x-cos-hash-crc64ecma", crc64),
@@ -268,8 +267,7 @@ pub fn abort(ctx: &Ctx) -> Result<Reply, CosError> {
     let key = object::key(ctx)?;
     let id = upload_id(ctx);
     let removed = ctx
-        .state
-        .store
+        .store()
         .with_bucket_mut(ctx.bucket()?, |b| b.uploads.remove(&(key, id.to_string())))?;
     match removed {
         Some(_) => Ok(Reply::new(StatusCode::NO_CONTENT)),
@@ -290,7 +288,7 @@ pub fn list_uploads(ctx: &Ctx) -> Result<Reply, CosError> {
         max_uploads: number_param(ctx, "max-uploads", MAX_LISTED)?.min(MAX_LISTED),
     };
     let url = url_encoding(ctx)?;
-    let (owner, page) = ctx.state.store.with_bucket(bucket, |b| {
+    let (owner, page) = ctx.store().with_bucket(bucket, |b| {
         (b.owner_uin.clone(), uploads::list_uploads(&b.uploads, &q))
     })?;
     let enc = |s: &str| encode_if(url, s);

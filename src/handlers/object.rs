@@ -2,32 +2,17 @@
 
 use std::time::SystemTime;
 
-use base64::Engine;
 use bytes::Bytes;
 use http::StatusCode;
-use md5::{Digest, Md5};
 
 use super::Ctx;
 use crate::acl::ResourceKind;
+use crate::checksum;
+use crate::clock::http_date;
+use crate::dialect::Dialect;
 use crate::error::{Code, CosError};
-use crate::response::{http_date, Reply};
-use crate::store::Object;
-
-/// CRC-64/XZ, which COS calls `crc64ecma`.
-pub const CRC64: crc::Crc<u64> = crc::Crc::<u64>::new(&crc::CRC_64_XZ);
-
-/// Storage classes COS accepts in `x-cos-storage-class`.
-pub const STORAGE_CLASSES: &[&str] = &[
-    "STANDARD",
-    "STANDARD_IA",
-    "ARCHIVE",
-    "DEEP_ARCHIVE",
-    "INTELLIGENT_TIERING",
-    "MAZ_STANDARD",
-    "MAZ_STANDARD_IA",
-    "MAZ_INTELLIGENT_TIERING",
-    "MAZ_ARCHIVE",
-];
+use crate::object::{self, Object};
+use crate::response::Reply;
 
 /// Request headers stored with an object and answered on GET/HEAD, with COS's spelling.
 const STORED_HEADERS: &[(&str, &str)] = &[
@@ -57,22 +42,9 @@ pub fn key(ctx: &Ctx) -> Result<String, CosError> {
 
 /// Builds an object from a request body and its headers (shared by PUT and the upload paths).
 pub fn object_from_request(ctx: &Ctx, data: Bytes) -> Result<Object, CosError> {
-    let storage_class = match ctx.req.header("x-cos-storage-class") {
-        None => "STANDARD".to_string(),
-        Some(v) => {
-            let upper = v.to_ascii_uppercase();
-            if !STORAGE_CLASSES.contains(&upper.as_str()) {
-                return Err(CosError::with_message(
-                    Code::InvalidArgument,
-                    format!(
-                        "x-cos-storage-class {v:?} is not one of {}.",
-                        STORAGE_CLASSES.join(", ")
-                    ),
-                ));
-            }
-            upper
-        }
-    };
+    let prefix = ctx.req.dialect.header_prefix();
+    let storage_class = object::storage_class(ctx.req.header(&format!("{prefix}storage-class")))?;
+    let meta = format!("{prefix}meta-");
     let mut headers = Vec::new();
     for (name, value) in ctx.req.headers.iter() {
         let n = name.as_str();
@@ -80,24 +52,27 @@ pub fn object_from_request(ctx: &Ctx, data: Bytes) -> Result<Object, CosError> {
             .iter()
             .find(|(l, _)| *l == n)
             .map(|(_, s)| s.to_string());
-        let stored = stored.or_else(|| n.starts_with("x-cos-meta-").then(|| n.to_string()));
+        let stored = stored.or_else(|| n.starts_with(&meta).then(|| n.to_string()));
         if let (Some(stored), Ok(v)) = (stored, value.to_str()) {
             headers.push((stored, v.to_string()));
         }
     }
     let owner = ctx
-        .state
-        .store
+        .store()
         .with_bucket(ctx.bucket()?, |b| b.owner_uin.clone())?;
-    let acl = super::acl::acl_from_headers(ctx, ResourceKind::Object, &owner)?;
+    // OSS object ACLs (`x-oss-object-acl`) are not modelled: an OSS object follows its bucket.
+    let acl = match ctx.req.dialect {
+        Dialect::Cos => super::acl::acl_from_headers(ctx, ResourceKind::Object, &owner)?,
+        Dialect::Oss => crate::acl::Acl::object_default(&owner),
+    };
     let content_type = ctx
         .req
         .header("content-type")
         .unwrap_or("application/octet-stream")
         .to_string();
     Ok(Object {
-        etag: format!("\"{}\"", hex::encode(Md5::digest(&data))),
-        crc64: CRC64.checksum(&data),
+        etag: checksum::etag(&checksum::md5(&data)),
+        crc64: checksum::crc64(&data),
         data,
         last_modified: ctx.now,
         content_type,
@@ -111,16 +86,17 @@ pub fn object_from_request(ctx: &Ctx, data: Bytes) -> Result<Object, CosError> {
 pub fn put(ctx: &Ctx) -> Result<Reply, CosError> {
     let key = key(ctx)?;
     let object = object_from_request(ctx, ctx.req.body.clone())?;
+    let crc_name = format!("{}hash-crc64ecma", ctx.req.dialect.header_prefix());
     let reply = Reply::new(StatusCode::OK)
         .header("etag", &object.etag)
-        .header("x-cos-hash-crc64ecma", object.crc64.to_string());
-    ctx.state.store.put_object(ctx.bucket()?, &key, object)?;
+        .header(crc_name.as_str(), object.crc64.to_string());
+    ctx.store().put_object(ctx.bucket()?, &key, object)?;
     Ok(reply)
 }
 
 /// DELETE Object: 204 whether or not the key existed.
 pub fn delete(ctx: &Ctx) -> Result<Reply, CosError> {
-    ctx.state.store.delete_object(ctx.bucket()?, &key(ctx)?)?;
+    ctx.store().delete_object(ctx.bucket()?, &key(ctx)?)?;
     Ok(Reply::new(StatusCode::NO_CONTENT))
 }
 
@@ -138,12 +114,8 @@ pub fn check_preconditions(
     modified: SystemTime,
     h: impl Fn(&str) -> Option<String>,
 ) -> Precondition {
-    let secs = |t: SystemTime| {
-        t.duration_since(SystemTime::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0)
-    };
-    let date = |v: &str| httpdate::parse_http_date(v).ok();
+    let secs = crate::clock::unix;
+    let date = crate::clock::parse_http_date;
     let etag_in = |list: &str| {
         list.split(',')
             .map(str::trim)
@@ -218,7 +190,7 @@ pub fn resolve_range(header: Option<&str>, size: u64) -> Result<Option<(u64, u64
 /// GET and HEAD Object.
 pub fn get(ctx: &Ctx) -> Result<Reply, CosError> {
     let key = key(ctx)?;
-    let object = ctx.state.store.get_object(ctx.bucket()?, &key)?;
+    let object = ctx.store().get_object(ctx.bucket()?, &key)?;
     let restore = super::restore::gate(ctx, &key, &object)?;
     let last_modified = http_date(object.last_modified);
     let header = |n: &str| ctx.req.header(n).map(str::to_string);
@@ -237,13 +209,17 @@ pub fn get(ctx: &Ctx) -> Result<Reply, CosError> {
     for (name, value) in &object.headers {
         reply = reply.header(name.to_ascii_lowercase().as_str(), value);
     }
+    let prefix = ctx.req.dialect.header_prefix();
+    let crc_name = format!("{prefix}hash-crc64ecma");
     reply = reply
         .header("accept-ranges", "bytes")
         .header("etag", &object.etag)
         .header("last-modified", &last_modified)
-        .header("x-cos-hash-crc64ecma", object.crc64.to_string());
-    if object.storage_class != "STANDARD" {
-        reply = reply.header("x-cos-storage-class", &object.storage_class);
+        .header(crc_name.as_str(), object.crc64.to_string());
+    // COS names only a cold class; OSS always names the class.
+    if object.storage_class != "STANDARD" || ctx.req.dialect == Dialect::Oss {
+        let class_name = format!("{prefix}storage-class");
+        reply = reply.header(class_name.as_str(), &object.storage_class);
     }
     if let Some(v) = &restore {
         reply = reply.header("x-cos-restore", v);
@@ -269,38 +245,10 @@ pub fn get(ctx: &Ctx) -> Result<Reply, CosError> {
     Ok(reply.body(body))
 }
 
-/// Checks `Content-MD5` against the body: not base64 of 16 bytes → `InvalidDigest`, different →
-/// `BadDigest`. Absent is fine: COS never requires it.
-pub fn check_content_md5(header: Option<&[u8]>, body: &[u8]) -> Result<(), CosError> {
-    let Some(value) = header else { return Ok(()) };
-    let text = std::str::from_utf8(value).map(str::trim).unwrap_or("");
-    let decoded = base64::engine::general_purpose::STANDARD
-        .decode(text)
-        .ok()
-        .filter(|d| d.len() == 16);
-    let Some(expected) = decoded else {
-        return Err(CosError::with_message(
-            Code::InvalidDigest,
-            format!("The Content-MD5 you specified is not valid: {text:?} is not the base64 of 16 bytes."),
-        ));
-    };
-    if Md5::digest(body).as_slice() != expected.as_slice() {
-        return Err(CosError::new(Code::BadDigest));
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::time::Duration;
-
-    #[test]
-    fn crc64_check_values() {
-        assert_eq!(CRC64.checksum(b"123456789"), 0x995DC9BBDF1939FA);
-        assert_eq!(CRC64.checksum(b"hello"), 11177612005948864433);
-        assert_eq!(CRC64.checksum(b""), 0);
-    }
 
     #[test]
     fn range_forms() {
@@ -405,28 +353,6 @@ mod tests {
                 ])
             ),
             Precondition::Proceed
-        );
-    }
-
-    #[test]
-    fn content_md5_rules() {
-        assert!(check_content_md5(None, b"x").is_ok());
-        assert!(check_content_md5(Some(b"XUFAKrxLKna5cZ2REBfFkg=="), b"hello").is_ok());
-        assert_eq!(
-            check_content_md5(Some(b"nope"), b"hello").unwrap_err().code,
-            Code::InvalidDigest
-        );
-        assert_eq!(
-            check_content_md5(Some(b"aGVsbG8="), b"hello")
-                .unwrap_err()
-                .code,
-            Code::InvalidDigest
-        );
-        assert_eq!(
-            check_content_md5(Some(b"1B2M2Y8AsgTpgAmY7PhCfg=="), b"hello")
-                .unwrap_err()
-                .code,
-            Code::BadDigest
         );
     }
 }

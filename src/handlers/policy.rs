@@ -18,7 +18,7 @@ pub fn put(ctx: &Ctx) -> Result<Reply, CosError> {
     let text = String::from_utf8(ctx.req.body.to_vec()).map_err(|_| {
         CosError::with_message(Code::MalformedPolicy, "policy: the document is not UTF-8")
     })?;
-    ctx.state.store.with_bucket_mut(ctx.bucket()?, |b| {
+    ctx.store().with_bucket_mut(ctx.bucket()?, |b| {
         b.policy = Some(std::sync::Arc::new(StoredPolicy { text, parsed }))
     })?;
     Ok(Reply::new(StatusCode::NO_CONTENT))
@@ -27,8 +27,7 @@ pub fn put(ctx: &Ctx) -> Result<Reply, CosError> {
 /// GET Bucket policy: the stored document as it was PUT; 404 `NoSuchPolicy` when none is set.
 pub fn get(ctx: &Ctx) -> Result<Reply, CosError> {
     let text = ctx
-        .state
-        .store
+        .store()
         .with_bucket(ctx.bucket()?, |b| b.policy.as_ref().map(|p| p.text.clone()))?;
     let text = text.ok_or_else(|| CosError::new(Code::NoSuchPolicy))?;
     Ok(Reply::json(text))
@@ -36,8 +35,7 @@ pub fn get(ctx: &Ctx) -> Result<Reply, CosError> {
 
 /// DELETE Bucket policy: 204, also when none is set.
 pub fn delete(ctx: &Ctx) -> Result<Reply, CosError> {
-    ctx.state
-        .store
+    ctx.store()
         .with_bucket_mut(ctx.bucket()?, |b| b.policy = None)?;
     Ok(Reply::new(StatusCode::NO_CONTENT))
 }

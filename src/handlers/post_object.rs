@@ -84,7 +84,7 @@ pub fn as_put(req: &CosRequest, form: &Form, bucket: &str, key: &str) -> CosRequ
 /// The object's URL on the host the form was posted to.
 fn location(req: &CosRequest, bucket: &str, key: &str) -> String {
     let scheme = if req.secure { "https" } else { "http" };
-    let path = crate::auth::cos_sign::encode(key).replace("%2F", "/");
+    let path = crate::wire::encode_key(key);
     let host = crate::request::strip_port(&req.host);
     if host.starts_with(bucket) {
         format!("{scheme}://{}/{path}", req.host)
@@ -134,7 +134,7 @@ pub fn post(ctx: &Ctx) -> Result<Reply, CosError> {
     let object = super::object::object_from_request(&put_ctx, file.data)?;
     let etag = object.etag.clone();
     let crc = object.crc64.to_string();
-    ctx.state.store.put_object(bucket, &key, object)?;
+    ctx.store().put_object(bucket, &key, object)?;
     let url = location(ctx.req, bucket, &key);
     let base = Reply::new(StatusCode::NO_CONTENT)
         .header("etag", &etag)

@@ -1,6 +1,7 @@
 //! GET Service: the caller's buckets.
 
 use super::Ctx;
+use crate::clock::iso8601;
 use crate::error::CosError;
 use crate::response::Reply;
 use crate::xml::{escape, DECLARATION};
@@ -16,7 +17,7 @@ pub fn list_buckets(ctx: &Ctx) -> Result<Reply, CosError> {
     ));
     xml.push_str("\t</Owner>\n\t<Buckets>");
     // An empty list must be `<Buckets></Buckets>`: the python SDK reads whitespace inside as text.
-    let mine = ctx.state.store.map_buckets(|b| {
+    let mine = ctx.store().map_buckets(|b| {
         (b.owner_uin == root).then(|| (b.name.clone(), b.region.clone(), b.created))
     });
     for (name, region, created) in mine.into_iter().flatten() {
@@ -32,9 +33,4 @@ pub fn list_buckets(ctx: &Ctx) -> Result<Reply, CosError> {
     }
     xml.push_str("</Buckets>\n</ListAllMyBucketsResult>");
     Ok(Reply::xml(xml))
-}
-
-/// `2019-05-13T11:33:10Z`-style time (milliseconds kept, as COS's listings show `.000Z`).
-pub fn iso8601(t: std::time::SystemTime) -> String {
-    humantime::format_rfc3339_millis(crate::clock::clamp(t)).to_string()
 }

@@ -6,6 +6,7 @@ use super::glob::glob;
 use super::model::{
     BaseOp, Condition, Effect, Policy, Principal, PrincipalId, Quantifier, Statement,
 };
+use crate::clock::parse_policy_date;
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -283,7 +284,7 @@ fn compare(op: BaseOp, policy: &str, request: &str) -> bool {
         o.is_some_and(|o| want.contains(&o))
     };
     let num = || Some(parse_number(request)?.partial_cmp(&parse_number(policy)?)).flatten();
-    let date = || Some(parse_date(request)?.cmp(&parse_date(policy)?));
+    let date = || Some(parse_policy_date(request)?.cmp(&parse_policy_date(policy)?));
     match op {
         BaseOp::StringEqual => policy == request,
         BaseOp::StringEqualIgnoreCase => policy.to_lowercase() == request.to_lowercase(),
@@ -365,91 +366,6 @@ fn prefix_eq(a: u128, b: u128, bits: u32, len: Option<u8>) -> bool {
     let shift = bits - len;
     // `checked_shr` is None for a shift of 128 (len 0 on v6): every address matches.
     a.checked_shr(shift).unwrap_or(0) == b.checked_shr(shift).unwrap_or(0)
-}
-
-/// ISO 8601 / RFC 3339 (`YYYY-MM-DD[(T| )HH:MM[:SS[.frac]]][Z|±HH[:]MM]`, UTC when no zone) or
-/// integer epoch seconds, as milliseconds since the epoch.
-pub fn parse_date(s: &str) -> Option<i64> {
-    let s = s.trim();
-    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
-        return s.parse::<i64>().ok()?.checked_mul(1000);
-    }
-    let b = s.as_bytes();
-    let num = |r: std::ops::Range<usize>| -> Option<i64> {
-        let part = s.get(r)?;
-        part.bytes().all(|c| c.is_ascii_digit()).then_some(())?;
-        part.parse().ok()
-    };
-    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') || !(1..=12).contains(&month) {
-        return None;
-    }
-    if !(1..=days_in_month(year, month)).contains(&day) {
-        return None;
-    }
-    let mut ms = crate::clock::days_from_civil(year, month, day) * 86_400_000;
-    let mut i = 10;
-    if matches!(b.get(i), Some(b'T' | b't' | b' ')) {
-        let (h, m) = (num(i + 1..i + 3)?, num(i + 4..i + 6)?);
-        if b.get(i + 3) != Some(&b':') || h > 23 || m > 59 {
-            return None;
-        }
-        ms += (h * 3600 + m * 60) * 1000;
-        i += 6;
-        if b.get(i) == Some(&b':') {
-            let sec = num(i + 1..i + 3)?;
-            if sec > 60 {
-                return None;
-            }
-            ms += sec * 1000;
-            i += 3;
-            if b.get(i) == Some(&b'.') {
-                let start = i + 1;
-                i = start;
-                while b.get(i).is_some_and(u8::is_ascii_digit) {
-                    i += 1;
-                }
-                if i == start {
-                    return None;
-                }
-                let frac = format!("{:0<3}", s.get(start..i)?);
-                ms += num_str(frac.get(..3)?)?;
-            }
-        }
-    }
-    match s.get(i..)? {
-        "" | "Z" | "z" => Some(ms),
-        zone => {
-            let sign = match zone.as_bytes().first()? {
-                b'+' => 1,
-                b'-' => -1,
-                _ => return None,
-            };
-            let digits: String = zone.chars().skip(1).filter(|c| *c != ':').collect();
-            if digits.len() != 4 || !digits.bytes().all(|c| c.is_ascii_digit()) || zone.len() > 6 {
-                return None;
-            }
-            let (h, m) = (num_str(digits.get(..2)?)?, num_str(digits.get(2..)?)?);
-            if h > 23 || m > 59 {
-                return None;
-            }
-            Some(ms - sign * (h * 3600 + m * 60) * 1000)
-        }
-    }
-}
-
-fn num_str(s: &str) -> Option<i64> {
-    s.bytes().all(|c| c.is_ascii_digit()).then_some(())?;
-    s.parse().ok()
-}
-
-fn days_in_month(year: i64, month: i64) -> i64 {
-    match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
 }
 
 #[cfg(test)]
@@ -1214,28 +1130,5 @@ mod tests {
             ctx
         ));
         assert!(!cond("ip_not_equal", "qcs:ip", r#""192.168.0.0/16""#, ctx));
-    }
-
-    #[test]
-    fn parse_date_formats_expected() {
-        let base = 1_767_225_600_000;
-        assert_eq!(parse_date("2026-01-01"), Some(base));
-        assert_eq!(parse_date("2026-01-01T00:00Z"), Some(base));
-        assert_eq!(parse_date("2026-01-01 08:00:00+0800"), Some(base));
-        assert_eq!(parse_date("2025-12-31T19:00:00-05:00"), Some(base));
-        assert_eq!(parse_date("2026-01-01T00:00:00.25Z"), Some(base + 250));
-        assert_eq!(parse_date("1767225600"), Some(base));
-        assert_eq!(parse_date("1970-01-01T00:00:00Z"), Some(0));
-        assert_eq!(parse_date("2024-02-29"), Some(1_709_164_800_000));
-        for bad in [
-            "",
-            "2026-13-01",
-            "2025-02-29",
-            "2026-01-01T25:00Z",
-            "2026-01-01T00:00:00+1é1",
-            "yesterday",
-        ] {
-            assert_eq!(parse_date(bad), None, "{bad}");
-        }
     }
 }

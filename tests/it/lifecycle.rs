@@ -194,6 +194,17 @@ fn lifecycle_days_or_dates_past_year_9999_are_invalid_argument() {
 }
 
 #[test]
+fn lifecycle_put_date_february_31_is_invalid_argument_and_not_stored() {
+    let s = Server::start();
+    s.create_bucket();
+    let body = "<LifecycleConfiguration><Rule><ID>r</ID><Filter><Prefix></Prefix></Filter><Status>Enabled</Status><Expiration><Date>2030-02-31T00:00:00Z</Date></Expiration></Rule></LifecycleConfiguration>";
+    put_lifecycle(&s, body).assert_error(400, "InvalidArgument");
+    s.req("GET", "/?lifecycle")
+        .send()
+        .assert_error(404, "NoSuchLifecycleConfiguration");
+}
+
+#[test]
 fn lifecycle_transition_date_before_expiration_date_is_accepted() {
     let s = Server::start();
     s.create_bucket();

@@ -50,7 +50,7 @@ fn md5_hex(data: &[u8]) -> String {
 }
 
 fn crc64(data: &[u8]) -> String {
-    cos_mock::handlers::object::CRC64.checksum(data).to_string()
+    cos_mock::checksum::crc64(data).to_string()
 }
 
 #[test]

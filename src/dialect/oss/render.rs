@@ -8,8 +8,9 @@ use bytes::Bytes;
 use http::header::{HeaderValue, CONTENT_LENGTH, CONTENT_TYPE};
 use http::Method;
 
+use crate::clock::http_date;
 use crate::error::{Code, CosError};
-use crate::response::{http_date, Reply};
+use crate::response::Reply;
 
 /// An OSS request id: 24 upper-case hex characters (time, process, sequence).
 pub fn request_id(now: SystemTime, seq: u64) -> String {
@@ -94,7 +95,10 @@ pub fn render_xml(err: &CosError, host_id: &str, request_id: &str) -> String {
     };
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error>\n");
     let mut push = |name: &str, text: &str| {
-        out.push_str(&format!("  <{name}>{}</{name}>\n", crate::xml::escape(text)));
+        out.push_str(&format!(
+            "  <{name}>{}</{name}>\n",
+            crate::xml::escape(text)
+        ));
     };
     push("Code", code_name(err.code));
     push("Message", message);

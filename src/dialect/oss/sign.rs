@@ -6,7 +6,6 @@
 use std::fmt;
 
 use hmac::{Hmac, Mac};
-use percent_encoding::percent_decode;
 use sha1::Sha1;
 use sha2::Sha256;
 
@@ -111,26 +110,7 @@ impl fmt::Display for VerifyError {
 
 impl std::error::Error for VerifyError {}
 
-/// Percent-decoding, `+` as a space (form style); bytes, so no input can fail.
-pub fn form_decode(s: &str) -> Vec<u8> {
-    let plus_as_space: Vec<u8> = s
-        .bytes()
-        .map(|b| if b == b'+' { b' ' } else { b })
-        .collect();
-    percent_decode(&plus_as_space).collect()
-}
-
-/// `(name, value)` pairs of a raw query, form-decoded (lossy UTF-8); `acl` and `acl=` both give `""`.
-pub fn query_pairs(raw: &str) -> Vec<(String, String)> {
-    raw.split('&')
-        .filter(|p| !p.is_empty())
-        .map(|pair| {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            let text = |b: Vec<u8>| String::from_utf8_lossy(&b).into_owned();
-            (text(form_decode(k)), text(form_decode(v)))
-        })
-        .collect()
-}
+pub use crate::wire::parse_query as query_pairs;
 
 /// `HMAC-SHA1(key, message)`.
 pub fn hmac_sha1(key: &[u8], message: &[u8]) -> Vec<u8> {
@@ -149,46 +129,12 @@ pub fn hmac_sha256(key: &[u8], message: &[u8]) -> Vec<u8> {
 
 /// Unix seconds of an HTTP date (`Sun, 22 Nov 2026 08:46:35 GMT`, and the obsolete forms).
 pub fn parse_http_date(s: &str) -> Option<i64> {
-    let t = httpdate::parse_http_date(s.trim()).ok()?;
-    let secs = t.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
-    i64::try_from(secs).ok()
+    crate::clock::parse_http_date(s.trim()).map(|t| crate::clock::unix(t) as i64)
 }
 
 /// Unix seconds of an ISO 8601 basic UTC time, `yyyymmddTHHMMSSZ` (V4's `x-oss-date`).
 pub fn parse_iso8601_basic(s: &str) -> Option<i64> {
-    let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| -> Option<i64> {
-        let part = b.get(r)?;
-        part.iter().all(u8::is_ascii_digit).then_some(())?;
-        std::str::from_utf8(part).ok()?.parse().ok()
-    };
-    if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
-        return None;
-    }
-    let (year, month, day) = (digits(0..4)?, digits(4..6)?, digits(6..8)?);
-    let (hour, minute, second) = (digits(9..11)?, digits(11..13)?, digits(13..15)?);
-    let days_in_month = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
-        2 => 28,
-        _ => return None,
-    };
-    if day < 1 || day > days_in_month || hour > 23 || minute > 59 || second > 60 {
-        return None;
-    }
-    Some(days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second)
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    crate::clock::parse_iso8601_basic(s)
 }
 
 /// `Ok` when `request_time` is within [`MAX_SKEW_SECS`] of `now`.

@@ -1,0 +1,86 @@
+//! Checksums of object data: the MD5 behind ETags, COS's CRC-64 (`x-cos-hash-crc64ecma`), and the
+//! `Content-MD5` request check. Pure functions over bytes.
+
+use base64::Engine;
+use md5::{Digest, Md5};
+
+use crate::error::{Code, CosError};
+
+/// CRC-64/XZ, which COS calls `crc64ecma`.
+const CRC64: crc::Crc<u64> = crc::Crc::<u64>::new(&crc::CRC_64_XZ);
+
+/// The CRC-64 COS answers in `x-cos-hash-crc64ecma`.
+pub fn crc64(data: &[u8]) -> u64 {
+    CRC64.checksum(data)
+}
+
+/// The binary MD5 of `data`.
+pub(crate) fn md5(data: &[u8]) -> [u8; 16] {
+    Md5::digest(data).into()
+}
+
+/// An ETag of an MD5: quoted lowercase hex.
+pub(crate) fn etag(md5: &[u8; 16]) -> String {
+    format!("\"{}\"", hex::encode(md5))
+}
+
+/// Checks `Content-MD5` against the body: not base64 of 16 bytes → `InvalidDigest`, different →
+/// `BadDigest`. Absent is fine: COS never requires it.
+pub(crate) fn check_content_md5(header: Option<&[u8]>, body: &[u8]) -> Result<(), CosError> {
+    let Some(value) = header else { return Ok(()) };
+    let text = std::str::from_utf8(value).map(str::trim).unwrap_or("");
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .ok()
+        .filter(|d| d.len() == 16);
+    let Some(expected) = decoded else {
+        return Err(CosError::with_message(
+            Code::InvalidDigest,
+            format!("The Content-MD5 you specified is not valid: {text:?} is not the base64 of 16 bytes."),
+        ));
+    };
+    if md5(body).as_slice() != expected.as_slice() {
+        return Err(CosError::new(Code::BadDigest));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crc64_check_values() {
+        assert_eq!(CRC64.checksum(b"123456789"), 0x995DC9BBDF1939FA);
+        assert_eq!(CRC64.checksum(b"hello"), 11177612005948864433);
+        assert_eq!(CRC64.checksum(b""), 0);
+        assert_eq!(crc64(b"hello"), 11177612005948864433);
+    }
+
+    #[test]
+    fn etag_is_quoted_hex_md5() {
+        assert_eq!(etag(&md5(b"hello")), "\"5d41402abc4b2a76b9719d911017c592\"");
+    }
+
+    #[test]
+    fn content_md5_rules() {
+        assert!(check_content_md5(None, b"x").is_ok());
+        assert!(check_content_md5(Some(b"XUFAKrxLKna5cZ2REBfFkg=="), b"hello").is_ok());
+        assert_eq!(
+            check_content_md5(Some(b"nope"), b"hello").unwrap_err().code,
+            Code::InvalidDigest
+        );
+        assert_eq!(
+            check_content_md5(Some(b"aGVsbG8="), b"hello")
+                .unwrap_err()
+                .code,
+            Code::InvalidDigest
+        );
+        assert_eq!(
+            check_content_md5(Some(b"1B2M2Y8AsgTpgAmY7PhCfg=="), b"hello")
+                .unwrap_err()
+                .code,
+            Code::BadDigest
+        );
+    }
+}

@@ -1,0 +1,90 @@
+//! The object model: a stored object and the storage classes COS knows. No HTTP types.
+
+use std::time::SystemTime;
+
+use bytes::Bytes;
+
+use crate::acl::Acl;
+use crate::error::{Code, CosError};
+
+/// A stored object. Immutable once stored: a PUT replaces the whole `Arc`.
+#[derive(Debug, Clone)]
+pub struct Object {
+    pub data: Bytes,
+    /// Quoted hex MD5 (or a multipart ETag).
+    pub etag: String,
+    pub crc64: u64,
+    pub last_modified: SystemTime,
+    pub content_type: String,
+    /// Stored response headers: `x-cos-meta-*`, `Cache-Control`, `Content-Disposition`,
+    /// `Content-Encoding`, `Content-Language`, `Expires`, with the name as it is answered.
+    pub headers: Vec<(String, String)>,
+    pub storage_class: String,
+    /// The object's own ACL; `default` defers to the bucket's.
+    pub acl: Acl,
+}
+
+/// Storage classes COS accepts in `x-cos-storage-class`.
+pub(crate) const STORAGE_CLASSES: &[&str] = &[
+    "STANDARD",
+    "STANDARD_IA",
+    "ARCHIVE",
+    "DEEP_ARCHIVE",
+    "INTELLIGENT_TIERING",
+    "MAZ_STANDARD",
+    "MAZ_STANDARD_IA",
+    "MAZ_INTELLIGENT_TIERING",
+    "MAZ_ARCHIVE",
+];
+
+/// The storage class an `x-cos-storage-class` header asks for (any case; `STANDARD` when absent), or
+/// 400 `InvalidArgument` naming the classes COS knows.
+pub(crate) fn storage_class(header: Option<&str>) -> Result<String, CosError> {
+    Ok(match header {
+        None => "STANDARD".to_string(),
+        Some(v) => {
+            let upper = v.to_ascii_uppercase();
+            if !STORAGE_CLASSES.contains(&upper.as_str()) {
+                return Err(CosError::with_message(
+                    Code::InvalidArgument,
+                    format!(
+                        "x-cos-storage-class {v:?} is not one of {}.",
+                        STORAGE_CLASSES.join(", ")
+                    ),
+                ));
+            }
+            upper
+        }
+    })
+}
+
+/// Whether objects of this class must be restored before they can be read.
+pub(crate) fn is_archived(class: &str) -> bool {
+    matches!(class, "ARCHIVE" | "DEEP_ARCHIVE" | "MAZ_ARCHIVE")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn storage_class_header_is_upper_cased_and_checked() {
+        assert_eq!(storage_class(None).unwrap(), "STANDARD");
+        assert_eq!(storage_class(Some("archive")).unwrap(), "ARCHIVE");
+        assert_eq!(
+            storage_class(Some("MAZ_STANDARD_IA")).unwrap(),
+            "MAZ_STANDARD_IA"
+        );
+        let err = storage_class(Some("COLD")).unwrap_err();
+        assert_eq!(err.code, Code::InvalidArgument);
+        assert!(err.message.contains("STANDARD_IA"), "{}", err.message);
+    }
+
+    #[test]
+    fn archived_classes_need_a_restore() {
+        assert!(
+            is_archived("ARCHIVE") && is_archived("DEEP_ARCHIVE") && is_archived("MAZ_ARCHIVE")
+        );
+        assert!(!is_archived("STANDARD") && !is_archived("STANDARD_IA"));
+    }
+}
