@@ -115,7 +115,8 @@ def test_config_bucket_exists_after_reset(server, sig, journal):
                      403, "AccessDenied", journal)
 
 
-@pytest.mark.parametrize("key", ["plain.txt", "doc/a b+c.txt", "dir with space/sub dir/x y.txt"])
+@pytest.mark.parametrize("key", ["plain.txt", "doc/a b+c.txt", "dir with space/sub dir/x y.txt", "doc/中文 ü.txt",
+                                 "doc/odd~!*()';,=@$&[]#%.txt"])
 def test_object_round_trip(server, sig, key):
     b = make_bucket(server, A_KEYS, sig)
     b.create_bucket()

@@ -135,7 +135,8 @@ def test_bucket_round_trip(server, a, sig):
     expect_v2_error(lambda: b.put_bucket(oss.PutBucketRequest(bucket=BUCKET)), 409, "BucketAlreadyExists")
 
 
-@pytest.mark.parametrize("key", ["plain.txt", "doc/a b+c.txt", "dir with space/sub dir/x y.txt"])
+@pytest.mark.parametrize("key", ["plain.txt", "doc/a b+c.txt", "dir with space/sub dir/x y.txt", "doc/中文 ü.txt",
+                                 "doc/odd~!*()';,=@$&[]#%.txt"])
 def test_object_round_trip(a, key):
     a.put_bucket(oss.PutBucketRequest(bucket=BUCKET))
     data = ("hello oss v2 " + key).encode()
