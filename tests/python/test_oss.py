@@ -295,6 +295,10 @@ def test_request_time_too_skewed_v1(server, journal):
                          "RequestTimeTooSkewed", journal)
     # 5 minutes off is fine.
     assert b.get_object("a.txt", headers={"x-oss-date": formatdate(time.time() - 300, usegmt=True)}).read() == b"a"
+    # Without x-oss-date the signed Date header counts (oss2 takes it from utils.http_date()).
+    skewed_date = formatdate(time.time() - 20 * 60, usegmt=True)
+    with mock.patch.object(oss2.utils, "http_date", lambda *args: skewed_date):
+        expect_oss_error(lambda: b.get_object("a.txt"), 403, "RequestTimeTooSkewed", journal)
 
 
 # ---------------------------------------------------------------- pre-signed URLs
