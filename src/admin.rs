@@ -152,18 +152,23 @@ fn set_clock(state: &AppState, body: &[u8]) -> Result<(), CosError> {
 
 /// Every bucket with its objects, as `GET /_cos-mock/state` shows it.
 fn state_json(state: &AppState) -> serde_json::Value {
-    let buckets: Vec<_> = state
-        .store
-        .buckets()
+    let dialects = [("cos", &state.store), ("oss", &state.oss_store)];
+    let buckets: Vec<_> = dialects
         .into_iter()
-        .map(|b| {
+        .flat_map(|(dialect, store)| store.buckets().into_iter().map(move |b| (dialect, b)))
+        .map(|(dialect, b)| {
             let objects: Vec<_> = b
                 .objects
                 .iter()
                 .map(|(key, o)| json!({ "key": key, "size": o.data.len(), "etag": o.etag, "acl": acl_label(&o.acl) }))
                 .collect();
-            let policy = b.policy.as_ref().and_then(|p| serde_json::from_str::<serde_json::Value>(&p.text).ok());
+            let text = match dialect {
+                "oss" => b.oss_policy.as_ref().map(|p| p.text.as_str()),
+                _ => b.policy.as_ref().map(|p| p.text.as_str()),
+            };
+            let policy = text.and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok());
             json!({
+                "dialect": dialect,
                 "name": b.name,
                 "owner": b.owner_uin,
                 "region": b.region,

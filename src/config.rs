@@ -513,6 +513,73 @@ mod tests {
         );
     }
 
+    const OSS: &str = r#"{"accounts":[],"oss":{"region":"cn-shanghai","accounts":[
+        {"uid":"1000000000000001","access_key_id":"LTAIA","access_key_secret":"a","users":[
+            {"uid":"2000000000000011","access_key_id":"LTAIU","access_key_secret":"u","policies":[
+                {"Version":"1","Statement":[{"Effect":"Allow","Action":["oss:GetObject"],"Resource":["acs:oss:*:1000000000000001:b/*"]}]}]}]}],
+        "buckets":[{"name":"oss-conf-examplebucket","owner":"1000000000000001","acl":"public-read",
+            "policy":{"Version":"1","Statement":[{"Effect":"Allow","Action":"oss:GetObject","Principal":"*","Resource":"acs:oss:*:*:*/*"}]}}]}}"#;
+
+    #[test]
+    fn parse_oss_section_ok_and_replaces_default_oss_root() {
+        let f = ConfigFile::parse(OSS).unwrap();
+        let mut c = Config::default();
+        c.apply_file(f, false);
+        assert_eq!(c.oss.region, "cn-shanghai");
+        assert_eq!(c.oss.accounts[0].users[0].uid, "2000000000000011");
+        assert_eq!(c.oss.buckets[0].acl.as_deref(), Some("public-read"));
+        // A file without an `oss` section keeps the default OSS root.
+        let mut c = Config::default();
+        c.apply_file(ConfigFile::parse(GOOD).unwrap(), false);
+        assert_eq!(c.oss.accounts[0].access_key_id, DEFAULT_OSS_ACCESS_KEY_ID);
+    }
+
+    #[test]
+    fn parse_oss_errors_name_json_path() {
+        let cases = [
+            (
+                r#""uid":"1000000000000001","access_key_id":"LTAIA""#,
+                r#""uid":"x1","access_key_id":"LTAIA""#,
+                "oss.accounts[0].uid: expected a string of digits",
+            ),
+            (
+                r#""access_key_id":"LTAIU""#,
+                r#""access_key_id":"LTAIA""#,
+                "oss.accounts[0].users[0].access_key_id: empty or used twice",
+            ),
+            (
+                r#""owner":"1000000000000001""#,
+                r#""owner":"1000000000000009""#,
+                "oss.buckets[0].owner: no OSS account has uid 1000000000000009",
+            ),
+            (
+                r#""name":"oss-conf-examplebucket""#,
+                r#""name":"Bad_Name""#,
+                "oss.buckets[0].name: ",
+            ),
+            (
+                r#""acl":"public-read""#,
+                r#""acl":"default""#,
+                "oss.buckets[0].acl: ",
+            ),
+            (
+                r#""Action":"oss:GetObject""#,
+                r#""Action":"oss:FlyObject""#,
+                "oss.buckets[0].policy.Statement[0].Action",
+            ),
+            (
+                r#""Effect":"Allow","Action":["oss:GetObject"],"Resource""#,
+                r#""Effect":"Allow","Principal":["*"],"Action":["oss:GetObject"],"Resource""#,
+                "oss.accounts[0].users[0].policies[0].Statement[0]",
+            ),
+        ];
+        for (from, to, want) in cases {
+            assert!(OSS.contains(from), "{from}");
+            let err = ConfigFile::parse(&OSS.replacen(from, to, 1)).unwrap_err();
+            assert!(err.starts_with(want), "{want} -> {err}");
+        }
+    }
+
     #[test]
     fn parse_bad_bucket_name_rejected() {
         let bad = GOOD.replace("examplebucket-1250000000", "Example-1250000000");

@@ -11,36 +11,36 @@
 //! `policy`), and the leaves everyone uses: `clock` (all dates, on the `time` crate), `checksum`,
 //! `xml`, `error`.
 
-pub mod access;
-pub mod acl;
-pub mod admin;
+pub(crate) mod access;
+pub(crate) mod acl;
+pub(crate) mod admin;
 pub mod auth;
-pub mod body;
+pub(crate) mod body;
 pub mod checksum;
-pub mod clock;
+pub(crate) mod clock;
 pub mod config;
-pub mod cors;
+pub(crate) mod cors;
 pub mod dialect;
-pub mod dispatch;
+pub(crate) mod dispatch;
 pub mod error;
 pub mod form;
-pub mod handlers;
-pub mod journal;
-pub mod lifecycle;
-pub mod object;
-pub mod paginate;
+pub(crate) mod handlers;
+pub(crate) mod journal;
+pub(crate) mod lifecycle;
+pub(crate) mod object;
+pub(crate) mod paginate;
 pub mod policy;
 pub mod request;
-pub mod response;
-pub mod restore;
-pub mod router;
+pub(crate) mod response;
+pub(crate) mod restore;
+pub(crate) mod router;
 pub mod server;
 pub mod store;
-pub mod sts;
+pub(crate) mod sts;
 pub mod tls;
-pub mod uploads;
-pub mod wire;
-pub mod xml;
+pub(crate) mod uploads;
+pub(crate) mod wire;
+pub(crate) mod xml;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;

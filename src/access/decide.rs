@@ -313,7 +313,8 @@ mod tests {
 
     use super::*;
     use crate::access::resource_string;
-    use crate::acl::{Canned, Grant, Grantee, Permission};
+    use crate::acl::model::Permission;
+    use crate::acl::{Canned, Grant, Grantee};
     use crate::auth::TempKey;
     use crate::policy::{parse_value, PolicyKind};
     use crate::store::StoredPolicy;

@@ -20,8 +20,6 @@ use crate::router::Op;
 use crate::store::appid_of;
 use crate::AppState;
 
-pub use facts::condition_context;
-
 /// Choices where COS's behaviour is unverified (cos-api.md §7), kept in one place.
 pub mod choices {
     /// A bucket-policy deny that matches the owner root (by its id or by anyone) denies the owner too.

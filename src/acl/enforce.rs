@@ -11,15 +11,6 @@ pub enum AclCaller {
     Signed { root: String, uin: String },
 }
 
-/// The ACL that governs an object: its own, or the bucket's when the object's is `default`.
-pub fn effective<'a>(object: &'a Acl, bucket: &'a Acl) -> &'a Acl {
-    if object.is_default() {
-        bucket
-    } else {
-        object
-    }
-}
-
 /// The permission that, granted in an ACL of `kind`, allows `action` (`GetObject`, or
 /// `name/cos:GetObject`); `None` when no ACL of that kind can allow it. FULL_CONTROL implies every
 /// answer. Object writes (PutObject, DeleteObject, multipart...) are governed by the bucket ACL:
@@ -168,14 +159,10 @@ mod tests {
     }
 
     #[test]
-    fn allows_default_object_acl_allows_nothing_and_defers_to_bucket() {
+    fn allows_default_object_acl_allows_nothing() {
+        // The fallback to the bucket's ACL is the access decision's (`access::decide`).
         let object = Acl::object_default(OWNER_UIN);
-        let bucket = Acl::from_canned(OWNER_UIN, Canned::PublicRead);
         assert!(allows(&object, &AclCaller::Anonymous, Permission::Read).is_none());
-        let acl = effective(&object, &bucket);
-        assert!(allows(acl, &AclCaller::Anonymous, Permission::Read).is_some());
-        let private = Acl::from_canned(OWNER_UIN, Canned::Private);
-        assert_eq!(effective(&private, &bucket), &private);
     }
 
     #[test]

@@ -10,9 +10,9 @@ pub mod headers;
 pub mod model;
 
 pub use body::{from_xml, to_xml};
-pub use enforce::{allows, effective, permission_for, AclCaller};
+pub use enforce::{allows, permission_for, AclCaller};
 pub use headers::{from_headers, has_acl_headers};
-pub use model::{Acl, Canned, Grant, Grantee, Permission, ResourceKind, MAX_GRANTS};
+pub use model::{Acl, Canned, Grant, Grantee, ResourceKind};
 
 use crate::error::CosError;
 
@@ -42,11 +42,6 @@ pub fn from_request(
 /// The object inherits its bucket's ACL; GET `?acl` must add header `x-cos-acl: default`.
 pub fn is_default(acl: &Acl) -> bool {
     acl.is_default()
-}
-
-/// The canned name the ACL amounts to, for the admin state endpoint (see [`Acl::canned_name`]).
-pub fn canned_name(acl: &Acl) -> Option<&'static str> {
-    acl.canned_name()
 }
 
 #[cfg(test)]
@@ -92,7 +87,7 @@ mod tests {
         .unwrap()
         .unwrap();
         assert!(is_default(&acl));
-        assert_eq!(canned_name(&acl), Some("default"));
+        assert_eq!(acl.canned_name(), Some("default"));
     }
 
     #[test]

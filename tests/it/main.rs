@@ -16,6 +16,7 @@ mod errors;
 mod lifecycle;
 mod multipart;
 mod objects;
+mod oss;
 mod policy;
 mod post_object;
 mod request_path;
