@@ -30,7 +30,7 @@ use crate::error::{Code, CosError};
 use crate::form::Form;
 use crate::handlers::{self, Ctx};
 use crate::journal::Entry;
-use crate::request::{Addressing, CosRequest};
+use crate::request::{Addressing, CosRequest, Target};
 use crate::response::{error_reply, finish, Reply};
 use crate::router::{Op, Route};
 use crate::AppState;
@@ -179,7 +179,13 @@ async fn serve(
     facts.resource = Some(req.resource());
     facts.dialect = req.dialect;
     facts.host_id = crate::request::strip_port(&req.host).to_string();
-    match Route::of(&req)? {
+    let route = match (req.dialect, &req.target) {
+        (Dialect::Oss, Target::Bucket { .. } | Target::Service) => {
+            Route::Op(crate::dialect::oss::route::route(&req)?)
+        }
+        _ => Route::of(&req)?,
+    };
+    match route {
         Route::Admin(path) => {
             crate::admin::guard(call.state.config.admin_token.as_deref(), &req, &path)?;
             req.body = body.read(Limit::document(body::ADMIN)).await?;

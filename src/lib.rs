@@ -1,10 +1,21 @@
-//! cos-mock: a local server that speaks Tencent Cloud COS's XML API for integration tests.
+//! cos-mock: a local server that speaks Tencent Cloud COS's (and Alibaba Cloud OSS's) XML API for
+//! integration tests.
 //!
-//! The request path reads top to bottom in `dispatch`: `request` parses what arrived (bucket, key,
-//! query, headers, body), `router` names the operation, `auth` decides who is calling, `access`
-//! decides whether the caller may do it, `handlers` do it against the in-memory `store`, and
-//! `response`/`error` write COS's answer. `server` runs it over HTTP/1.1; `admin` and `journal` serve
-//! the `/_cos-mock/*` endpoints.
+//! The request path reads top to bottom in `dispatch`: read the head → `request` addresses it
+//! (dialect, bucket, key, region) → `router` names the route (admin, STS, or an `Op`) → `auth` decides
+//! who is calling, from the head → `access` decides whether the caller may (a pure decision over
+//! gathered facts) → `body` reads the body, bounded by the operation's limit → `checksum` verifies
+//! Content-MD5 → `handlers` act on the in-memory `store` → `response` renders. `server` runs it over
+//! HTTP/1.1; `admin` and `journal` serve the `/_cos-mock/*` endpoints.
+//!
+//! **Dialects.** The address step says which protocol a request speaks (`dialect::Dialect`). A dialect
+//! brings only what differs — its hosts (`dialect::oss::hosts`), its signatures (`auth::cos_sign`;
+//! `dialect::oss::sign_v1`/`sign_v4` through `auth::oss`), its routing and action names
+//! (`dialect::oss::route`, `Op::oss_action`), its policy grammar (`policy`; `dialect::oss::policy`
+//! and `eval`), its access rules (`access::decide`; `access::oss`) and its renderer (`response`;
+//! `dialect::oss::render`) — and shares the store, the handlers (`object` speaks `x-cos-*` or
+//! `x-oss-*` by the dialect's header prefix), the journal and the request path. A third dialect
+//! (S3 on COS hosts) is one more variant matched at those places.
 //!
 //! Below the handlers, and never importing them: the `store` (buckets, with `object`, `uploads` and
 //! the one `paginate`r), the rules over stored values (`lifecycle`, `restore`, `cors`, `acl`,

@@ -4,7 +4,6 @@
 
 use http::Method;
 
-use crate::dialect::Dialect;
 use crate::error::{Code, CosError};
 use crate::request::{CosRequest, Target};
 
@@ -242,13 +241,10 @@ pub enum Route {
 }
 
 impl Route {
-    /// The route of a request's head.
+    /// The route of a COS request's head (OSS requests: `dialect::oss::route`).
     pub fn of(req: &CosRequest) -> Result<Route, CosError> {
         match &req.target {
             Target::Admin(path) => Ok(Route::Admin(path.clone())),
-            _ if req.dialect == Dialect::Oss => {
-                crate::dialect::oss::route::route(req).map(Route::Op)
-            }
             _ if is_sts(req) => Ok(Route::Sts),
             _ => route(req).map(Route::Op),
         }
