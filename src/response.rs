@@ -86,14 +86,34 @@ pub fn new_trace_id(request_id: &str) -> String {
 }
 
 /// Adds the headers every response carries, and sets `Content-Length` when the handler did not.
-pub fn finish(mut reply: Reply, request_id: &str, now: SystemTime, method: &Method) -> Reply {
+pub fn finish(reply: Reply, request_id: &str, now: SystemTime, method: &Method) -> Reply {
+    finish_as(
+        reply,
+        "tencent-cos",
+        "x-cos-request-id",
+        request_id,
+        now,
+        method,
+    )
+}
+
+/// [`finish`] with a dialect's `Server` value and request-id header (OSS: `AliyunOSS`,
+/// `x-oss-request-id`). A HEAD answer keeps its `Content-Length` and drops its body.
+pub fn finish_as(
+    mut reply: Reply,
+    server: &'static str,
+    id_header: &'static str,
+    request_id: &str,
+    now: SystemTime,
+    method: &Method,
+) -> Reply {
     let h = &mut reply.headers;
-    h.insert("server", HeaderValue::from_static("tencent-cos"));
+    h.insert("server", HeaderValue::from_static(server));
     if let Ok(v) = HeaderValue::from_str(&http_date(now)) {
         h.insert("date", v);
     }
     if let Ok(v) = HeaderValue::from_str(request_id) {
-        h.insert("x-cos-request-id", v);
+        h.insert(id_header, v);
     }
     if !h.contains_key(CONTENT_LENGTH) {
         h.insert(CONTENT_LENGTH, HeaderValue::from(reply.body.len()));

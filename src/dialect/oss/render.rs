@@ -4,11 +4,9 @@
 
 use std::time::SystemTime;
 
-use bytes::Bytes;
-use http::header::{HeaderValue, CONTENT_LENGTH, CONTENT_TYPE};
+use http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use http::Method;
 
-use crate::clock::http_date;
 use crate::error::{Code, CosError};
 use crate::response::Reply;
 
@@ -50,22 +48,15 @@ pub fn error_code_ec(code: Code) -> &'static str {
 }
 
 /// Adds the headers every OSS response carries, and `Content-Length` when the handler did not.
-pub fn finish(mut reply: Reply, request_id: &str, now: SystemTime, method: &Method) -> Reply {
-    let h = &mut reply.headers;
-    h.insert("server", HeaderValue::from_static("AliyunOSS"));
-    if let Ok(v) = HeaderValue::from_str(&http_date(now)) {
-        h.insert("date", v);
-    }
-    if let Ok(v) = HeaderValue::from_str(request_id) {
-        h.insert("x-oss-request-id", v);
-    }
-    if !h.contains_key(CONTENT_LENGTH) {
-        h.insert(CONTENT_LENGTH, HeaderValue::from(reply.body.len()));
-    }
-    if method == Method::HEAD {
-        reply.body = Bytes::new();
-    }
-    reply
+pub fn finish(reply: Reply, request_id: &str, now: SystemTime, method: &Method) -> Reply {
+    crate::response::finish_as(
+        reply,
+        "AliyunOSS",
+        "x-oss-request-id",
+        request_id,
+        now,
+        method,
+    )
 }
 
 /// An error as OSS renders it; `host_id` is the Host without its port. HEAD answers have no body.

@@ -12,7 +12,6 @@
 //! The canonical URI is always `/<bucket>/<key>`, whatever addressing carried the request; the scope
 //! (date, region, product) is the credential's.
 
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
@@ -29,15 +28,6 @@ pub const TERMINATOR: &str = "aliyun_v4_request";
 pub const MAX_EXPIRES_SECS: i64 = 7 * 24 * 3600;
 /// The payload hash when none is signed.
 pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
-
-/// Everything but RFC 3986's unreserved `A-Za-z0-9-_.~` is percent-encoded (uppercase hex).
-const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
-/// The same, keeping `/` (for the canonical URI).
-const NOT_UNRESERVED_OR_SLASH: &AsciiSet = &NOT_UNRESERVED.remove(b'/');
 
 /// `<date>/<region>/<product>/aliyun_v4_request`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -208,12 +198,11 @@ fn hex_signature(value: Option<String>, field: &'static str) -> Result<String, P
 
 /// RFC 3986 encoding of the UTF-8 bytes; `/` encoded too unless `keep_slash`.
 pub fn uri_encode(s: &str, keep_slash: bool) -> String {
-    let set = if keep_slash {
-        NOT_UNRESERVED_OR_SLASH
+    if keep_slash {
+        crate::wire::encode_key(s)
     } else {
-        NOT_UNRESERVED
-    };
-    utf8_percent_encode(s, set).to_string()
+        crate::wire::encode(s)
+    }
 }
 
 /// `uri_encode("/<bucket>/<key>")` keeping `/`, or `/` with no bucket.
