@@ -80,7 +80,13 @@ pub(crate) fn authorize(
     let key = op.is_object_level().then(|| req.key());
     let resource = match &held {
         Some((owner, _, _)) => resource_string(region, owner, bucket_name, key),
-        None => resource_string(region, "*", bucket_name, key),
+        // PutBucket and ListBuckets: the account that would own it is the caller's.
+        None => resource_string(
+            region,
+            caller.identity().root_uin().unwrap_or("*"),
+            bucket_name,
+            key,
+        ),
     };
     let facts = OssFacts {
         op,

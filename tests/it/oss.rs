@@ -360,3 +360,29 @@ fn oss_head_bucket_missing(s: &Server) {
         .send()
         .assert_error(404, "NoSuchBucket");
 }
+
+#[test]
+fn oss_ram_user_creates_bucket_its_account_owns_when_ram_policy_names_it() {
+    let policy: serde_json::Value = serde_json::from_str(
+        r#"{"Version":"1","Statement":[{"Effect":"Allow","Action":["oss:PutBucket"],"Resource":["acs:oss:*:1000000000000001:oss-it-bucket"]}]}"#,
+    )
+    .unwrap();
+    let mut config = Config::default();
+    config.oss.accounts[0].users.push(RamUser {
+        uid: "2000000000000011".into(),
+        access_key_id: "LTAIRAM11".into(),
+        access_key_secret: "ram11".into(),
+        policies: vec![policy],
+    });
+    let s = Server::with_config(config);
+    let r = signed_as(&s, "LTAIRAM11", "ram11", "PUT", "", "", &[]).send();
+    assert_eq!(r.status, 200, "{}", r.text());
+    // The bucket belongs to the RAM user's account: its root may use it.
+    assert_eq!(
+        oss(&s, "GET", "", "bucketInfo", &[])
+            .send()
+            .xml("ID")
+            .as_deref(),
+        Some("1000000000000001")
+    );
+}
