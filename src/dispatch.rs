@@ -179,6 +179,7 @@ async fn serve(
     facts.resource = Some(req.resource());
     facts.dialect = req.dialect;
     facts.host_id = crate::request::strip_port(&req.host).to_string();
+    req.check_query()?;
     let route = match (req.dialect, &req.target) {
         (Dialect::Oss, Target::Bucket { .. } | Target::Service) => {
             Route::Op(crate::dialect::oss::route::route(&req)?)
