@@ -50,6 +50,7 @@ pub mod store;
 pub(crate) mod sts;
 pub mod tls;
 pub(crate) mod uploads;
+pub(crate) mod versioning;
 pub(crate) mod wire;
 pub(crate) mod xml;
 

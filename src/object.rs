@@ -22,7 +22,18 @@ pub struct Object {
     pub storage_class: String,
     /// The object's own ACL; `default` defers to the bucket's.
     pub acl: Acl,
+    /// The version id: `null` for objects written while versioning was never enabled or suspended.
+    pub version_id: String,
+    /// Object tags, in the order they were set.
+    pub tags: Vec<(String, String)>,
+    /// Whether APPEND Object wrote it (only such objects may be appended to).
+    pub appendable: bool,
+    /// Server-side encryption headers answered with the object (`x-cos-server-side-encryption*`).
+    pub encryption: Vec<(String, String)>,
 }
+
+/// The version id of objects written while versioning is not enabled.
+pub const NULL_VERSION: &str = "null";
 
 /// Storage classes COS accepts in `x-cos-storage-class`.
 pub(crate) const STORAGE_CLASSES: &[&str] = &[

@@ -239,6 +239,10 @@ mod tests {
             headers: vec![],
             storage_class: class.into(),
             acl: crate::acl::Acl::object_default("1"),
+            version_id: crate::object::NULL_VERSION.to_string(),
+            tags: Vec::new(),
+            appendable: false,
+            encryption: Vec::new(),
         }
     }
 

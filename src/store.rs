@@ -58,6 +58,7 @@ pub struct Bucket {
     /// Restores of archived objects, by key; an entry counts only while it names the object's
     /// current ETag and Last-Modified (an overwrite makes it stale).
     pub restores: std::collections::HashMap<String, Restore>,
+    pub versioning: crate::versioning::Status,
 }
 
 impl Bucket {
@@ -76,6 +77,7 @@ impl Bucket {
             cors: None,
             lifecycle: None,
             restores: Default::default(),
+            versioning: Default::default(),
         }
     }
 }
@@ -363,6 +365,10 @@ mod tests {
             headers: vec![],
             storage_class: "STANDARD".into(),
             acl: Acl::object_default("1"),
+            version_id: crate::object::NULL_VERSION.to_string(),
+            tags: Vec::new(),
+            appendable: false,
+            encryption: Vec::new(),
         })
     }
 

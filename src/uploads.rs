@@ -267,6 +267,10 @@ mod tests {
             headers: vec![],
             storage_class: "STANDARD".into(),
             acl: Acl::object_default("1"),
+            version_id: crate::object::NULL_VERSION.to_string(),
+            tags: Vec::new(),
+            appendable: false,
+            encryption: Vec::new(),
         }
     }
 

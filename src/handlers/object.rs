@@ -79,6 +79,10 @@ pub fn object_from_request(ctx: &Ctx, data: Bytes) -> Result<Object, CosError> {
         headers,
         storage_class,
         acl,
+        version_id: object::NULL_VERSION.to_string(),
+        tags: Vec::new(),
+        appendable: false,
+        encryption: Vec::new(),
     })
 }
 
