@@ -59,6 +59,8 @@ pub struct Bucket {
     /// current ETag and Last-Modified (an overwrite makes it stale).
     pub restores: std::collections::HashMap<String, Restore>,
     pub versioning: crate::versioning::Status,
+    /// Completed multipart uploads, for a repeated Complete (see `crate::uploads::Completions`).
+    pub completed: uploads::Completions,
 }
 
 impl Bucket {
@@ -78,6 +80,7 @@ impl Bucket {
             lifecycle: None,
             restores: Default::default(),
             versioning: Default::default(),
+            completed: Default::default(),
         }
     }
 }
@@ -183,9 +186,23 @@ impl Store {
 
     /// Stores (or replaces) one object.
     pub fn put_object(&self, bucket: &str, key: &str, object: Object) -> Result<(), CosError> {
+        self.put_object_if(bucket, key, |_| Ok(object))
+    }
+
+    /// Stores the object `make` builds from the current one (`None` when the key is absent), or
+    /// stores nothing when it refuses: the check and the write happen under the bucket's lock, so two
+    /// racing writers cannot both pass a check (forbid-overwrite, an append's position).
+    pub fn put_object_if(
+        &self,
+        bucket: &str,
+        key: &str,
+        make: impl FnOnce(Option<&Object>) -> Result<Object, CosError>,
+    ) -> Result<(), CosError> {
         self.with_bucket_mut(bucket, |b| {
+            let object = make(b.objects.get(key).map(|o| o.as_ref()))?;
             b.objects.insert(key.to_string(), Arc::new(object));
-        })
+            Ok(())
+        })?
     }
 
     /// Changes one object's metadata in place (its data is shared, not copied); `NoSuchKey` if absent.
