@@ -42,7 +42,9 @@ pub fn parse(value: Option<&str>) -> Result<Option<u64>, CosError> {
         Ok(n) if (MIN_BPS..=MAX_BPS).contains(&n) => Ok(Some(n)),
         _ => Err(CosError::with_message(
             Code::InvalidArgument,
-            format!("{NAME} {v:?} must be a number of bits per second from {MIN_BPS} to {MAX_BPS}."),
+            format!(
+                "{NAME} {v:?} must be a number of bits per second from {MIN_BPS} to {MAX_BPS}."
+            ),
         )),
     }
 }
@@ -84,7 +86,10 @@ pub fn paced_body(data: Bytes, bps: u64) -> axum::body::Body {
             }
             tokio::time::sleep_until(start + due(sent as u64, bps)).await;
             let end = (sent + chunk).min(data.len());
-            Some((Ok::<_, std::convert::Infallible>(data.slice(sent..end)), end))
+            Some((
+                Ok::<_, std::convert::Infallible>(data.slice(sent..end)),
+                end,
+            ))
         }
     });
     axum::body::Body::from_stream(chunks)
@@ -99,7 +104,15 @@ mod tests {
         assert_eq!(parse(None).unwrap(), None);
         assert_eq!(parse(Some("819200")).unwrap(), Some(MIN_BPS));
         assert_eq!(parse(Some(" 838860800 ")).unwrap(), Some(MAX_BPS));
-        for bad in ["819199", "838860801", "abc", "", "-819200", "1e6", "8192000.5"] {
+        for bad in [
+            "819199",
+            "838860801",
+            "abc",
+            "",
+            "-819200",
+            "1e6",
+            "8192000.5",
+        ] {
             let err = parse(Some(bad)).unwrap_err();
             assert_eq!(err.code, Code::InvalidArgument, "{bad}");
         }
@@ -123,10 +136,21 @@ mod tests {
 
     #[test]
     fn applies_to_the_transfer_apis_only() {
-        for op in [Op::PutObject, Op::GetObject, Op::PostObject, Op::UploadPart, Op::AppendObject] {
+        for op in [
+            Op::PutObject,
+            Op::GetObject,
+            Op::PostObject,
+            Op::UploadPart,
+            Op::AppendObject,
+        ] {
             assert!(applies(op), "{op:?}");
         }
-        for op in [Op::HeadObject, Op::PutObjectCopy, Op::DeleteObject, Op::CompleteMultipartUpload] {
+        for op in [
+            Op::HeadObject,
+            Op::PutObjectCopy,
+            Op::DeleteObject,
+            Op::CompleteMultipartUpload,
+        ] {
             assert!(!applies(op), "{op:?}");
         }
     }

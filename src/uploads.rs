@@ -108,9 +108,9 @@ impl Completions {
 
     /// The completion of `upload_id` for `key` that listed the same parts as `listed`.
     pub fn find(&self, key: &str, upload_id: &str, listed: &[(u32, String)]) -> Option<&Completed> {
-        self.0.iter().find(|c| {
-            c.key == key && c.upload_id == upload_id && c.parts == unquoted(listed)
-        })
+        self.0
+            .iter()
+            .find(|c| c.key == key && c.upload_id == upload_id && c.parts == unquoted(listed))
     }
 
     pub fn len(&self) -> usize {

@@ -171,7 +171,12 @@ mod tests {
     #[test]
     fn appended_position_not_length_is_append_position_err() {
         let first = appended(None, 0, b"ab", Some(fresh()), 100, SystemTime::now()).unwrap();
-        for (current, pos) in [(Some(&first), 1), (Some(&first), 0), (Some(&first), 3), (None, 5)] {
+        for (current, pos) in [
+            (Some(&first), 1),
+            (Some(&first), 0),
+            (Some(&first), 3),
+            (None, 5),
+        ] {
             let err = appended(current, pos, b"x", None, 100, SystemTime::now()).unwrap_err();
             assert_eq!(err.code, Code::AppendPositionErr, "{pos}");
         }

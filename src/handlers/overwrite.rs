@@ -20,9 +20,7 @@ pub fn forbidden(ctx: &Ctx) -> Result<bool, CosError> {
     if !asked {
         return Ok(false);
     }
-    let versioning = ctx
-        .store()
-        .with_bucket(ctx.bucket()?, |b| b.versioning)?;
+    let versioning = ctx.store().with_bucket(ctx.bucket()?, |b| b.versioning)?;
     Ok(versioning == Status::Off)
 }
 
