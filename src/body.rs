@@ -157,7 +157,8 @@ impl Unread {
         };
         let capacity = self.declared.unwrap_or(0).min(limit.bytes);
         let mut buf = BytesMut::with_capacity(usize::try_from(capacity).unwrap_or(0));
-        let start = tokio::time::Instant::now();
+        // Only a paced read looks at the clock.
+        let start = bps.map(|_| tokio::time::Instant::now());
         while let Some(frame) = body.frame().await {
             let frame = frame.map_err(|e| {
                 // Put nothing back: what is left of the body is unusable, so the connection closes.
@@ -176,7 +177,7 @@ impl Unread {
                     return Err(limit.exceeded(len));
                 }
                 buf.extend_from_slice(&data);
-                if let Some(bps) = bps {
+                if let (Some(bps), Some(start)) = (bps, start) {
                     let due = crate::traffic::due(buf.len() as u64, bps);
                     tokio::time::sleep_until(start + due).await;
                 }

@@ -253,6 +253,10 @@ impl Store {
                 return;
             };
             b.objects.retain(|key, obj| {
+                // COS: appendable objects take no part in lifecycle management.
+                if obj.appendable {
+                    return true;
+                }
                 let e = lifecycle::effect(&config, key, obj.last_modified, &obj.storage_class, now);
                 if let Some(class) = e.transition_to.filter(|_| !e.expire) {
                     Arc::make_mut(obj).storage_class = class;
@@ -533,6 +537,47 @@ mod tests {
         assert!(s.get_object("b-1", "logs/old").is_err());
         assert!(s.get_object("b-1", "keep").is_ok());
         s.apply_lifecycle("no-such-1", SystemTime::UNIX_EPOCH);
+    }
+
+    #[test]
+    fn apply_lifecycle_leaves_appendable_objects() {
+        let s = Store::new();
+        s.create_bucket(Bucket::new("b-1", "1", "r")).unwrap();
+        let rules = "<LifecycleConfiguration><Rule><ID>r</ID><Filter><Prefix></Prefix></Filter><Status>Enabled</Status><Expiration><Days>1</Days></Expiration></Rule></LifecycleConfiguration>";
+        let config = lifecycle::from_xml(rules.as_bytes()).unwrap();
+        s.with_bucket_mut("b-1", |b| {
+            b.lifecycle = Some(config);
+            let mut appendable = (*obj()).clone();
+            appendable.appendable = true;
+            b.objects.insert("log".into(), Arc::new(appendable));
+            b.objects.insert("normal".into(), obj());
+        })
+        .unwrap();
+        s.apply_lifecycle(
+            "b-1",
+            SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(2 * 86_400),
+        );
+        assert!(s.get_object("b-1", "log").is_ok());
+        assert!(s.get_object("b-1", "normal").is_err());
+    }
+
+    #[test]
+    fn put_object_if_refusal_stores_nothing() {
+        let s = Store::new();
+        s.create_bucket(Bucket::new("b-1", "1", "r")).unwrap();
+        let refuse = |current: Option<&Object>| match current {
+            Some(_) => Err(CosError::new(Code::FileAlreadyExists)),
+            None => Ok((*obj()).clone()),
+        };
+        s.put_object_if("b-1", "k", refuse).unwrap();
+        assert_eq!(
+            s.put_object_if("b-1", "k", refuse).unwrap_err().code,
+            Code::FileAlreadyExists
+        );
+        assert_eq!(
+            s.put_object_if("no-1", "k", refuse).unwrap_err().code,
+            Code::NoSuchBucket
+        );
     }
 
     #[test]

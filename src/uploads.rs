@@ -487,4 +487,28 @@ mod tests {
         let (page, more) = list_parts(&u.parts, 7, 2);
         assert!(page.is_empty() && !more);
     }
+
+    #[test]
+    fn completions_forget_the_oldest_and_match_parts_without_quotes() {
+        let mut c = Completions::default();
+        let done = |id: usize| Completed {
+            key: "k".into(),
+            upload_id: id.to_string(),
+            parts: vec![(1, "e".into())],
+            body: String::new(),
+            crc64: String::new(),
+        };
+        for id in 0..=REMEMBERED_COMPLETIONS {
+            c.remember(done(id));
+        }
+        assert_eq!(c.len(), REMEMBERED_COMPLETIONS);
+        let listed = [(1, " \"e\" ".to_string())];
+        assert!(
+            c.find("k", "0", &listed).is_none(),
+            "the oldest is forgotten"
+        );
+        assert!(c.find("k", "1", &listed).is_some());
+        assert!(c.find("other", "1", &listed).is_none());
+        assert!(c.find("k", "1", &[(2, "e".into())]).is_none());
+    }
 }

@@ -204,4 +204,78 @@ mod tests {
             assert_eq!(position(bad).unwrap_err().code, Code::InvalidArgument);
         }
     }
+
+    /// Calls `handler` for a request on the example bucket, whose versioning is `status`.
+    fn call_versioned(
+        status: Status,
+        method: &str,
+        target: &str,
+        headers: &[(&str, &str)],
+        handler: fn(&Ctx) -> Result<Reply, CosError>,
+    ) -> (std::sync::Arc<crate::AppState>, Result<Reply, CosError>) {
+        let state = crate::AppState::new(crate::config::Config::default()).unwrap();
+        let bucket = "examplebucket-1250000000";
+        let mut b = crate::store::Bucket::new(bucket, "100000000001", "ap-guangzhou");
+        b.versioning = status;
+        state.store.create_bucket(b).unwrap();
+        state.store.put_object(bucket, "k", fresh()).unwrap();
+        let mut builder = http::Request::builder()
+            .method(method)
+            .uri(target)
+            .header("host", format!("{bucket}.cos.ap-guangzhou.myqcloud.com"));
+        for (k, v) in headers {
+            builder = builder.header(*k, *v);
+        }
+        let (parts, _) = builder.body(()).unwrap().into_parts();
+        let addr = crate::request::Addressing {
+            region: "ap-guangzhou",
+            default_bucket: None,
+            oss_region: "cn-hangzhou",
+        };
+        let mut req = crate::request::CosRequest::from_head(&parts, &addr, None).unwrap();
+        req.body = Bytes::from_static(b"data");
+        let caller = crate::auth::Caller::Root {
+            uin: "100000000001".into(),
+            appid: "1250000000".into(),
+        };
+        let ctx = Ctx {
+            state: &state,
+            req: &req,
+            caller: &caller,
+            now: SystemTime::now(),
+        };
+        let result = handler(&ctx);
+        (state.clone(), result)
+    }
+
+    #[test]
+    fn append_in_versioned_bucket_is_invalid_request() {
+        for status in [Status::Enabled, Status::Suspended] {
+            let (state, r) = call_versioned(status, "POST", "/new?append&position=0", &[], append);
+            assert_eq!(r.unwrap_err().code, Code::InvalidRequest);
+            assert!(state
+                .store
+                .get_object("examplebucket-1250000000", "new")
+                .is_err());
+        }
+        let (_, r) = call_versioned(Status::Off, "POST", "/new?append&position=0", &[], append);
+        assert!(r.is_ok());
+    }
+
+    #[test]
+    fn forbid_overwrite_is_ignored_once_versioning_was_enabled() {
+        let forbid = [("x-cos-forbid-overwrite", "true")];
+        let put = super::super::object::put;
+        let (_, r) = call_versioned(Status::Off, "PUT", "/k", &forbid, put);
+        assert_eq!(r.unwrap_err().code, Code::FileAlreadyExists);
+        for status in [Status::Enabled, Status::Suspended] {
+            let (state, r) = call_versioned(status, "PUT", "/k", &forbid, put);
+            assert!(r.is_ok(), "{status:?}");
+            let stored = state
+                .store
+                .get_object("examplebucket-1250000000", "k")
+                .unwrap();
+            assert_eq!(stored.data, "data");
+        }
+    }
 }

@@ -9,6 +9,9 @@
 //! - `Location` in the Complete answer is `<bucket>.cos.<region>.myqcloud.com/<key>`, whatever host
 //!   the request used.
 //! - Owner and Initiator IDs are written `qcs::cam::uin/<uin>:uin/<uin>`.
+//! - a Complete repeated with the same parts after the upload completed answers the first result
+//!   again (200), from the last `uploads::REMEMBERED_COMPLETIONS` completions of the bucket; other
+//!   parts, or an upload forgotten since, are `NoSuchUpload`.
 
 use bytes::Bytes;
 use http::StatusCode;
