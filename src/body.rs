@@ -143,6 +143,12 @@ impl Unread {
     /// Reads the whole body within `limit`: a larger declared length is refused at once, a chunked
     /// body as soon as it crosses the limit; a body that ends early is `IncompleteBody`.
     pub async fn read(&mut self, limit: Limit) -> Result<Bytes, CosError> {
+        self.read_paced(limit, None).await
+    }
+
+    /// [`Unread::read`], at most at `bps` bits per second when given (`x-cos-traffic-limit`): after
+    /// each frame, reading waits until the bytes so far are due (see `crate::traffic::due`).
+    pub async fn read_paced(&mut self, limit: Limit, bps: Option<u64>) -> Result<Bytes, CosError> {
         if let Some(n) = self.declared.filter(|n| *n > limit.bytes) {
             return Err(limit.exceeded(n));
         }
@@ -151,6 +157,8 @@ impl Unread {
         };
         let capacity = self.declared.unwrap_or(0).min(limit.bytes);
         let mut buf = BytesMut::with_capacity(usize::try_from(capacity).unwrap_or(0));
+        // Only a paced read looks at the clock.
+        let start = bps.map(|_| tokio::time::Instant::now());
         while let Some(frame) = body.frame().await {
             let frame = frame.map_err(|e| {
                 // Put nothing back: what is left of the body is unusable, so the connection closes.
@@ -169,6 +177,10 @@ impl Unread {
                     return Err(limit.exceeded(len));
                 }
                 buf.extend_from_slice(&data);
+                if let (Some(bps), Some(start)) = (bps, start) {
+                    let due = crate::traffic::due(buf.len() as u64, bps);
+                    tokio::time::sleep_until(start + due).await;
+                }
             }
         }
         Ok(buf.freeze())

@@ -51,6 +51,8 @@ struct Facts {
     dialect: Dialect,
     /// The Host without port (OSS errors' `HostId`).
     host_id: String,
+    /// A GET Object's `x-cos-traffic-limit`: its body is sent at this many bits per second.
+    download_bps: Option<u64>,
 }
 
 /// Where a request came from.
@@ -129,7 +131,10 @@ pub async fn entry(State(state): State<Arc<AppState>>, req: Request) -> Response
         now,
         started,
     );
-    into_response(reply)
+    let paced = facts
+        .download_bps
+        .filter(|_| result.is_ok() && reply.status.is_success());
+    into_response(reply, paced)
 }
 
 /// The answer in the request's dialect: the handler's reply or the error, with the common headers.
@@ -244,7 +249,13 @@ async fn operation(
     facts.caller = Some(caller.clone());
     let decision = access::authorize(call.state, &caller, op, &req)?;
     enforce(call.state, decision, facts)?;
-    req.body = body.read(Limit::of(op, &call.state.config)).await?;
+    let bps = crate::traffic::of(op, &req)?;
+    if op == Op::GetObject {
+        facts.download_bps = bps;
+    }
+    req.body = body
+        .read_paced(Limit::of(op, &call.state.config), bps)
+        .await?;
     check_content_md5(
         req.headers.get("content-md5").map(|v| v.as_bytes()),
         &req.body,
@@ -261,14 +272,16 @@ async fn post_object(
     facts: &mut Facts,
 ) -> Result<Reply, CosError> {
     check_length(&req)?;
+    let bps = crate::traffic::of(Op::PostObject, &req)?;
     req.body = body
-        .read(Limit::of(Op::PostObject, &call.state.config))
+        .read_paced(Limit::of(Op::PostObject, &call.state.config), bps)
         .await?;
     check_content_md5(
         req.headers.get("content-md5").map(|v| v.as_bytes()),
         &req.body,
     )?;
     let form = handlers::post_object::parse_form(&req)?;
+    crate::traffic::parse(form.field(crate::traffic::NAME))?;
     let caller = authenticate_form(call.state, &req, &form)?;
     facts.caller = Some(caller.clone());
     let key = form.key()?;
@@ -471,8 +484,12 @@ fn record(
     });
 }
 
-fn into_response(reply: Reply) -> Response {
-    let mut resp = Response::new(Body::from(reply.body));
+fn into_response(reply: Reply, paced_bps: Option<u64>) -> Response {
+    let body = match paced_bps {
+        Some(bps) if !reply.body.is_empty() => crate::traffic::paced_body(reply.body, bps),
+        _ => Body::from(reply.body),
+    };
+    let mut resp = Response::new(body);
     *resp.status_mut() = reply.status;
     *resp.headers_mut() = reply.headers;
     resp

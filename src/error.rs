@@ -34,6 +34,7 @@ macro_rules! codes {
 codes! {
     AccessDenied => 403, "Access Denied.";
     AccessForbidden => 403, "CORSResponse: This CORS request is not allowed.";
+    AppendPositionErr => 409, "Position is not equal to the length of the object.";
     BadDigest => 400, "The Content-MD5 you specified did not match what we received.";
     BucketAlreadyExists => 409, "The requested bucket name is not available.";
     BucketAlreadyOwnedByYou => 409, "Your previous request to create the named bucket succeeded and you already own it.";
@@ -41,6 +42,7 @@ codes! {
     EntityTooLarge => 400, "Your proposed upload exceeds the maximum allowed object size.";
     EntityTooSmall => 400, "Your proposed upload is smaller than the minimum allowed object size.";
     ExpiredToken => 400, "The provided token has expired.";
+    FileAlreadyExists => 409, "The object already exists and x-cos-forbid-overwrite is true.";
     IncompleteBody => 400, "You did not provide the number of bytes specified by the Content-Length HTTP header.";
     InternalError => 500, "We encountered an internal error. Please try again.";
     InvalidAccessKeyId => 403, "The Access Key Id you provided does not exist in our records.";
@@ -68,6 +70,7 @@ codes! {
     NoSuchPolicy => 404, "The specified bucket policy does not exist.";
     NoSuchUpload => 404, "The specified multipart upload does not exist.";
     NotImplemented => 501, "A header or query you provided implies functionality that is not implemented.";
+    ObjectNotAppendable => 409, "The object is not appendable.";
     PolicyFull => 400, "your policy or acl has reached the limit";
     PreconditionFailed => 412, "At least one of the preconditions you specified did not hold.";
     RequestTimeTooSkewed => 403, "The difference between the request time and the server's time is too large.";

@@ -49,6 +49,7 @@ pub mod server;
 pub mod store;
 pub(crate) mod sts;
 pub mod tls;
+pub(crate) mod traffic;
 pub(crate) mod uploads;
 pub(crate) mod versioning;
 pub(crate) mod wire;

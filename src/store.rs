@@ -59,6 +59,8 @@ pub struct Bucket {
     /// current ETag and Last-Modified (an overwrite makes it stale).
     pub restores: std::collections::HashMap<String, Restore>,
     pub versioning: crate::versioning::Status,
+    /// Completed multipart uploads, for a repeated Complete (see `crate::uploads::Completions`).
+    pub completed: uploads::Completions,
 }
 
 impl Bucket {
@@ -78,6 +80,7 @@ impl Bucket {
             lifecycle: None,
             restores: Default::default(),
             versioning: Default::default(),
+            completed: Default::default(),
         }
     }
 }
@@ -183,9 +186,23 @@ impl Store {
 
     /// Stores (or replaces) one object.
     pub fn put_object(&self, bucket: &str, key: &str, object: Object) -> Result<(), CosError> {
+        self.put_object_if(bucket, key, |_| Ok(object))
+    }
+
+    /// Stores the object `make` builds from the current one (`None` when the key is absent), or
+    /// stores nothing when it refuses: the check and the write happen under the bucket's lock, so two
+    /// racing writers cannot both pass a check (forbid-overwrite, an append's position).
+    pub fn put_object_if(
+        &self,
+        bucket: &str,
+        key: &str,
+        make: impl FnOnce(Option<&Object>) -> Result<Object, CosError>,
+    ) -> Result<(), CosError> {
         self.with_bucket_mut(bucket, |b| {
+            let object = make(b.objects.get(key).map(|o| o.as_ref()))?;
             b.objects.insert(key.to_string(), Arc::new(object));
-        })
+            Ok(())
+        })?
     }
 
     /// Changes one object's metadata in place (its data is shared, not copied); `NoSuchKey` if absent.
@@ -236,6 +253,10 @@ impl Store {
                 return;
             };
             b.objects.retain(|key, obj| {
+                // COS: appendable objects take no part in lifecycle management.
+                if obj.appendable {
+                    return true;
+                }
                 let e = lifecycle::effect(&config, key, obj.last_modified, &obj.storage_class, now);
                 if let Some(class) = e.transition_to.filter(|_| !e.expire) {
                     Arc::make_mut(obj).storage_class = class;
@@ -516,6 +537,47 @@ mod tests {
         assert!(s.get_object("b-1", "logs/old").is_err());
         assert!(s.get_object("b-1", "keep").is_ok());
         s.apply_lifecycle("no-such-1", SystemTime::UNIX_EPOCH);
+    }
+
+    #[test]
+    fn apply_lifecycle_leaves_appendable_objects() {
+        let s = Store::new();
+        s.create_bucket(Bucket::new("b-1", "1", "r")).unwrap();
+        let rules = "<LifecycleConfiguration><Rule><ID>r</ID><Filter><Prefix></Prefix></Filter><Status>Enabled</Status><Expiration><Days>1</Days></Expiration></Rule></LifecycleConfiguration>";
+        let config = lifecycle::from_xml(rules.as_bytes()).unwrap();
+        s.with_bucket_mut("b-1", |b| {
+            b.lifecycle = Some(config);
+            let mut appendable = (*obj()).clone();
+            appendable.appendable = true;
+            b.objects.insert("log".into(), Arc::new(appendable));
+            b.objects.insert("normal".into(), obj());
+        })
+        .unwrap();
+        s.apply_lifecycle(
+            "b-1",
+            SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(2 * 86_400),
+        );
+        assert!(s.get_object("b-1", "log").is_ok());
+        assert!(s.get_object("b-1", "normal").is_err());
+    }
+
+    #[test]
+    fn put_object_if_refusal_stores_nothing() {
+        let s = Store::new();
+        s.create_bucket(Bucket::new("b-1", "1", "r")).unwrap();
+        let refuse = |current: Option<&Object>| match current {
+            Some(_) => Err(CosError::new(Code::FileAlreadyExists)),
+            None => Ok((*obj()).clone()),
+        };
+        s.put_object_if("b-1", "k", refuse).unwrap();
+        assert_eq!(
+            s.put_object_if("b-1", "k", refuse).unwrap_err().code,
+            Code::FileAlreadyExists
+        );
+        assert_eq!(
+            s.put_object_if("no-1", "k", refuse).unwrap_err().code,
+            Code::NoSuchBucket
+        );
     }
 
     #[test]

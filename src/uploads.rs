@@ -77,6 +77,59 @@ pub(crate) fn new_upload_id(bucket: &str, key: &str, now: SystemTime) -> String 
     )
 }
 
+/// Most completed uploads a bucket remembers for a repeated Complete (oldest forgotten first).
+pub(crate) const REMEMBERED_COMPLETIONS: usize = 1000;
+
+/// A completed upload, remembered so that a repeated Complete of the same parts answers the same
+/// result instead of `NoSuchUpload` (a client retrying a Complete whose answer it lost).
+#[derive(Debug, Clone)]
+pub struct Completed {
+    pub key: String,
+    pub upload_id: String,
+    /// The parts the Complete listed: numbers and ETags without quotes.
+    pub parts: Vec<(u32, String)>,
+    /// The `CompleteMultipartUploadResult` answered.
+    pub body: String,
+    pub crc64: String,
+}
+
+/// The completed uploads a bucket remembers, at most [`REMEMBERED_COMPLETIONS`].
+#[derive(Debug, Clone, Default)]
+pub struct Completions(std::collections::VecDeque<Completed>);
+
+impl Completions {
+    /// Remembers a completion, forgetting the oldest when full.
+    pub fn remember(&mut self, done: Completed) {
+        while self.0.len() >= REMEMBERED_COMPLETIONS {
+            self.0.pop_front();
+        }
+        self.0.push_back(done);
+    }
+
+    /// The completion of `upload_id` for `key` that listed the same parts as `listed`.
+    pub fn find(&self, key: &str, upload_id: &str, listed: &[(u32, String)]) -> Option<&Completed> {
+        self.0
+            .iter()
+            .find(|c| c.key == key && c.upload_id == upload_id && c.parts == unquoted(listed))
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Listed parts with their ETags trimmed of spaces and quotes, for comparison.
+pub(crate) fn unquoted(listed: &[(u32, String)]) -> Vec<(u32, String)> {
+    listed
+        .iter()
+        .map(|(n, e)| (*n, e.trim().trim_matches('"').to_string()))
+        .collect()
+}
+
 /// `NoSuchUpload` naming the id.
 pub(crate) fn no_such_upload(upload_id: &str) -> CosError {
     CosError::with_message(
@@ -433,5 +486,29 @@ mod tests {
         assert!(!more);
         let (page, more) = list_parts(&u.parts, 7, 2);
         assert!(page.is_empty() && !more);
+    }
+
+    #[test]
+    fn completions_forget_the_oldest_and_match_parts_without_quotes() {
+        let mut c = Completions::default();
+        let done = |id: usize| Completed {
+            key: "k".into(),
+            upload_id: id.to_string(),
+            parts: vec![(1, "e".into())],
+            body: String::new(),
+            crc64: String::new(),
+        };
+        for id in 0..=REMEMBERED_COMPLETIONS {
+            c.remember(done(id));
+        }
+        assert_eq!(c.len(), REMEMBERED_COMPLETIONS);
+        let listed = [(1, " \"e\" ".to_string())];
+        assert!(
+            c.find("k", "0", &listed).is_none(),
+            "the oldest is forgotten"
+        );
+        assert!(c.find("k", "1", &listed).is_some());
+        assert!(c.find("other", "1", &listed).is_none());
+        assert!(c.find("k", "1", &[(2, "e".into())]).is_none());
     }
 }

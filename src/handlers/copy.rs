@@ -159,6 +159,8 @@ pub fn put_object_copy(ctx: &Ctx) -> Result<Reply, CosError> {
     }
     let mut copy = (*source).clone();
     copy.last_modified = ctx.now;
+    // A copy is a normal object, whatever wrote its source.
+    copy.appendable = false;
     copy.acl = fresh.acl;
     copy.storage_class = fresh.storage_class;
     if directive == Directive::Replaced {
@@ -171,7 +173,7 @@ pub fn put_object_copy(ctx: &Ctx) -> Result<Reply, CosError> {
         crc64: Some(copy.crc64.to_string()),
     };
     let crc64 = copy.crc64.to_string();
-    ctx.store().put_object(bucket, &key, copy)?;
+    super::overwrite::put(ctx, &key, copy)?;
     Ok(Reply::xml(to_xml("CopyObjectResult", &result)?).header("x-cos-hash-crc64ecma", crc64))
 }
 

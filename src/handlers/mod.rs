@@ -2,6 +2,7 @@
 //! store, with no authentication and no error rendering inside.
 
 pub mod acl;
+pub mod append;
 pub mod bucket;
 pub mod copy;
 pub mod cors;
@@ -11,6 +12,7 @@ pub mod multipart;
 mod multipart_xml;
 pub mod object;
 pub mod oss;
+pub mod overwrite;
 pub mod policy;
 pub mod post_object;
 pub mod restore;
@@ -106,6 +108,7 @@ pub fn handle(op: Op, ctx: &Ctx) -> Result<Reply, CosError> {
         DeleteBucketLifecycle => lifecycle::delete(ctx),
         PostObjectRestore => restore::post(ctx),
         PostObject => post_object::post(ctx),
+        AppendObject => append::append(ctx),
         other => Err(not_implemented(other)),
     }
 }

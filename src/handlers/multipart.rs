@@ -9,6 +9,9 @@
 //! - `Location` in the Complete answer is `<bucket>.cos.<region>.myqcloud.com/<key>`, whatever host
 //!   the request used.
 //! - Owner and Initiator IDs are written `qcs::cam::uin/<uin>:uin/<uin>`.
+//! - a Complete repeated with the same parts after the upload completed answers the first result
+//!   again (200), from the last `uploads::REMEMBERED_COMPLETIONS` completions of the bucket; other
+//!   parts, or an upload forgotten since, are `NoSuchUpload`.
 
 use bytes::Bytes;
 use http::StatusCode;
@@ -234,16 +237,21 @@ pub fn complete(ctx: &Ctx) -> Result<Reply, CosError> {
         .into_iter()
         .map(|p| (p.part_number, p.etag))
         .collect();
-    let (parts, template) = ctx.store().with_upload(bucket, &key, id, |u| {
-        uploads::select_parts(u, &listed).map(|parts| (parts, u.template.clone()))
+    let forbid = super::overwrite::forbidden(ctx)?;
+    let slot = (key.clone(), id.to_string());
+    // Check the parts and take the upload in one step, so that two racing Completes cannot both
+    // write the object.
+    let claimed = ctx.store().with_bucket_mut(bucket, |b| {
+        let Some(u) = b.uploads.get(&slot) else {
+            return Ok(None);
+        };
+        let parts = uploads::select_parts(u, &listed)?;
+        Ok::<_, CosError>(b.uploads.remove(&slot).map(|u| (parts, u)))
     })??;
-    let removed = ctx
-        .store()
-        .with_bucket_mut(bucket, |b| b.uploads.remove(&(key.clone(), id.to_string())))?;
-    if removed.is_none() {
-        return Err(uploads::no_such_upload(id));
-    }
-    let mut object = template;
+    let Some((parts, upload)) = claimed else {
+        return repeated_complete(ctx, bucket, &key, id, &listed);
+    };
+    let mut object = upload.template.clone();
     object.data = uploads::concat(&parts);
     object.etag = uploads::multipart_etag(&parts);
     object.crc64 = checksum::crc64(&object.data);
@@ -255,11 +263,49 @@ pub fn complete(ctx: &Ctx) -> Result<Reply, CosError> {
         etag: object.etag.clone(),
     };
     let crc64 = object.crc64.to_string();
-    ctx.store().put_object(bucket, &key, object)?;
-    Ok(
-        Reply::xml(to_xml("CompleteMultipartUploadResult", &result)?)
-            .header("x-cos-hash-crc64ecma", crc64),
-    )
+    let body = to_xml("CompleteMultipartUploadResult", &result)?;
+    let written = ctx.store().put_object_if(bucket, &key, |current| {
+        super::overwrite::check(forbid, current)?;
+        Ok(object)
+    });
+    if let Err(e) = written {
+        // Refused (x-cos-forbid-overwrite): the upload stays, so the client may still abort it.
+        let _ = ctx
+            .store()
+            .with_bucket_mut(bucket, |b| b.uploads.insert(slot, upload));
+        return Err(e);
+    }
+    let done = uploads::Completed {
+        key,
+        upload_id: id.to_string(),
+        parts: uploads::unquoted(&listed),
+        body: body.clone(),
+        crc64: crc64.clone(),
+    };
+    ctx.store()
+        .with_bucket_mut(bucket, |b| b.completed.remember(done))?;
+    Ok(Reply::xml(body).header("x-cos-hash-crc64ecma", crc64))
+}
+
+/// A Complete of an upload that is no longer in progress: when it completed with the same parts,
+/// the same answer again (cos-mock's choice: a client retrying a Complete whose answer it lost
+/// succeeds, as on S3); else `NoSuchUpload`.
+fn repeated_complete(
+    ctx: &Ctx,
+    bucket: &str,
+    key: &str,
+    id: &str,
+    listed: &[(u32, String)],
+) -> Result<Reply, CosError> {
+    let done = ctx.store().with_bucket(bucket, |b| {
+        b.completed
+            .find(key, id, listed)
+            .map(|c| (c.body.clone(), c.crc64.clone()))
+    })?;
+    match done {
+        Some((body, crc64)) => Ok(Reply::xml(body).header("x-cos-hash-crc64ecma", crc64)),
+        None => Err(uploads::no_such_upload(id)),
+    }
 }
 
 /// Abort Multipart Upload: 204; the parts are dropped.

@@ -94,7 +94,7 @@ pub fn put(ctx: &Ctx) -> Result<Reply, CosError> {
     let reply = Reply::new(StatusCode::OK)
         .header("etag", &object.etag)
         .header(crc_name.as_str(), object.crc64.to_string());
-    ctx.store().put_object(ctx.bucket()?, &key, object)?;
+    super::overwrite::put(ctx, &key, object)?;
     Ok(reply)
 }
 
@@ -224,6 +224,9 @@ pub fn get(ctx: &Ctx) -> Result<Reply, CosError> {
     if object.storage_class != "STANDARD" || ctx.req.dialect == Dialect::Oss {
         let class_name = format!("{prefix}storage-class");
         reply = reply.header(class_name.as_str(), &object.storage_class);
+    }
+    if object.appendable {
+        reply = reply.header(format!("{prefix}object-type").as_str(), "appendable");
     }
     if let Some(v) = &restore {
         reply = reply.header("x-cos-restore", v);
