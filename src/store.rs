@@ -59,6 +59,10 @@ pub struct Bucket {
     /// current ETag and Last-Modified (an overwrite makes it stale).
     pub restores: std::collections::HashMap<String, Restore>,
     pub versioning: crate::versioning::Status,
+    /// Bucket tags (`?tagging`); `None` until set.
+    pub tagging: Option<crate::tagging::Tags>,
+    /// The default encryption of new objects (`?encryption`).
+    pub encryption: Option<crate::sse::BucketEncryption>,
 }
 
 impl Bucket {
@@ -78,6 +82,8 @@ impl Bucket {
             lifecycle: None,
             restores: Default::default(),
             versioning: Default::default(),
+            tagging: None,
+            encryption: None,
         }
     }
 }
@@ -236,7 +242,14 @@ impl Store {
                 return;
             };
             b.objects.retain(|key, obj| {
-                let e = lifecycle::effect(&config, key, obj.last_modified, &obj.storage_class, now);
+                let e = lifecycle::effect(
+                    &config,
+                    key,
+                    &obj.tags,
+                    obj.last_modified,
+                    &obj.storage_class,
+                    now,
+                );
                 if let Some(class) = e.transition_to.filter(|_| !e.expire) {
                     Arc::make_mut(obj).storage_class = class;
                 }

@@ -100,6 +100,7 @@ pub fn initiate(ctx: &Ctx) -> Result<Reply, CosError> {
         template,
         parts: Default::default(),
     };
+    let encryption = upload.template.encryption.clone();
     ctx.store().with_bucket_mut(bucket, |b| {
         b.uploads.insert((key.clone(), upload_id.clone()), upload)
     })?;
@@ -108,10 +109,8 @@ pub fn initiate(ctx: &Ctx) -> Result<Reply, CosError> {
         key,
         upload_id,
     };
-    Ok(Reply::xml(to_xml(
-        "InitiateMultipartUploadResult",
-        &result,
-    )?))
+    let reply = Reply::xml(to_xml("InitiateMultipartUploadResult", &result)?);
+    Ok(super::encryption::echo(reply, &encryption))
 }
 
 /// Upload Part: 200 with the part's `ETag` and `x-cos-hash-crc64ecma`.
@@ -122,11 +121,16 @@ pub fn upload_part(ctx: &Ctx) -> Result<Reply, CosError> {
     let reply = Reply::new(StatusCode::OK)
         .header("etag", &part.etag)
         .header("x-cos-hash-crc64ecma", part.crc64.to_string());
-    ctx.store()
+    // An SSE-C upload takes parts only with its key; parts answer the upload's encryption.
+    let encryption = ctx
+        .store()
         .with_upload(ctx.bucket()?, &key, upload_id(ctx), |u| {
-            u.parts.insert(number, part)
-        })?;
-    Ok(reply)
+            let encryption = u.template.encryption.clone();
+            super::encryption::check_key(ctx, &encryption, "x-cos-")?;
+            u.parts.insert(number, part);
+            Ok::<_, CosError>(encryption)
+        })??;
+    Ok(super::encryption::echo(reply, &encryption))
 }
 
 /// `x-cos-copy-source-range: bytes=a-b` against the source size; absent or empty is the whole source.
@@ -255,11 +259,11 @@ pub fn complete(ctx: &Ctx) -> Result<Reply, CosError> {
         etag: object.etag.clone(),
     };
     let crc64 = object.crc64.to_string();
+    let reply = Reply::xml(to_xml("CompleteMultipartUploadResult", &result)?)
+        .header("x-cos-hash-crc64ecma", crc64);
+    let reply = super::encryption::echo(reply, &object.encryption);
     ctx.store().put_object(bucket, &key, object)?;
-    Ok(
-        Reply::xml(to_xml("CompleteMultipartUploadResult", &result)?)
-            .header("x-cos-hash-crc64ecma", crc64),
-    )
+    Ok(reply)
 }
 
 /// Abort Multipart Upload: 204; the parts are dropped.
