@@ -12,6 +12,7 @@ mod cli;
 mod copy;
 mod cors;
 mod delete_multiple;
+mod encryption;
 mod errors;
 mod lifecycle;
 mod multipart;
