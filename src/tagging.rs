@@ -3,7 +3,9 @@
 //!
 //! Limits (COS "Object Tag Overview", 436/35665; where COS documents none, the choice is ours):
 //! - at most 10 tags on an object, 50 on a bucket;
-//! - a key of 1..=127 characters, a value of 1..=255 characters;
+//! - a key of 1..=127 characters, a value of 0..=255 characters (the overview says 1–127 and 1–255;
+//!   the PUT Object tagging reference says key "not empty, under 128 bytes", value "under 256 bytes"
+//!   and nothing against an empty value, so an empty value is accepted and lengths count characters);
 //! - keys and values hold only letters (any script), digits, spaces and `+ - = . _ : / @`;
 //! - keys are unique (case-sensitive);
 //! - keys starting with `qcs:` are reserved (Tencent Cloud's own tags), on buckets also `project`
@@ -137,8 +139,8 @@ pub fn validate(tags: &[(String, String)], scope: Scope) -> Result<(), CosError>
     }
     let mut seen = std::collections::HashSet::new();
     for (key, value) in tags {
-        check_text("key", key, MAX_KEY_CHARS)?;
-        check_text("value", value, MAX_VALUE_CHARS)?;
+        check_text("key", key, 1, MAX_KEY_CHARS)?;
+        check_text("value", value, 0, MAX_VALUE_CHARS)?;
         if let Some(p) = scope
             .reserved_prefixes()
             .iter()
@@ -155,11 +157,11 @@ pub fn validate(tags: &[(String, String)], scope: Scope) -> Result<(), CosError>
     Ok(())
 }
 
-fn check_text(what: &str, text: &str, max: usize) -> Result<(), CosError> {
+fn check_text(what: &str, text: &str, min: usize, max: usize) -> Result<(), CosError> {
     let n = text.chars().count();
-    if n == 0 || n > max {
+    if n < min || n > max {
         return Err(invalid(format!(
-            "A tag {what} must have 1 to {max} characters, {text:?} has {n}."
+            "A tag {what} must have {min} to {max} characters, {text:?} has {n}."
         )));
     }
     if let Some(c) = text
@@ -228,7 +230,6 @@ mod tests {
             (pairs(&[(&long_key, "v")]), Scope::Object),
             (pairs(&[("k", &long_value)]), Scope::Object),
             (pairs(&[("", "v")]), Scope::Object),
-            (pairs(&[("k", "")]), Scope::Object),
             (pairs(&[("a*b", "v")]), Scope::Object),
             (pairs(&[("k", "a<b")]), Scope::Object),
             (pairs(&[("k", "v"), ("k", "w")]), Scope::Object),
@@ -248,6 +249,7 @@ mod tests {
         let special = pairs(&[("a+b-c=d.e_f:g/h@i j", "标签值"), ("K", "k")]);
         assert!(validate(&special, Scope::Object).is_ok());
         assert!(validate(&pairs(&[("project", "v")]), Scope::Object).is_ok());
+        assert!(validate(&pairs(&[("k", "")]), Scope::Object).is_ok());
     }
 
     #[test]

@@ -103,7 +103,6 @@ fn object_tagging_invalid_documents_are_rejected_and_change_nothing() {
         (tagging_xml(&[(&long_key, "v")]), "InvalidTag"),
         (tagging_xml(&[("k", &long_value)]), "InvalidTag"),
         (tagging_xml(&[("", "v")]), "InvalidTag"),
-        (tagging_xml(&[("k", "")]), "InvalidTag"),
         (tagging_xml(&[("a*b", "v")]), "InvalidTag"),
         (tagging_xml(&[("k", "v"), ("k", "w")]), "InvalidTag"),
         (tagging_xml(&[("qcs:env", "v")]), "InvalidTag"),
@@ -328,4 +327,26 @@ fn lifecycle_tag_filter_expires_only_tagged_objects() {
     crate::lifecycle::clock(&s, "POST", r#"{"advance_seconds": 259200}"#);
     s.req("GET", "/tmp/a").send().assert_error(404, "NoSuchKey");
     assert_eq!(s.req("GET", "/tmp/b").send().status, 200);
+}
+
+#[test]
+fn object_tagging_empty_value_is_accepted() {
+    let s = Server::start();
+    s.create_bucket();
+    s.put("a", b"1");
+    let body = "<Tagging><TagSet><Tag><Key>a</Key><Value></Value></Tag><Tag><Key>b</Key><Value/></Tag></TagSet></Tagging>";
+    let r = put_tagging(&s, "/a?tagging", body);
+    assert_eq!(r.status, 200, "{}", r.text());
+    let r = s.req("GET", "/a?tagging").send();
+    assert_eq!(r.xml_all("Key"), ["a", "b"]);
+    let r = s
+        .req("PUT", "/h")
+        .header("x-cos-tagging", "k=")
+        .body(b"x")
+        .send();
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(
+        s.req("HEAD", "/h").send().header("x-cos-tagging-count"),
+        Some("1")
+    );
 }
