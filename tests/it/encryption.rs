@@ -359,3 +359,26 @@ fn bucket_encryption_invalid_documents_are_rejected_and_change_nothing() {
         Some("AES256")
     );
 }
+
+#[test]
+fn post_object_sse_field_is_stored_and_echoed() {
+    let s = Server::start();
+    s.create_bucket();
+    let r = crate::post_object::signed_post(
+        &s,
+        &[("key", "up/a"), ("x-cos-server-side-encryption", "AES256")],
+        &format!(r#"{{"bucket":"{BUCKET}"}}"#),
+        b"bytes",
+    );
+    assert_eq!(r.status, 204, "{}", r.text());
+    assert_eq!(r.header("x-cos-server-side-encryption"), Some("AES256"));
+    let h = s.req("HEAD", "/up/a").send();
+    assert_eq!(h.header("x-cos-server-side-encryption"), Some("AES256"));
+    let bad = crate::post_object::signed_post(
+        &s,
+        &[("key", "up/b"), ("x-cos-server-side-encryption", "DES")],
+        &format!(r#"{{"bucket":"{BUCKET}"}}"#),
+        b"bytes",
+    );
+    bad.assert_error(400, "InvalidArgument");
+}
