@@ -25,6 +25,9 @@ pub const ACL: u64 = 64 * KIB;
 pub const CORS: u64 = 64 * KIB;
 /// A `LifecycleConfiguration` (up to 1000 rules).
 pub const LIFECYCLE: u64 = MIB;
+/// A `Tagging` document (at most 50 tags of up to 382 characters) or a
+/// `ServerSideEncryptionConfiguration`.
+pub const TAGGING: u64 = 64 * KIB;
 /// A `RestoreRequest`.
 pub const RESTORE: u64 = 16 * KIB;
 /// A `CompleteMultipartUpload` (10,000 parts of about 100 bytes each).
@@ -76,6 +79,7 @@ impl Limit {
             PutBucketCORS => Limit::document(CORS),
             PutBucketLifecycle => Limit::document(LIFECYCLE),
             PostObjectRestore => Limit::document(RESTORE),
+            PutObjectTagging | PutBucketTagging | PutBucketEncryption => Limit::document(TAGGING),
             CompleteMultipartUpload => Limit::document(COMPLETE_MULTIPART),
             DeleteMultipleObjects => Limit::document(DELETE_MULTIPLE),
             // Configurations cos-mock does not model are answered NotImplemented before the body.

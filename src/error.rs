@@ -48,6 +48,7 @@ codes! {
     InvalidAccessKeyId => 403, "The Access Key Id you provided does not exist in our records.";
     InvalidArgument => 400, "Invalid Argument.";
     InvalidBucketName => 400, "The specified bucket is not valid.";
+    InvalidEncryptionAlgorithmError => 400, "The encryption request you specified is not valid. The valid value is AES256.";
     InvalidDigest => 400, "The Content-MD5 you specified is not valid.";
     InvalidObjectState => 403, "The operation is not valid for the object's storage class.";
     InvalidPart => 400, "One or more of the specified parts could not be found.";
@@ -55,6 +56,7 @@ codes! {
     InvalidPolicyDocument => 400, "Invalid Policy: the POST policy document is not valid.";
     InvalidRange => 416, "The requested range is not satisfiable.";
     InvalidRequest => 400, "Invalid Request.";
+    InvalidTag => 400, "The tag provided was not a valid tag.";
     InvalidURI => 400, "Couldn't parse the specified URI.";
     InvalidSecurityToken => 403, "The provided security token is invalid.";
     KeyTooLong => 400, "Your key is too long.";
@@ -65,9 +67,11 @@ codes! {
     MissingContentLength => 411, "You must provide the Content-Length HTTP header.";
     NoSuchBucket => 404, "The specified bucket does not exist.";
     NoSuchCORSConfiguration => 404, "The CORS configuration does not exist.";
+    NoSuchEncryptionConfiguration => 404, "The server side encryption configuration was not found.";
     NoSuchKey => 404, "The specified key does not exist.";
     NoSuchLifecycleConfiguration => 404, "The lifecycle configuration does not exist.";
     NoSuchPolicy => 404, "The specified bucket policy does not exist.";
+    NoSuchTagSet => 404, "The TagSet does not exist.";
     NoSuchUpload => 404, "The specified multipart upload does not exist.";
     NotImplemented => 501, "A header or query you provided implies functionality that is not implemented.";
     ObjectNotAppendable => 409, "The object is not appendable.";

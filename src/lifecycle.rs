@@ -15,7 +15,7 @@
 //! Applying (deterministic, on the server clock): `Expiration/Days` N expires an object at the first
 //! UTC midnight at or after `Last-Modified + N days` (S3's rounding); `Expiration/Date` at that
 //! instant. Transitions move the object to a colder class on the same schedule (never warmer).
-//! Rules filtered by tags are kept but never match (cos-mock objects carry no tags);
+//! A `Filter` with `Tag`, or `And` with `Prefix` and `Tag`s, takes objects that carry every tag.
 //! `NoncurrentVersion*` and `AbortIncompleteMultipartUpload` are kept and round-tripped only.
 
 use std::time::SystemTime;
@@ -311,15 +311,16 @@ pub(crate) fn class_rank(class: &str) -> Option<u8> {
     })
 }
 
-/// The key prefix a rule applies to, or `None` when it filters on tags (never matches here).
-fn rule_prefix(rule: &Rule) -> Option<&str> {
-    match &rule.filter {
-        Some(f) if f.tag.is_some() => None,
-        Some(Filter { and: Some(a), .. }) if !a.tag.is_empty() => None,
-        Some(Filter { and: Some(a), .. }) => Some(a.prefix.as_deref().unwrap_or("")),
-        Some(f) => Some(f.prefix.as_deref().unwrap_or("")),
-        None => Some(rule.prefix.as_deref().unwrap_or("")),
-    }
+/// Whether a rule's filter takes an object: its key starts with the prefix and it carries every
+/// filter tag (same key and value).
+fn rule_matches(rule: &Rule, key: &str, tags: &[(String, String)]) -> bool {
+    let has = |t: &Tag| tags.iter().any(|(k, v)| *k == t.key && *v == t.value);
+    let (prefix, wanted): (Option<&str>, Vec<&Tag>) = match &rule.filter {
+        Some(Filter { and: Some(a), .. }) => (a.prefix.as_deref(), a.tag.iter().collect()),
+        Some(f) => (f.prefix.as_deref(), f.tag.iter().collect()),
+        None => (rule.prefix.as_deref(), Vec::new()),
+    };
+    key.starts_with(prefix.unwrap_or("")) && wanted.into_iter().all(has)
 }
 
 /// When a Days/Date schedule falls due for an object last modified at `modified`.
@@ -339,10 +340,11 @@ pub(crate) struct Effect {
     pub transition_to: Option<String>,
 }
 
-/// Evaluates every enabled rule for one object.
+/// Evaluates every enabled rule for one object (`tags`: the object's tags, for tag filters).
 pub(crate) fn effect(
     config: &LifecycleConfig,
     key: &str,
+    tags: &[(String, String)],
     modified: SystemTime,
     class: &str,
     now: SystemTime,
@@ -350,8 +352,7 @@ pub(crate) fn effect(
     let mut out = Effect::default();
     let mut rank = class_rank(class).unwrap_or(0);
     for rule in &config.rules {
-        if rule.status.trim() != "Enabled" || !rule_prefix(rule).is_some_and(|p| key.starts_with(p))
-        {
+        if rule.status.trim() != "Enabled" || !rule_matches(rule, key, tags) {
             continue;
         }
         if let Some(e) = &rule.expiration {
@@ -488,12 +489,12 @@ mod tests {
         let c = from_xml(DOC_SAMPLE.as_bytes()).unwrap();
         let day = |d: u64| UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000 + d * 86400);
         let m = day(0); // 2023-11-14T22:13:20Z
-        let e = |key, now| effect(&c, key, m, "STANDARD", now);
+        let e = |key, now| effect(&c, key, &[], m, "STANDARD", now);
         // id3's Date (2018) is long past: everything expires.
         assert!(e("x", day(0)).expire);
         let mut c2 = c.clone();
         c2.rules.truncate(1);
-        let e = |key, class, now| effect(&c2, key, m, class, now);
+        let e = |key, class, now| effect(&c2, key, &[], m, class, now);
         assert_eq!(e("documents/a", "STANDARD", day(30)), Effect::default());
         assert_eq!(
             e("documents/a", "STANDARD", day(31))
@@ -514,5 +515,28 @@ mod tests {
         assert!(!e("documents/a", "STANDARD", day(365)).expire);
         assert!(e("documents/a", "STANDARD", day(366)).expire);
         assert!(!e("other/a", "STANDARD", day(999)).expire);
+    }
+
+    #[test]
+    fn lifecycle_tag_filters_match_objects_carrying_every_tag() {
+        let xml = "<LifecycleConfiguration>\
+            <Rule><ID>t</ID><Filter><Tag><Key>k</Key><Value>v</Value></Tag></Filter><Status>Enabled</Status><Expiration><Days>1</Days></Expiration></Rule>\
+            <Rule><ID>a</ID><Filter><And><Prefix>logs/</Prefix><Tag><Key>a</Key><Value>1</Value></Tag><Tag><Key>b</Key><Value>2</Value></Tag></And></Filter><Status>Enabled</Status><Expiration><Days>1</Days></Expiration></Rule>\
+            </LifecycleConfiguration>";
+        let c = from_xml(xml.as_bytes()).unwrap();
+        let later = UNIX_EPOCH + std::time::Duration::from_secs(10 * 86400);
+        let tags = |p: &[(&str, &str)]| -> Vec<(String, String)> {
+            p.iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        let expires =
+            |key, t: &[(String, String)]| effect(&c, key, t, UNIX_EPOCH, "STANDARD", later).expire;
+        assert!(expires("x", &tags(&[("k", "v")])));
+        assert!(!expires("x", &tags(&[("k", "w")])));
+        assert!(!expires("x", &[]));
+        assert!(expires("logs/1", &tags(&[("b", "2"), ("a", "1")])));
+        assert!(!expires("logs/1", &tags(&[("a", "1")])));
+        assert!(!expires("other", &tags(&[("a", "1"), ("b", "2")])));
     }
 }

@@ -46,6 +46,8 @@ pub const HEADER_SPELLINGS: &[&str] = &[
     "Access-Control-Expose-Headers",
     "Access-Control-Max-Age",
     "Access-Control-Allow-Credentials",
+    // As COS (and S3) spell it: `MD5` in capitals.
+    "x-cos-server-side-encryption-customer-key-MD5",
 ];
 
 /// The router every connection is served by; tests can drive it without a socket.

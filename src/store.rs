@@ -61,6 +61,10 @@ pub struct Bucket {
     pub versioning: crate::versioning::Status,
     /// Completed multipart uploads, for a repeated Complete (see `crate::uploads::Completions`).
     pub completed: uploads::Completions,
+    /// Bucket tags (`?tagging`); `None` until set.
+    pub tagging: Option<crate::tagging::Tags>,
+    /// The default encryption of new objects (`?encryption`).
+    pub encryption: Option<crate::sse::BucketEncryption>,
 }
 
 impl Bucket {
@@ -81,6 +85,8 @@ impl Bucket {
             restores: Default::default(),
             versioning: Default::default(),
             completed: Default::default(),
+            tagging: None,
+            encryption: None,
         }
     }
 }
@@ -257,7 +263,14 @@ impl Store {
                 if obj.appendable {
                     return true;
                 }
-                let e = lifecycle::effect(&config, key, obj.last_modified, &obj.storage_class, now);
+                let e = lifecycle::effect(
+                    &config,
+                    key,
+                    &obj.tags,
+                    obj.last_modified,
+                    &obj.storage_class,
+                    now,
+                );
                 if let Some(class) = e.transition_to.filter(|_| !e.expire) {
                     Arc::make_mut(obj).storage_class = class;
                 }

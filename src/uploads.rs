@@ -91,6 +91,8 @@ pub struct Completed {
     /// The `CompleteMultipartUploadResult` answered.
     pub body: String,
     pub crc64: String,
+    /// The server-side encryption headers answered (echoed again).
+    pub encryption: Vec<(String, String)>,
 }
 
 /// The completed uploads a bucket remembers, at most [`REMEMBERED_COMPLETIONS`].
@@ -497,6 +499,7 @@ mod tests {
             parts: vec![(1, "e".into())],
             body: String::new(),
             crc64: String::new(),
+            encryption: Vec::new(),
         };
         for id in 0..=REMEMBERED_COMPLETIONS {
             c.remember(done(id));

@@ -13,6 +13,9 @@
 //! - copying an object onto itself needs `x-cos-metadata-directive: Replaced` or a different
 //!   `x-cos-storage-class`, else 400 `InvalidRequest` (S3's rule; COS documents the Replaced part).
 //! - the copy keeps the source's ETag and CRC-64 (the bytes are the same), whatever the directive.
+//! - tags follow `x-cos-tagging-directive` (Copy, the default: the source's; Replaced: the request's
+//!   `x-cos-tagging`); the encryption is the request's (or the bucket default), never the source's;
+//!   an SSE-C source needs `x-cos-copy-source-server-side-encryption-customer-*`.
 
 use std::sync::Arc;
 
@@ -105,6 +108,7 @@ pub fn read_source(ctx: &Ctx, src: &CopySource) -> Result<Arc<Object>, CosError>
     super::lifecycle::sweep(ctx.state, &src.bucket, ctx.now);
     let object = ctx.store().get_object(&src.bucket, &src.key)?;
     super::restore::readable(ctx, &src.bucket, &src.key, &object, true)?;
+    super::encryption::check_key(ctx, &object.encryption, crate::sse::COPY_SOURCE_PREFIX)?;
     let header = |n: &str| {
         ctx.req
             .header(&format!("x-cos-copy-source-{n}"))
@@ -127,13 +131,18 @@ enum Directive {
 }
 
 fn directive(ctx: &Ctx) -> Result<Directive, CosError> {
-    match ctx.req.header("x-cos-metadata-directive") {
+    directive_of(ctx, "x-cos-metadata-directive")
+}
+
+/// `x-cos-metadata-directive` or `x-cos-tagging-directive`: Copy (the default) or Replaced.
+fn directive_of(ctx: &Ctx, header: &str) -> Result<Directive, CosError> {
+    match ctx.req.header(header) {
         None => Ok(Directive::Copy),
         Some(v) if v.eq_ignore_ascii_case("copy") => Ok(Directive::Copy),
         Some(v) if v.eq_ignore_ascii_case("replaced") => Ok(Directive::Replaced),
         Some(v) => Err(CosError::with_message(
             Code::InvalidArgument,
-            format!("x-cos-metadata-directive must be Copy or Replaced, got {v:?}."),
+            format!("{header} must be Copy or Replaced, got {v:?}."),
         )),
     }
 }
@@ -145,6 +154,7 @@ pub fn put_object_copy(ctx: &Ctx) -> Result<Reply, CosError> {
     let bucket = ctx.bucket()?;
     let src = source_of(ctx)?;
     let directive = directive(ctx)?;
+    let tagging_directive = directive_of(ctx, "x-cos-tagging-directive")?;
     let source = read_source(ctx, &src)?;
     // Headers of the request: ACL, storage class (STANDARD unless given) and, for Replaced, metadata.
     let fresh = object::object_from_request(ctx, Bytes::new())?;
@@ -163,6 +173,11 @@ pub fn put_object_copy(ctx: &Ctx) -> Result<Reply, CosError> {
     copy.appendable = false;
     copy.acl = fresh.acl;
     copy.storage_class = fresh.storage_class;
+    // The destination is encrypted as this request (or the bucket's default) says, not as the source.
+    copy.encryption = fresh.encryption;
+    if tagging_directive == Directive::Replaced {
+        copy.tags = fresh.tags;
+    }
     if directive == Directive::Replaced {
         copy.content_type = fresh.content_type;
         copy.headers = fresh.headers;
@@ -173,8 +188,11 @@ pub fn put_object_copy(ctx: &Ctx) -> Result<Reply, CosError> {
         crc64: Some(copy.crc64.to_string()),
     };
     let crc64 = copy.crc64.to_string();
+    let reply =
+        Reply::xml(to_xml("CopyObjectResult", &result)?).header("x-cos-hash-crc64ecma", crc64);
+    let reply = super::encryption::echo(reply, &copy.encryption);
     super::overwrite::put(ctx, &key, copy)?;
-    Ok(Reply::xml(to_xml("CopyObjectResult", &result)?).header("x-cos-hash-crc64ecma", crc64))
+    Ok(reply)
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ pub mod bucket;
 pub mod copy;
 pub mod cors;
 pub mod delete_multiple;
+pub mod encryption;
 pub mod lifecycle;
 pub mod multipart;
 mod multipart_xml;
@@ -17,6 +18,7 @@ pub mod policy;
 pub mod post_object;
 pub mod restore;
 pub mod service;
+pub mod tagging;
 
 use std::time::SystemTime;
 
@@ -109,6 +111,15 @@ pub fn handle(op: Op, ctx: &Ctx) -> Result<Reply, CosError> {
         PostObjectRestore => restore::post(ctx),
         PostObject => post_object::post(ctx),
         AppendObject => append::append(ctx),
+        PutObjectTagging => tagging::put_object(ctx),
+        GetObjectTagging => tagging::get_object(ctx),
+        DeleteObjectTagging => tagging::delete_object(ctx),
+        PutBucketTagging => tagging::put_bucket(ctx),
+        GetBucketTagging => tagging::get_bucket(ctx),
+        DeleteBucketTagging => tagging::delete_bucket(ctx),
+        PutBucketEncryption => encryption::put(ctx),
+        GetBucketEncryption => encryption::get(ctx),
+        DeleteBucketEncryption => encryption::delete(ctx),
         other => Err(not_implemented(other)),
     }
 }

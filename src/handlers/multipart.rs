@@ -103,6 +103,7 @@ pub fn initiate(ctx: &Ctx) -> Result<Reply, CosError> {
         template,
         parts: Default::default(),
     };
+    let encryption = upload.template.encryption.clone();
     ctx.store().with_bucket_mut(bucket, |b| {
         b.uploads.insert((key.clone(), upload_id.clone()), upload)
     })?;
@@ -111,10 +112,8 @@ pub fn initiate(ctx: &Ctx) -> Result<Reply, CosError> {
         key,
         upload_id,
     };
-    Ok(Reply::xml(to_xml(
-        "InitiateMultipartUploadResult",
-        &result,
-    )?))
+    let reply = Reply::xml(to_xml("InitiateMultipartUploadResult", &result)?);
+    Ok(super::encryption::echo(reply, &encryption))
 }
 
 /// Upload Part: 200 with the part's `ETag` and `x-cos-hash-crc64ecma`.
@@ -125,11 +124,16 @@ pub fn upload_part(ctx: &Ctx) -> Result<Reply, CosError> {
     let reply = Reply::new(StatusCode::OK)
         .header("etag", &part.etag)
         .header("x-cos-hash-crc64ecma", part.crc64.to_string());
-    ctx.store()
+    // An SSE-C upload takes parts only with its key; parts answer the upload's encryption.
+    let encryption = ctx
+        .store()
         .with_upload(ctx.bucket()?, &key, upload_id(ctx), |u| {
-            u.parts.insert(number, part)
-        })?;
-    Ok(reply)
+            let encryption = u.template.encryption.clone();
+            super::encryption::check_key(ctx, &encryption, "x-cos-")?;
+            u.parts.insert(number, part);
+            Ok::<_, CosError>(encryption)
+        })??;
+    Ok(super::encryption::echo(reply, &encryption))
 }
 
 /// `x-cos-copy-source-range: bytes=a-b` against the source size; absent or empty is the whole source.
@@ -264,6 +268,7 @@ pub fn complete(ctx: &Ctx) -> Result<Reply, CosError> {
     };
     let crc64 = object.crc64.to_string();
     let body = to_xml("CompleteMultipartUploadResult", &result)?;
+    let encryption = object.encryption.clone();
     let written = ctx.store().put_object_if(bucket, &key, |current| {
         super::overwrite::check(forbid, current)?;
         Ok(object)
@@ -281,10 +286,12 @@ pub fn complete(ctx: &Ctx) -> Result<Reply, CosError> {
         parts: uploads::unquoted(&listed),
         body: body.clone(),
         crc64: crc64.clone(),
+        encryption: encryption.clone(),
     };
     ctx.store()
         .with_bucket_mut(bucket, |b| b.completed.remember(done))?;
-    Ok(Reply::xml(body).header("x-cos-hash-crc64ecma", crc64))
+    let reply = Reply::xml(body).header("x-cos-hash-crc64ecma", crc64);
+    Ok(super::encryption::echo(reply, &encryption))
 }
 
 /// A Complete of an upload that is no longer in progress: when it completed with the same parts,
@@ -300,10 +307,13 @@ fn repeated_complete(
     let done = ctx.store().with_bucket(bucket, |b| {
         b.completed
             .find(key, id, listed)
-            .map(|c| (c.body.clone(), c.crc64.clone()))
+            .map(|c| (c.body.clone(), c.crc64.clone(), c.encryption.clone()))
     })?;
     match done {
-        Some((body, crc64)) => Ok(Reply::xml(body).header("x-cos-hash-crc64ecma", crc64)),
+        Some((body, crc64, encryption)) => Ok(super::encryption::echo(
+            Reply::xml(body).header("x-cos-hash-crc64ecma", crc64),
+            &encryption,
+        )),
         None => Err(uploads::no_such_upload(id)),
     }
 }

@@ -65,6 +65,7 @@ pub fn object_from_request(ctx: &Ctx, data: Bytes) -> Result<Object, CosError> {
         Dialect::Cos => super::acl::acl_from_headers(ctx, ResourceKind::Object, &owner)?,
         Dialect::Oss => crate::acl::Acl::object_default(&owner),
     };
+    let (tags, encryption) = tags_and_encryption(ctx)?;
     let content_type = ctx
         .req
         .header("content-type")
@@ -80,10 +81,23 @@ pub fn object_from_request(ctx: &Ctx, data: Bytes) -> Result<Object, CosError> {
         storage_class,
         acl,
         version_id: object::NULL_VERSION.to_string(),
-        tags: Vec::new(),
+        tags,
         appendable: false,
-        encryption: Vec::new(),
+        encryption,
     })
+}
+
+/// The `x-cos-tagging` tags and the encryption (`x-cos-server-side-encryption*` or the bucket's
+/// default) of an object a COS request writes; OSS objects carry neither.
+fn tags_and_encryption(ctx: &Ctx) -> Result<(crate::tagging::Tags, crate::sse::Echo), CosError> {
+    if ctx.req.dialect != Dialect::Cos {
+        return Ok(Default::default());
+    }
+    let tags = match ctx.req.header("x-cos-tagging") {
+        Some(v) => crate::tagging::from_header(v)?,
+        None => Vec::new(),
+    };
+    Ok((tags, super::encryption::of_new_object(ctx)?))
 }
 
 /// PUT Object.
@@ -94,6 +108,7 @@ pub fn put(ctx: &Ctx) -> Result<Reply, CosError> {
     let reply = Reply::new(StatusCode::OK)
         .header("etag", &object.etag)
         .header(crc_name.as_str(), object.crc64.to_string());
+    let reply = super::encryption::echo(reply, &object.encryption);
     super::overwrite::put(ctx, &key, object)?;
     Ok(reply)
 }
@@ -196,6 +211,7 @@ pub fn get(ctx: &Ctx) -> Result<Reply, CosError> {
     let key = key(ctx)?;
     let object = ctx.store().get_object(ctx.bucket()?, &key)?;
     let restore = super::restore::gate(ctx, &key, &object)?;
+    super::encryption::check_key(ctx, &object.encryption, "x-cos-")?;
     let last_modified = http_date(object.last_modified);
     let header = |n: &str| ctx.req.header(n).map(str::to_string);
     match check_preconditions(&object.etag, object.last_modified, header) {
@@ -231,6 +247,10 @@ pub fn get(ctx: &Ctx) -> Result<Reply, CosError> {
     if let Some(v) = &restore {
         reply = reply.header("x-cos-restore", v);
     }
+    if !object.tags.is_empty() {
+        reply = reply.header("x-cos-tagging-count", object.tags.len().to_string());
+    }
+    reply = super::encryption::echo(reply, &object.encryption);
     for (param, name) in RESPONSE_OVERRIDES {
         if let Some(v) = ctx.req.param(param) {
             reply.headers.remove(name.to_ascii_lowercase().as_str());

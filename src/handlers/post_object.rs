@@ -31,6 +31,13 @@ const HEADER_FIELDS: &[&str] = &[
     "x-cos-grant-write-acp",
     "x-cos-grant-full-control",
     "x-cos-storage-class",
+    "x-cos-tagging",
+    "x-cos-server-side-encryption",
+    "x-cos-server-side-encryption-cos-kms-key-id",
+    "x-cos-server-side-encryption-context",
+    "x-cos-server-side-encryption-customer-algorithm",
+    "x-cos-server-side-encryption-customer-key",
+    "x-cos-server-side-encryption-customer-key-md5",
 ];
 
 /// The `PostResponse` body of `success_action_status=201`.
@@ -134,11 +141,13 @@ pub fn post(ctx: &Ctx) -> Result<Reply, CosError> {
     let object = super::object::object_from_request(&put_ctx, file.data)?;
     let etag = object.etag.clone();
     let crc = object.crc64.to_string();
+    let encryption = object.encryption.clone();
     ctx.store().put_object(bucket, &key, object)?;
     let url = location(ctx.req, bucket, &key);
     let base = Reply::new(StatusCode::NO_CONTENT)
         .header("etag", &etag)
         .header("x-cos-hash-crc64ecma", &crc);
+    let base = super::encryption::echo(base, &encryption);
     if let Some(redirect) = form
         .field("success_action_redirect")
         .filter(|r| !r.is_empty())
