@@ -67,6 +67,7 @@ codes! {
     NoSuchLifecycleConfiguration => 404, "The lifecycle configuration does not exist.";
     NoSuchPolicy => 404, "The specified bucket policy does not exist.";
     NoSuchUpload => 404, "The specified multipart upload does not exist.";
+    NoSuchVersion => 404, "The specified version does not exist.";
     NotImplemented => 501, "A header or query you provided implies functionality that is not implemented.";
     PolicyFull => 400, "your policy or acl has reached the limit";
     PreconditionFailed => 412, "At least one of the preconditions you specified did not hold.";
@@ -85,6 +86,9 @@ pub struct CosError {
     pub message: String,
     /// Extra elements written between `Message` and `Resource` (e.g. `StringToSign`, `FormatString`).
     pub extra: Vec<(&'static str, String)>,
+    /// Response headers answered with the error (e.g. `x-cos-delete-marker` on a 404 for a key whose
+    /// current version is a delete marker).
+    pub headers: Vec<(&'static str, String)>,
 }
 
 impl CosError {
@@ -94,6 +98,7 @@ impl CosError {
             code,
             message: code.default_message().to_string(),
             extra: Vec::new(),
+            headers: Vec::new(),
         }
     }
 
@@ -103,12 +108,19 @@ impl CosError {
             code,
             message: message.into(),
             extra: Vec::new(),
+            headers: Vec::new(),
         }
     }
 
     /// Adds an extra element to the XML body.
     pub fn with_extra(mut self, name: &'static str, value: impl Into<String>) -> Self {
         self.extra.push((name, value.into()));
+        self
+    }
+
+    /// Adds a response header to the error answer.
+    pub fn with_header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
         self
     }
 

@@ -14,9 +14,13 @@
 //!
 //! Applying (deterministic, on the server clock): `Expiration/Days` N expires an object at the first
 //! UTC midnight at or after `Last-Modified + N days` (S3's rounding); `Expiration/Date` at that
-//! instant. Transitions move the object to a colder class on the same schedule (never warmer).
+//! instant. Transitions move the object to a colder class on the same schedule (never warmer). In a
+//! versioned bucket an expired current object gets a delete marker instead of being removed;
+//! `NoncurrentVersionExpiration`/`NoncurrentVersionTransition` act on a version (or delete marker)
+//! `NoncurrentDays` after the next newer version was written, rounded to midnight the same way;
+//! `ExpiredObjectDeleteMarker` removes a delete marker that is its key's only version.
 //! Rules filtered by tags are kept but never match (cos-mock objects carry no tags);
-//! `NoncurrentVersion*` and `AbortIncompleteMultipartUpload` are kept and round-tripped only.
+//! `AbortIncompleteMultipartUpload` is kept and round-tripped only.
 
 use std::time::SystemTime;
 
@@ -371,6 +375,51 @@ pub(crate) fn effect(
         }
     }
     out
+}
+
+/// Whether an enabled rule applies to `key`.
+fn applies(rule: &Rule, key: &str) -> bool {
+    rule.status.trim() == "Enabled" && rule_prefix(rule).is_some_and(|p| key.starts_with(p))
+}
+
+/// Evaluates the `NoncurrentVersion*` actions for one noncurrent version of `key` (of storage class
+/// `class`) that became noncurrent at `since`.
+pub(crate) fn noncurrent_effect(
+    config: &LifecycleConfig,
+    key: &str,
+    since: SystemTime,
+    class: &str,
+    now: SystemTime,
+) -> Effect {
+    let mut out = Effect::default();
+    let mut rank = class_rank(class).unwrap_or(0);
+    for rule in config.rules.iter().filter(|r| applies(r, key)) {
+        if let Some(e) = &rule.noncurrent_version_expiration {
+            if due_at(e.noncurrent_days, None, since).is_some_and(|t| now >= t) {
+                out.expire = true;
+            }
+        }
+        for t in &rule.noncurrent_version_transition {
+            let target = t.storage_class.as_deref().unwrap_or("");
+            let due = due_at(t.noncurrent_days, None, since).is_some_and(|at| now >= at);
+            if let (true, Some(r)) = (due, class_rank(target)) {
+                if r > rank {
+                    rank = r;
+                    out.transition_to = Some(target.to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Whether an enabled rule for `key` says `Expiration/ExpiredObjectDeleteMarker` true.
+pub(crate) fn removes_expired_marker(config: &LifecycleConfig, key: &str) -> bool {
+    config.rules.iter().filter(|r| applies(r, key)).any(|r| {
+        r.expiration
+            .as_ref()
+            .is_some_and(|e| e.expired_object_delete_marker == Some(true))
+    })
 }
 
 #[cfg(test)]

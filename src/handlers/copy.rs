@@ -6,8 +6,8 @@
 //!   (e.g. `127.0.0.1:9400/<bucket>/<key>`) or the path form `/<bucket>/<key>`, with or without
 //!   `http://`; the key is percent-decoded. A header that names no bucket and key is 400
 //!   `InvalidArgument`.
-//! - cos-mock keeps no versions: a `?versionId=` on the source is accepted and the current object is
-//!   copied.
+//! - a `?versionId=` on the source copies that version (404 `NoSuchVersion` when it names none, 405
+//!   `MethodNotAllowed` for a delete marker) and is answered in `x-cos-copy-source-version-id`.
 //! - a failed `x-cos-copy-source-If-None-Match` / `-If-Modified-Since` is 412 `PreconditionFailed`
 //!   (as COS documents for copies), never 304.
 //! - copying an object onto itself needs `x-cos-metadata-directive: Replaced` or a different
@@ -103,7 +103,9 @@ pub fn read_source(ctx: &Ctx, src: &CopySource) -> Result<Arc<Object>, CosError>
         ));
     }
     super::lifecycle::sweep(ctx.state, &src.bucket, ctx.now);
-    let object = ctx.store().get_object(&src.bucket, &src.key)?;
+    let object = ctx
+        .store()
+        .get_version(&src.bucket, &src.key, src.version_id.as_deref())?;
     super::restore::readable(ctx, &src.bucket, &src.key, &object, true)?;
     let header = |n: &str| {
         ctx.req
@@ -171,8 +173,13 @@ pub fn put_object_copy(ctx: &Ctx) -> Result<Reply, CosError> {
         crc64: Some(copy.crc64.to_string()),
     };
     let crc64 = copy.crc64.to_string();
-    ctx.store().put_object(bucket, &key, copy)?;
-    Ok(Reply::xml(to_xml("CopyObjectResult", &result)?).header("x-cos-hash-crc64ecma", crc64))
+    let version_id = ctx.store().put_object(bucket, &key, copy)?;
+    let mut reply =
+        Reply::xml(to_xml("CopyObjectResult", &result)?).header("x-cos-hash-crc64ecma", crc64);
+    if let Some(v) = &src.version_id {
+        reply = reply.header("x-cos-copy-source-version-id", v);
+    }
+    Ok(super::versioning::written(reply, &version_id))
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ pub mod policy;
 pub mod post_object;
 pub mod restore;
 pub mod service;
+pub mod versioning;
 
 use std::time::SystemTime;
 
@@ -106,6 +107,9 @@ pub fn handle(op: Op, ctx: &Ctx) -> Result<Reply, CosError> {
         DeleteBucketLifecycle => lifecycle::delete(ctx),
         PostObjectRestore => restore::post(ctx),
         PostObject => post_object::post(ctx),
+        PutBucketVersioning => versioning::put(ctx),
+        GetBucketVersioning => versioning::get(ctx),
+        GetBucketObjectVersions => versioning::list(ctx),
         other => Err(not_implemented(other)),
     }
 }

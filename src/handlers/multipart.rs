@@ -255,11 +255,10 @@ pub fn complete(ctx: &Ctx) -> Result<Reply, CosError> {
         etag: object.etag.clone(),
     };
     let crc64 = object.crc64.to_string();
-    ctx.store().put_object(bucket, &key, object)?;
-    Ok(
-        Reply::xml(to_xml("CompleteMultipartUploadResult", &result)?)
-            .header("x-cos-hash-crc64ecma", crc64),
-    )
+    let version_id = ctx.store().put_object(bucket, &key, object)?;
+    let reply = Reply::xml(to_xml("CompleteMultipartUploadResult", &result)?)
+        .header("x-cos-hash-crc64ecma", crc64);
+    Ok(super::versioning::written(reply, &version_id))
 }
 
 /// Abort Multipart Upload: 204; the parts are dropped.
