@@ -54,7 +54,8 @@ pub fn parse_copy_source(value: &str, region: &str) -> Result<CopySource, CosErr
     let version_id = crate::request::parse_query(query)
         .into_iter()
         .find(|(k, _)| k == "versionId")
-        .map(|(_, v)| v);
+        .map(|(_, v)| v)
+        .filter(|v| !v.is_empty());
     let (host, path) = match location.strip_prefix('/') {
         Some(_) => ("", location.to_string()),
         None => {

@@ -28,9 +28,13 @@ pub fn written(reply: Reply, version_id: &str) -> Reply {
     }
 }
 
-/// The `versionId` query parameter of an object request.
+/// The `versionId` query parameter of an object request; an empty one names no version (COS
+/// documents `versionId=` as the same as none).
 pub fn requested(ctx: &Ctx) -> Option<String> {
-    ctx.req.param("versionId").map(str::to_string)
+    ctx.req
+        .param("versionId")
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
 }
 
 /// PUT Bucket versioning: `Enabled` or `Suspended`; 200.

@@ -22,3 +22,4 @@ mod post_object;
 mod request_path;
 mod restore;
 mod sts;
+mod versioning;
