@@ -679,3 +679,35 @@ fn state_shows_versioning_status_and_counts() {
     assert_eq!(b["versions"], 2);
     assert_eq!(b["delete_markers"], 1);
 }
+
+#[test]
+fn anonymous_versions_listing_follows_bucket_read_and_configuration_is_owner_only() {
+    let s = enabled();
+    put_version(&s, "k", b"1");
+    s.req("GET", "/?versions")
+        .anonymous()
+        .send()
+        .assert_error(403, "AccessDenied");
+    let r = s
+        .req("PUT", "/?acl")
+        .header("x-cos-acl", "public-read-write")
+        .send();
+    assert_eq!(r.status, 200, "{}", r.text());
+    let r = s.req("GET", "/?versions").anonymous().send();
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.xml_all("Key"), ["k"]);
+    // A bucket WRITE grant does not reach the versioning configuration.
+    s.req("PUT", "/?versioning")
+        .anonymous()
+        .body(b"<VersioningConfiguration><Status>Suspended</Status></VersioningConfiguration>")
+        .send()
+        .assert_error(403, "AccessDenied");
+    s.req("GET", "/?versioning")
+        .anonymous()
+        .send()
+        .assert_error(403, "AccessDenied");
+    // An anonymous versioned DELETE under a WRITE grant adds a marker like any DELETE.
+    let r = s.req("DELETE", "/k").anonymous().send();
+    assert_eq!(r.status, 204);
+    assert_eq!(r.header("x-cos-delete-marker"), Some("true"));
+}
