@@ -638,7 +638,7 @@ mod tests {
         let d = b.delete_version("k", None, now);
         assert!(d.delete_marker);
         let marker = d.version_id.unwrap();
-        assert!(b.objects.get("k").is_none());
+        assert!(!b.objects.contains_key("k"));
         let err = b.version("k", None).unwrap_err();
         assert_eq!(err.code, Code::NoSuchKey);
         assert!(err
