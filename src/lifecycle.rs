@@ -533,6 +533,31 @@ mod tests {
     }
 
     #[test]
+    fn lifecycle_noncurrent_actions_count_from_when_a_version_became_noncurrent() {
+        let xml = rule_xml("<Status>Enabled</Status><Filter><Prefix>logs/</Prefix></Filter><NoncurrentVersionTransition><NoncurrentDays>1</NoncurrentDays><StorageClass>ARCHIVE</StorageClass></NoncurrentVersionTransition><NoncurrentVersionExpiration><NoncurrentDays>3</NoncurrentDays></NoncurrentVersionExpiration><Expiration><ExpiredObjectDeleteMarker>true</ExpiredObjectDeleteMarker></Expiration>");
+        let c = from_xml(xml.as_bytes()).unwrap();
+        let day = |d: u64| UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000 + d * 86400);
+        let since = day(0); // 2023-11-14T22:13:20Z: days count from the next UTC midnight on
+        let e = |key, class, now| noncurrent_effect(&c, key, since, class, now);
+        assert_eq!(e("logs/a", "STANDARD", day(1)), Effect::default());
+        assert_eq!(
+            e("logs/a", "STANDARD", day(2)).transition_to.as_deref(),
+            Some("ARCHIVE")
+        );
+        assert_eq!(e("logs/a", "ARCHIVE", day(2)).transition_to, None);
+        assert!(!e("logs/a", "STANDARD", day(3)).expire);
+        assert!(e("logs/a", "STANDARD", day(4)).expire);
+        assert_eq!(e("other", "STANDARD", day(99)), Effect::default());
+        assert!(removes_expired_marker(&c, "logs/a"));
+        assert!(!removes_expired_marker(&c, "other"));
+        // The current-version schedule ignores noncurrent actions.
+        assert_eq!(
+            effect(&c, "logs/a", since, "STANDARD", day(99)),
+            Effect::default()
+        );
+    }
+
+    #[test]
     fn lifecycle_effect_rounds_days_to_midnight_and_only_cools() {
         let c = from_xml(DOC_SAMPLE.as_bytes()).unwrap();
         let day = |d: u64| UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000 + d * 86400);

@@ -564,6 +564,14 @@ mod tests {
                 b"<VersioningConfiguration><Status></Status></VersioningConfiguration>",
                 Code::InvalidArgument,
             ),
+            (
+                b"<VersioningConfiguration><Status>Enabled</Status><Status>Suspended</Status></VersioningConfiguration>",
+                Code::MalformedXML,
+            ),
+            (
+                b"<VersioningConfiguration><Status><Status>Enabled</Status></Status></VersioningConfiguration>",
+                Code::MalformedXML,
+            ),
         ] {
             assert_eq!(
                 from_xml(bad).unwrap_err().code,

@@ -245,7 +245,7 @@ pub fn get(ctx: &Ctx) -> Result<Reply, CosError> {
     if let Some(v) = &restore {
         reply = reply.header("x-cos-restore", v);
     }
-    if versioned || version.is_some() {
+    if ctx.req.dialect == Dialect::Cos && (versioned || version.is_some()) {
         reply = reply.header("x-cos-version-id", &object.version_id);
     }
     for (param, name) in RESPONSE_OVERRIDES {
