@@ -6,13 +6,14 @@
 //!   GET/HEAD answer it for every object of a bucket whose versioning was ever enabled (`null` too);
 //! - GET `?versions` writes `Owner` as GET Bucket does (the APPID as ID and DisplayName), always
 //!   answers `NextVersionIdMarker` next to `NextKeyMarker` when truncated (empty when the page ended
-//!   on a common prefix), and reuses GET Bucket's checks of `max-keys` and `encoding-type`.
+//!   on a common prefix), and reuses GET Bucket's checks of `max-keys` and `encoding-type`; a
+//!   `version-id-marker` without a `key-marker` is 400 `InvalidArgument` (S3's rule).
 
 use http::StatusCode;
 
 use super::Ctx;
 use crate::clock::iso8601;
-use crate::error::CosError;
+use crate::error::{Code, CosError};
 use crate::object::NULL_VERSION;
 use crate::response::Reply;
 use crate::store;
@@ -64,6 +65,12 @@ pub fn list(ctx: &Ctx) -> Result<Reply, CosError> {
         version_id_marker: p("version-id-marker"),
         max_keys: q.max_keys,
     };
+    if q.key_marker.is_empty() && !q.version_id_marker.is_empty() {
+        return Err(CosError::with_message(
+            Code::InvalidArgument,
+            "A version-id-marker cannot be specified without a key-marker.",
+        ));
+    }
     let page = ctx
         .store()
         .with_bucket(name, |b| versioning::list_versions(b, &q))?;

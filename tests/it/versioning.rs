@@ -469,6 +469,14 @@ fn list_versions_key_and_version_id_markers_resume() {
     assert_eq!(r.xml_all("Key"), ["b", "b"]);
     let r = s.req("GET", "/?versions&key-marker=b").send();
     assert!(r.xml_all("Key").is_empty());
+    s.req("GET", &format!("/?versions&version-id-marker={b2}"))
+        .send()
+        .assert_error(400, "InvalidArgument");
+    // A version-id marker that names no version of the key skips the key.
+    let r = s
+        .req("GET", "/?versions&key-marker=a&version-id-marker=nope")
+        .send();
+    assert_eq!(r.xml_all("Key"), ["b", "b"]);
 }
 
 #[test]
