@@ -167,6 +167,7 @@ fn state_json(state: &AppState) -> serde_json::Value {
                 _ => b.policy.as_ref().map(|p| p.text.as_str()),
             };
             let policy = text.and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok());
+            let (versions, delete_markers) = b.version_counts();
             json!({
                 "dialect": dialect,
                 "name": b.name,
@@ -176,6 +177,9 @@ fn state_json(state: &AppState) -> serde_json::Value {
                 "acl": acl_label(&b.acl),
                 "policy": policy,
                 "objects": objects,
+                "versioning": b.versioning.as_str(),
+                "versions": versions,
+                "delete_markers": delete_markers,
             })
         })
         .collect();

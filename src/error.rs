@@ -73,6 +73,7 @@ codes! {
     NoSuchPolicy => 404, "The specified bucket policy does not exist.";
     NoSuchTagSet => 404, "The TagSet does not exist.";
     NoSuchUpload => 404, "The specified multipart upload does not exist.";
+    NoSuchVersion => 404, "The specified version does not exist.";
     NotImplemented => 501, "A header or query you provided implies functionality that is not implemented.";
     ObjectNotAppendable => 409, "The object is not appendable.";
     PolicyFull => 400, "your policy or acl has reached the limit";
@@ -92,6 +93,9 @@ pub struct CosError {
     pub message: String,
     /// Extra elements written between `Message` and `Resource` (e.g. `StringToSign`, `FormatString`).
     pub extra: Vec<(&'static str, String)>,
+    /// Response headers answered with the error (e.g. `x-cos-delete-marker` on a 404 for a key whose
+    /// current version is a delete marker).
+    pub headers: Vec<(&'static str, String)>,
 }
 
 impl CosError {
@@ -101,6 +105,7 @@ impl CosError {
             code,
             message: code.default_message().to_string(),
             extra: Vec::new(),
+            headers: Vec::new(),
         }
     }
 
@@ -110,12 +115,19 @@ impl CosError {
             code,
             message: message.into(),
             extra: Vec::new(),
+            headers: Vec::new(),
         }
     }
 
     /// Adds an extra element to the XML body.
     pub fn with_extra(mut self, name: &'static str, value: impl Into<String>) -> Self {
         self.extra.push((name, value.into()));
+        self
+    }
+
+    /// Adds a response header to the error answer.
+    pub fn with_header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
         self
     }
 

@@ -14,9 +14,14 @@
 //!
 //! Applying (deterministic, on the server clock): `Expiration/Days` N expires an object at the first
 //! UTC midnight at or after `Last-Modified + N days` (S3's rounding); `Expiration/Date` at that
-//! instant. Transitions move the object to a colder class on the same schedule (never warmer).
-//! A `Filter` with `Tag`, or `And` with `Prefix` and `Tag`s, takes objects that carry every tag.
-//! `NoncurrentVersion*` and `AbortIncompleteMultipartUpload` are kept and round-tripped only.
+//! instant. Transitions move the object to a colder class on the same schedule (never warmer). In a
+//! versioned bucket an expired current object gets a delete marker instead of being removed;
+//! `NoncurrentVersionExpiration`/`NoncurrentVersionTransition` act on a version (or delete marker)
+//! `NoncurrentDays` after the next newer version was written, rounded to midnight the same way;
+//! `ExpiredObjectDeleteMarker` removes a delete marker that is its key's only version.
+//! A `Filter` with `Tag`, or `And` with `Prefix` and `Tag`s, takes objects that carry every tag (a
+//! delete marker carries none). Appendable objects take no part (COS).
+//! `AbortIncompleteMultipartUpload` is kept and round-tripped only.
 
 use std::time::SystemTime;
 
@@ -351,10 +356,7 @@ pub(crate) fn effect(
 ) -> Effect {
     let mut out = Effect::default();
     let mut rank = class_rank(class).unwrap_or(0);
-    for rule in &config.rules {
-        if rule.status.trim() != "Enabled" || !rule_matches(rule, key, tags) {
-            continue;
-        }
+    for rule in config.rules.iter().filter(|r| applies(r, key, tags)) {
         if let Some(e) = &rule.expiration {
             if due_at(e.days, e.date.as_deref(), modified).is_some_and(|t| now >= t) {
                 out.expire = true;
@@ -372,6 +374,56 @@ pub(crate) fn effect(
         }
     }
     out
+}
+
+/// Whether an enabled rule applies to `key` with `tags`.
+fn applies(rule: &Rule, key: &str, tags: &[(String, String)]) -> bool {
+    rule.status.trim() == "Enabled" && rule_matches(rule, key, tags)
+}
+
+/// Evaluates the `NoncurrentVersion*` actions for one noncurrent version of `key` (of storage class
+/// `class`) that became noncurrent at `since`.
+pub(crate) fn noncurrent_effect(
+    config: &LifecycleConfig,
+    key: &str,
+    tags: &[(String, String)],
+    since: SystemTime,
+    class: &str,
+    now: SystemTime,
+) -> Effect {
+    let mut out = Effect::default();
+    let mut rank = class_rank(class).unwrap_or(0);
+    for rule in config.rules.iter().filter(|r| applies(r, key, tags)) {
+        if let Some(e) = &rule.noncurrent_version_expiration {
+            if due_at(e.noncurrent_days, None, since).is_some_and(|t| now >= t) {
+                out.expire = true;
+            }
+        }
+        for t in &rule.noncurrent_version_transition {
+            let target = t.storage_class.as_deref().unwrap_or("");
+            let due = due_at(t.noncurrent_days, None, since).is_some_and(|at| now >= at);
+            if let (true, Some(r)) = (due, class_rank(target)) {
+                if r > rank {
+                    rank = r;
+                    out.transition_to = Some(target.to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Whether an enabled rule for `key` says `Expiration/ExpiredObjectDeleteMarker` true.
+pub(crate) fn removes_expired_marker(config: &LifecycleConfig, key: &str) -> bool {
+    config
+        .rules
+        .iter()
+        .filter(|r| applies(r, key, &[]))
+        .any(|r| {
+            r.expiration
+                .as_ref()
+                .is_some_and(|e| e.expired_object_delete_marker == Some(true))
+        })
 }
 
 #[cfg(test)]
@@ -482,6 +534,31 @@ mod tests {
             "<Status>Enabled</Status><Expiration><Date>2032-02-29T00:00:00Z</Date></Expiration>",
         );
         assert!(from_xml(leap.as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn lifecycle_noncurrent_actions_count_from_when_a_version_became_noncurrent() {
+        let xml = rule_xml("<Status>Enabled</Status><Filter><Prefix>logs/</Prefix></Filter><NoncurrentVersionTransition><NoncurrentDays>1</NoncurrentDays><StorageClass>ARCHIVE</StorageClass></NoncurrentVersionTransition><NoncurrentVersionExpiration><NoncurrentDays>3</NoncurrentDays></NoncurrentVersionExpiration><Expiration><ExpiredObjectDeleteMarker>true</ExpiredObjectDeleteMarker></Expiration>");
+        let c = from_xml(xml.as_bytes()).unwrap();
+        let day = |d: u64| UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000 + d * 86400);
+        let since = day(0); // 2023-11-14T22:13:20Z: days count from the next UTC midnight on
+        let e = |key, class, now| noncurrent_effect(&c, key, &[], since, class, now);
+        assert_eq!(e("logs/a", "STANDARD", day(1)), Effect::default());
+        assert_eq!(
+            e("logs/a", "STANDARD", day(2)).transition_to.as_deref(),
+            Some("ARCHIVE")
+        );
+        assert_eq!(e("logs/a", "ARCHIVE", day(2)).transition_to, None);
+        assert!(!e("logs/a", "STANDARD", day(3)).expire);
+        assert!(e("logs/a", "STANDARD", day(4)).expire);
+        assert_eq!(e("other", "STANDARD", day(99)), Effect::default());
+        assert!(removes_expired_marker(&c, "logs/a"));
+        assert!(!removes_expired_marker(&c, "other"));
+        // The current-version schedule ignores noncurrent actions.
+        assert_eq!(
+            effect(&c, "logs/a", &[], since, "STANDARD", day(99)),
+            Effect::default()
+        );
     }
 
     #[test]

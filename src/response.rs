@@ -130,6 +130,9 @@ pub fn error_reply(err: &CosError, resource: &str, request_id: &str, method: &Me
     let mut reply = Reply::new(err.status())
         .header(CONTENT_TYPE, "application/xml")
         .header("x-cos-trace-id", &trace_id);
+    for (name, value) in &err.headers {
+        reply = reply.header(*name, value);
+    }
     if method != Method::HEAD {
         reply = reply.body(render_xml(err, resource, request_id, &trace_id));
     } else {

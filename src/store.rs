@@ -65,6 +65,9 @@ pub struct Bucket {
     pub tagging: Option<crate::tagging::Tags>,
     /// The default encryption of new objects (`?encryption`).
     pub encryption: Option<crate::sse::BucketEncryption>,
+    /// Version histories of keys written or deleted since versioning was enabled (see
+    /// `crate::versioning`); `objects` holds each key's current object.
+    pub versions: crate::versioning::History,
 }
 
 impl Bucket {
@@ -87,6 +90,7 @@ impl Bucket {
             completed: Default::default(),
             tagging: None,
             encryption: None,
+            versions: Default::default(),
         }
     }
 }
@@ -152,12 +156,12 @@ impl Store {
         Ok(f(&mut bucket))
     }
 
-    /// Deletes an empty bucket: no objects and no multipart uploads in progress (COS asks for
-    /// unfinished uploads to be cleared before a bucket is deleted).
+    /// Deletes an empty bucket: no objects, no versions or delete markers, and no multipart uploads
+    /// in progress (COS asks for unfinished uploads to be cleared before a bucket is deleted).
     pub fn delete_bucket(&self, name: &str) -> Result<(), CosError> {
-        let removed = self
-            .buckets
-            .remove_if(name, |_, b| b.objects.is_empty() && b.uploads.is_empty());
+        let removed = self.buckets.remove_if(name, |_, b| {
+            b.objects.is_empty() && b.versions.is_empty() && b.uploads.is_empty()
+        });
         if removed.is_some() {
             return Ok(());
         }
@@ -190,25 +194,37 @@ impl Store {
             .ok_or_else(|| CosError::new(Code::NoSuchKey))
     }
 
-    /// Stores (or replaces) one object.
-    pub fn put_object(&self, bucket: &str, key: &str, object: Object) -> Result<(), CosError> {
+    /// Stores one object as the key's newest version, as the bucket's versioning says (see
+    /// `crate::versioning`). Returns the new version's id (`null` unless versioning is enabled).
+    pub fn put_object(&self, bucket: &str, key: &str, object: Object) -> Result<String, CosError> {
         self.put_object_if(bucket, key, |_| Ok(object))
     }
 
-    /// Stores the object `make` builds from the current one (`None` when the key is absent), or
-    /// stores nothing when it refuses: the check and the write happen under the bucket's lock, so two
-    /// racing writers cannot both pass a check (forbid-overwrite, an append's position).
+    /// Stores the object `make` builds from the current one (`None` when the key is absent) as the
+    /// key's newest version, or stores nothing when it refuses: the check and the write happen under
+    /// the bucket's lock, so two racing writers cannot both pass a check (forbid-overwrite, an
+    /// append's position). Every writer goes through here. Returns the new version's id.
     pub fn put_object_if(
         &self,
         bucket: &str,
         key: &str,
         make: impl FnOnce(Option<&Object>) -> Result<Object, CosError>,
-    ) -> Result<(), CosError> {
+    ) -> Result<String, CosError> {
         self.with_bucket_mut(bucket, |b| {
             let object = make(b.objects.get(key).map(|o| o.as_ref()))?;
-            b.objects.insert(key.to_string(), Arc::new(object));
-            Ok(())
+            Ok(b.put_version(key, object))
         })?
+    }
+
+    /// Reads the current object (`version_id` `None`) or one version of a key; the errors of
+    /// `Bucket::version` (`NoSuchKey`, `NoSuchVersion`, `MethodNotAllowed` for a delete marker).
+    pub fn get_version(
+        &self,
+        bucket: &str,
+        key: &str,
+        version_id: Option<&str>,
+    ) -> Result<Arc<Object>, CosError> {
+        self.with_bucket(bucket, |b| b.version(key, version_id))?
     }
 
     /// Changes one object's metadata in place (its data is shared, not copied); `NoSuchKey` if absent.
@@ -218,13 +234,30 @@ impl Store {
         key: &str,
         f: impl FnOnce(&mut Object),
     ) -> Result<(), CosError> {
-        self.with_bucket_mut(bucket, |b| match b.objects.get_mut(key) {
-            Some(object) => {
-                f(Arc::make_mut(object));
-                Ok(())
-            }
-            None => Err(CosError::new(Code::NoSuchKey)),
-        })?
+        self.update_version(bucket, key, None, f)
+    }
+
+    /// Changes one version's metadata in place (the current object for `None`); the errors of
+    /// `get_version`.
+    pub fn update_version(
+        &self,
+        bucket: &str,
+        key: &str,
+        version_id: Option<&str>,
+        f: impl FnOnce(&mut Object),
+    ) -> Result<(), CosError> {
+        self.with_bucket_mut(bucket, |b| b.update_version(key, version_id, f))?
+    }
+
+    /// DELETE of a key (a delete marker in a versioned bucket) or of one version of it, at `now`.
+    pub fn delete_version(
+        &self,
+        bucket: &str,
+        key: &str,
+        version_id: Option<&str>,
+        now: SystemTime,
+    ) -> Result<crate::versioning::Deletion, CosError> {
+        self.with_bucket_mut(bucket, |b| b.delete_version(key, version_id, now))
     }
 
     /// Runs `f` on one multipart upload of `bucket`, or `NoSuchBucket` / `NoSuchUpload`.
@@ -258,31 +291,81 @@ impl Store {
             let Some(config) = b.lifecycle.clone() else {
                 return;
             };
-            b.objects.retain(|key, obj| {
-                // COS: appendable objects take no part in lifecycle management.
-                if obj.appendable {
-                    return true;
-                }
-                let e = lifecycle::effect(
-                    &config,
-                    key,
-                    &obj.tags,
-                    obj.last_modified,
-                    &obj.storage_class,
-                    now,
-                );
-                if let Some(class) = e.transition_to.filter(|_| !e.expire) {
-                    Arc::make_mut(obj).storage_class = class;
-                }
-                !e.expire
-            });
+            let keys: Vec<String> = b
+                .keys_from(std::ops::Bound::Unbounded)
+                .map(str::to_string)
+                .collect();
+            for key in keys {
+                apply_lifecycle_to_key(b, &config, &key, now);
+            }
         });
     }
 
-    /// Deletes one object; `Ok(false)` when it did not exist.
+    /// Deletes one object (a delete marker in a versioned bucket); `Ok(false)` when it did not exist.
     pub fn delete_object(&self, bucket: &str, key: &str) -> Result<bool, CosError> {
-        self.with_bucket_mut(bucket, |b| b.objects.remove(key).is_some())
+        self.with_bucket_mut(bucket, |b| {
+            let existed = b.objects.contains_key(key);
+            b.delete_version(key, None, SystemTime::now());
+            existed
+        })
     }
+}
+
+/// The lifecycle rules at `now` for one key: the current object expires (removed, or in a versioned
+/// bucket hidden behind a new delete marker) or moves to a colder class; noncurrent versions and
+/// delete markers expire or move `NoncurrentDays` after the next newer version was written; a delete
+/// marker left as a key's only version goes with `ExpiredObjectDeleteMarker`.
+fn apply_lifecycle_to_key(b: &mut Bucket, config: &LifecycleConfig, key: &str, now: SystemTime) {
+    if let Some(obj) = b.objects.get(key).cloned() {
+        // COS: appendable objects take no part in lifecycle management.
+        if obj.appendable {
+            return;
+        }
+        let e = lifecycle::effect(
+            config,
+            key,
+            &obj.tags,
+            obj.last_modified,
+            &obj.storage_class,
+            now,
+        );
+        if e.expire {
+            b.delete_version(key, None, now);
+        } else if let Some(class) = e.transition_to {
+            let _ = b.update_version(key, None, |o| o.storage_class = class);
+        }
+    }
+    let Some(history) = b.versions.get_mut(key) else {
+        return;
+    };
+    let mut newer_since = None;
+    let mut keep = Vec::with_capacity(history.len());
+    for mut v in std::mem::take(history) {
+        let since = newer_since.replace(v.last_modified);
+        let Some(since) = since else {
+            keep.push(v);
+            continue;
+        };
+        let (class, tags) = v.object.as_ref().map_or(("STANDARD", &[][..]), |o| {
+            (o.storage_class.as_str(), o.tags.as_slice())
+        });
+        let e = lifecycle::noncurrent_effect(config, key, tags, since, class, now);
+        if e.expire {
+            continue;
+        }
+        if let (Some(class), Some(o)) = (e.transition_to, v.object.as_mut()) {
+            Arc::make_mut(o).storage_class = class;
+        }
+        keep.push(v);
+    }
+    if keep.len() == 1
+        && keep[0].is_delete_marker()
+        && lifecycle::removes_expired_marker(config, key)
+    {
+        keep.clear();
+    }
+    *history = keep;
+    b.sync_current(key);
 }
 
 /// What to list.

@@ -93,6 +93,8 @@ pub struct Completed {
     pub crc64: String,
     /// The server-side encryption headers answered (echoed again).
     pub encryption: Vec<(String, String)>,
+    /// The version the Complete wrote (`null` unless versioning is enabled).
+    pub version_id: String,
 }
 
 /// The completed uploads a bucket remembers, at most [`REMEMBERED_COMPLETIONS`].
@@ -500,6 +502,7 @@ mod tests {
             body: String::new(),
             crc64: String::new(),
             encryption: Vec::new(),
+            version_id: String::new(),
         };
         for id in 0..=REMEMBERED_COMPLETIONS {
             c.remember(done(id));

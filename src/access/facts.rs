@@ -64,6 +64,8 @@ pub(crate) fn gather<'a>(
     req: &CosRequest,
 ) -> Facts<'a> {
     let want_object = op.is_object_level() && !key.is_empty();
+    // A request naming a version (`?versionId=`) is decided by that version's own ACL.
+    let version = req.param("versionId").filter(|v| !v.is_empty());
     let found = bucket.and_then(|name| {
         state
             .store
@@ -73,7 +75,7 @@ pub(crate) fn gather<'a>(
                     policy: b.policy.clone(),
                     acl: b.acl.clone(),
                     object_acl: want_object
-                        .then(|| b.objects.get(key).map(|o| o.acl.clone()))
+                        .then(|| b.version(key, version).ok().map(|o| o.acl.clone()))
                         .flatten(),
                 };
                 (b.region.clone(), facts)

@@ -60,7 +60,7 @@ pub fn head(ctx: &Ctx) -> Result<Reply, CosError> {
     Ok(Reply::new(StatusCode::OK).header("x-cos-bucket-region", region))
 }
 
-/// DELETE Bucket: 204; 409 `BucketNotEmpty` while it has objects.
+/// DELETE Bucket: 204; 409 `BucketNotEmpty` while it has objects, versions or delete markers.
 pub fn delete(ctx: &Ctx) -> Result<Reply, CosError> {
     ctx.store().delete_bucket(ctx.bucket()?)?;
     Ok(Reply::new(StatusCode::NO_CONTENT))

@@ -6,8 +6,8 @@
 //!   (e.g. `127.0.0.1:9400/<bucket>/<key>`) or the path form `/<bucket>/<key>`, with or without
 //!   `http://`; the key is percent-decoded. A header that names no bucket and key is 400
 //!   `InvalidArgument`.
-//! - cos-mock keeps no versions: a `?versionId=` on the source is accepted and the current object is
-//!   copied.
+//! - a `?versionId=` on the source copies that version (404 `NoSuchVersion` when it names none, 405
+//!   `MethodNotAllowed` for a delete marker) and is answered in `x-cos-copy-source-version-id`.
 //! - a failed `x-cos-copy-source-If-None-Match` / `-If-Modified-Since` is 412 `PreconditionFailed`
 //!   (as COS documents for copies), never 304.
 //! - copying an object onto itself needs `x-cos-metadata-directive: Replaced` or a different
@@ -57,7 +57,8 @@ pub fn parse_copy_source(value: &str, region: &str) -> Result<CopySource, CosErr
     let version_id = crate::request::parse_query(query)
         .into_iter()
         .find(|(k, _)| k == "versionId")
-        .map(|(_, v)| v);
+        .map(|(_, v)| v)
+        .filter(|v| !v.is_empty());
     let (host, path) = match location.strip_prefix('/') {
         Some(_) => ("", location.to_string()),
         None => {
@@ -106,7 +107,9 @@ pub fn read_source(ctx: &Ctx, src: &CopySource) -> Result<Arc<Object>, CosError>
         ));
     }
     super::lifecycle::sweep(ctx.state, &src.bucket, ctx.now);
-    let object = ctx.store().get_object(&src.bucket, &src.key)?;
+    let object = ctx
+        .store()
+        .get_version(&src.bucket, &src.key, src.version_id.as_deref())?;
     super::restore::readable(ctx, &src.bucket, &src.key, &object, true)?;
     super::encryption::check_key(ctx, &object.encryption, crate::sse::COPY_SOURCE_PREFIX)?;
     let header = |n: &str| {
@@ -188,11 +191,14 @@ pub fn put_object_copy(ctx: &Ctx) -> Result<Reply, CosError> {
         crc64: Some(copy.crc64.to_string()),
     };
     let crc64 = copy.crc64.to_string();
-    let reply =
+    let mut reply =
         Reply::xml(to_xml("CopyObjectResult", &result)?).header("x-cos-hash-crc64ecma", crc64);
-    let reply = super::encryption::echo(reply, &copy.encryption);
-    super::overwrite::put(ctx, &key, copy)?;
-    Ok(reply)
+    reply = super::encryption::echo(reply, &copy.encryption);
+    if let Some(v) = &src.version_id {
+        reply = reply.header("x-cos-copy-source-version-id", v);
+    }
+    let version_id = super::overwrite::put(ctx, &key, copy)?;
+    Ok(super::versioning::written(reply, &version_id))
 }
 
 #[cfg(test)]

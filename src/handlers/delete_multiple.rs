@@ -10,6 +10,10 @@
 //!   required; the message is S3's);
 //! - no `Object`, or more than 1000, is 400 `MalformedXML`; `Quiet` other than true/false too;
 //! - a missing key counts as `Deleted`; a key over 850 bytes gets a `KeyTooLong` entry.
+//! - versions (S3's shape): an `Object` with `VersionId` deletes that version, answered with its
+//!   `VersionId` (and `DeleteMarker`/`DeleteMarkerVersionId` when it was a delete marker); without one,
+//!   a versioned bucket gets a delete marker, answered as `DeleteMarker` true and
+//!   `DeleteMarkerVersionId`. An `Error` entry repeats the `VersionId` it was for.
 
 use serde::{Deserialize, Serialize};
 
@@ -50,10 +54,24 @@ pub struct DeleteResult {
 }
 
 /// A key that was deleted (or was not there).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deleted {
     #[serde(rename = "Key")]
     pub key: String,
+    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
+    #[serde(
+        rename = "DeleteMarker",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub delete_marker: Option<bool>,
+    #[serde(
+        rename = "DeleteMarkerVersionId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub delete_marker_version_id: Option<String>,
 }
 
 /// A key that was not deleted, and why.
@@ -61,6 +79,8 @@ pub struct Deleted {
 pub struct DeleteError {
     #[serde(rename = "Key")]
     pub key: String,
+    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
     #[serde(rename = "Code")]
     pub code: String,
     #[serde(rename = "Message")]
@@ -74,8 +94,8 @@ fn malformed(why: &str) -> CosError {
     )
 }
 
-/// The checked request: quiet or not, and the keys.
-fn parse(body: &[u8]) -> Result<(bool, Vec<String>), CosError> {
+/// The checked request: quiet or not, and the objects (keys, and versions when named).
+fn parse(body: &[u8]) -> Result<(bool, Vec<ObjectToDelete>), CosError> {
     let req: DeleteRequest = from_xml(body)?;
     let quiet = match req.quiet.as_deref().map(str::trim) {
         None => false,
@@ -96,7 +116,7 @@ fn parse(body: &[u8]) -> Result<(bool, Vec<String>), CosError> {
             req.objects.len()
         )));
     }
-    Ok((quiet, req.objects.into_iter().map(|o| o.key).collect()))
+    Ok((quiet, req.objects))
 }
 
 /// Deletes one key if the caller may; the entry for the answer. A key is deleted when
@@ -105,10 +125,12 @@ fn parse(body: &[u8]) -> Result<(bool, Vec<String>), CosError> {
 fn delete_one(
     ctx: &Ctx,
     bucket: &str,
-    key: String,
+    object: ObjectToDelete,
 ) -> Result<Result<Deleted, DeleteError>, CosError> {
+    let ObjectToDelete { key, version_id } = object;
     let error = |code: Code, message: String| DeleteError {
         key: key.clone(),
+        version_id: version_id.clone(),
         code: code.as_str().to_string(),
         message,
     };
@@ -123,8 +145,19 @@ fn delete_one(
             Code::AccessDenied.default_message().to_string(),
         )));
     }
-    ctx.store().delete_object(bucket, &key)?;
-    Ok(Ok(Deleted { key }))
+    let deletion = ctx
+        .store()
+        .delete_version(bucket, &key, version_id.as_deref(), ctx.now)?;
+    let marker_id = deletion
+        .delete_marker
+        .then(|| deletion.version_id.clone())
+        .flatten();
+    Ok(Ok(Deleted {
+        key,
+        version_id: version_id.clone(),
+        delete_marker: deletion.delete_marker.then_some(true),
+        delete_marker_version_id: marker_id,
+    }))
 }
 
 /// POST `/?delete`.
@@ -137,10 +170,10 @@ pub fn handle(ctx: &Ctx) -> Result<Reply, CosError> {
     }
     let bucket = ctx.bucket()?;
     ctx.store().with_bucket(bucket, |_| ())?;
-    let (quiet, keys) = parse(&ctx.req.body)?;
+    let (quiet, objects) = parse(&ctx.req.body)?;
     let mut result = DeleteResult::default();
-    for key in keys {
-        match delete_one(ctx, bucket, key)? {
+    for object in objects {
+        match delete_one(ctx, bucket, object)? {
             Ok(deleted) if !quiet => result.deleted.push(deleted),
             Ok(_) => {}
             Err(error) => result.errors.push(error),
@@ -157,11 +190,20 @@ mod tests {
     fn parse_python_and_node_bodies() {
         // python: Quiet first; node: Objects first, Quiet last.
         let py = b"<Delete><Quiet>true</Quiet><Object><Key>a</Key></Object><Object><Key>b/c d</Key></Object></Delete>";
-        assert_eq!(parse(py).unwrap(), (true, vec!["a".into(), "b/c d".into()]));
+        let keys = |p: (bool, Vec<ObjectToDelete>)| {
+            let keys: Vec<String> = p.1.into_iter().map(|o| o.key).collect();
+            (p.0, keys)
+        };
+        assert_eq!(
+            keys(parse(py).unwrap()),
+            (true, vec!["a".into(), "b/c d".into()])
+        );
         let node = b"<Delete><Object><Key>a</Key></Object><Quiet>false</Quiet></Delete>";
-        assert_eq!(parse(node).unwrap(), (false, vec!["a".into()]));
+        assert_eq!(keys(parse(node).unwrap()), (false, vec!["a".into()]));
         let no_quiet = b"<?xml version=\"1.0\"?><Delete><Object><Key>a</Key><VersionId>v</VersionId></Object></Delete>";
-        assert_eq!(parse(no_quiet).unwrap(), (false, vec!["a".into()]));
+        let (quiet, objects) = parse(no_quiet).unwrap();
+        assert!(!quiet);
+        assert_eq!(objects[0].version_id.as_deref(), Some("v"));
     }
 
     #[test]
@@ -199,9 +241,21 @@ mod tests {
         let xml = to_xml("Delete", &req).unwrap();
         assert_eq!(from_xml::<DeleteRequest>(xml.as_bytes()).unwrap(), req);
         let res = DeleteResult {
-            deleted: vec![Deleted { key: "a".into() }],
+            deleted: vec![
+                Deleted {
+                    key: "a".into(),
+                    ..Default::default()
+                },
+                Deleted {
+                    key: "v".into(),
+                    version_id: Some("MTg0".into()),
+                    delete_marker: Some(true),
+                    delete_marker_version_id: Some("MTg0".into()),
+                },
+            ],
             errors: vec![DeleteError {
                 key: "b".into(),
+                version_id: None,
                 code: "AccessDenied".into(),
                 message: "Access Denied.".into(),
             }],

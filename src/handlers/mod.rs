@@ -19,6 +19,7 @@ pub mod post_object;
 pub mod restore;
 pub mod service;
 pub mod tagging;
+pub mod versioning;
 
 use std::time::SystemTime;
 
@@ -120,6 +121,9 @@ pub fn handle(op: Op, ctx: &Ctx) -> Result<Reply, CosError> {
         PutBucketEncryption => encryption::put(ctx),
         GetBucketEncryption => encryption::get(ctx),
         DeleteBucketEncryption => encryption::delete(ctx),
+        PutBucketVersioning => versioning::put(ctx),
+        GetBucketVersioning => versioning::get(ctx),
+        GetBucketObjectVersions => versioning::list(ctx),
         other => Err(not_implemented(other)),
     }
 }

@@ -273,13 +273,16 @@ pub fn complete(ctx: &Ctx) -> Result<Reply, CosError> {
         super::overwrite::check(forbid, current)?;
         Ok(object)
     });
-    if let Err(e) = written {
-        // Refused (x-cos-forbid-overwrite): the upload stays, so the client may still abort it.
-        let _ = ctx
-            .store()
-            .with_bucket_mut(bucket, |b| b.uploads.insert(slot, upload));
-        return Err(e);
-    }
+    let version_id = match written {
+        Ok(version_id) => version_id,
+        Err(e) => {
+            // Refused (x-cos-forbid-overwrite): the upload stays, so the client may still abort it.
+            let _ = ctx
+                .store()
+                .with_bucket_mut(bucket, |b| b.uploads.insert(slot, upload));
+            return Err(e);
+        }
+    };
     let done = uploads::Completed {
         key,
         upload_id: id.to_string(),
@@ -287,11 +290,13 @@ pub fn complete(ctx: &Ctx) -> Result<Reply, CosError> {
         body: body.clone(),
         crc64: crc64.clone(),
         encryption: encryption.clone(),
+        version_id: version_id.clone(),
     };
     ctx.store()
         .with_bucket_mut(bucket, |b| b.completed.remember(done))?;
     let reply = Reply::xml(body).header("x-cos-hash-crc64ecma", crc64);
-    Ok(super::encryption::echo(reply, &encryption))
+    let reply = super::encryption::echo(reply, &encryption);
+    Ok(super::versioning::written(reply, &version_id))
 }
 
 /// A Complete of an upload that is no longer in progress: when it completed with the same parts,
@@ -305,15 +310,14 @@ fn repeated_complete(
     listed: &[(u32, String)],
 ) -> Result<Reply, CosError> {
     let done = ctx.store().with_bucket(bucket, |b| {
-        b.completed
-            .find(key, id, listed)
-            .map(|c| (c.body.clone(), c.crc64.clone(), c.encryption.clone()))
+        b.completed.find(key, id, listed).map(|c| {
+            let reply = Reply::xml(c.body.clone()).header("x-cos-hash-crc64ecma", &c.crc64);
+            let reply = super::encryption::echo(reply, &c.encryption);
+            super::versioning::written(reply, &c.version_id)
+        })
     })?;
     match done {
-        Some((body, crc64, encryption)) => Ok(super::encryption::echo(
-            Reply::xml(body).header("x-cos-hash-crc64ecma", crc64),
-            &encryption,
-        )),
+        Some(reply) => Ok(reply),
         None => Err(uploads::no_such_upload(id)),
     }
 }

@@ -109,14 +109,26 @@ pub fn put(ctx: &Ctx) -> Result<Reply, CosError> {
         .header("etag", &object.etag)
         .header(crc_name.as_str(), object.crc64.to_string());
     let reply = super::encryption::echo(reply, &object.encryption);
-    super::overwrite::put(ctx, &key, object)?;
-    Ok(reply)
+    let version_id = super::overwrite::put(ctx, &key, object)?;
+    Ok(super::versioning::written(reply, &version_id))
 }
 
-/// DELETE Object: 204 whether or not the key existed.
+/// DELETE Object (or one version of it, `?versionId=`): 204 whether or not the key existed; in a
+/// versioned bucket a delete marker is added (`x-cos-delete-marker: true` and its
+/// `x-cos-version-id`), and deleting a version answers its id.
 pub fn delete(ctx: &Ctx) -> Result<Reply, CosError> {
-    ctx.store().delete_object(ctx.bucket()?, &key(ctx)?)?;
-    Ok(Reply::new(StatusCode::NO_CONTENT))
+    let version = super::versioning::requested(ctx);
+    let deletion =
+        ctx.store()
+            .delete_version(ctx.bucket()?, &key(ctx)?, version.as_deref(), ctx.now)?;
+    let mut reply = Reply::new(StatusCode::NO_CONTENT);
+    if deletion.delete_marker {
+        reply = reply.header("x-cos-delete-marker", "true");
+    }
+    if let Some(id) = &deletion.version_id {
+        reply = reply.header("x-cos-version-id", id);
+    }
+    Ok(reply)
 }
 
 /// The outcome of `If-*` headers.
@@ -209,7 +221,12 @@ pub fn resolve_range(header: Option<&str>, size: u64) -> Result<Option<(u64, u64
 /// GET and HEAD Object.
 pub fn get(ctx: &Ctx) -> Result<Reply, CosError> {
     let key = key(ctx)?;
-    let object = ctx.store().get_object(ctx.bucket()?, &key)?;
+    let bucket = ctx.bucket()?;
+    let version = super::versioning::requested(ctx);
+    let object = ctx.store().get_version(bucket, &key, version.as_deref())?;
+    let versioned = ctx
+        .store()
+        .with_bucket(bucket, |b| b.versioning.is_versioned())?;
     let restore = super::restore::gate(ctx, &key, &object)?;
     super::encryption::check_key(ctx, &object.encryption, "x-cos-")?;
     let last_modified = http_date(object.last_modified);
@@ -251,6 +268,9 @@ pub fn get(ctx: &Ctx) -> Result<Reply, CosError> {
         reply = reply.header("x-cos-tagging-count", object.tags.len().to_string());
     }
     reply = super::encryption::echo(reply, &object.encryption);
+    if ctx.req.dialect == Dialect::Cos && (versioned || version.is_some()) {
+        reply = reply.header("x-cos-version-id", &object.version_id);
+    }
     for (param, name) in RESPONSE_OVERRIDES {
         if let Some(v) = ctx.req.param(param) {
             reply.headers.remove(name.to_ascii_lowercase().as_str());

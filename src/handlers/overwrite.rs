@@ -33,8 +33,8 @@ pub fn check(forbid: bool, current: Option<&Object>) -> Result<(), CosError> {
 }
 
 /// Stores `object` at the request's bucket and `key`, refusing when the request forbids overwriting
-/// an existing key.
-pub fn put(ctx: &Ctx, key: &str, object: Object) -> Result<(), CosError> {
+/// an existing key. Returns the new version's id.
+pub fn put(ctx: &Ctx, key: &str, object: Object) -> Result<String, CosError> {
     let forbid = forbidden(ctx)?;
     ctx.store().put_object_if(ctx.bucket()?, key, |current| {
         check(forbid, current)?;

@@ -142,12 +142,13 @@ pub fn post(ctx: &Ctx) -> Result<Reply, CosError> {
     let etag = object.etag.clone();
     let crc = object.crc64.to_string();
     let encryption = object.encryption.clone();
-    ctx.store().put_object(bucket, &key, object)?;
+    let version_id = ctx.store().put_object(bucket, &key, object)?;
     let url = location(ctx.req, bucket, &key);
     let base = Reply::new(StatusCode::NO_CONTENT)
         .header("etag", &etag)
         .header("x-cos-hash-crc64ecma", &crc);
     let base = super::encryption::echo(base, &encryption);
+    let base = super::versioning::written(base, &version_id);
     if let Some(redirect) = form
         .field("success_action_redirect")
         .filter(|r| !r.is_empty())

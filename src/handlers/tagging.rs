@@ -3,9 +3,8 @@
 //!
 //! Choices: GET on an object without tags answers an empty `TagSet` (200); GET on a bucket without
 //! tags answers 404 `NoSuchTagSet`; both DELETEs answer 204, also when nothing was set. A
-//! `versionId` on an object's `?tagging` is accepted and the current object is tagged (the store
-//! keeps one version per key); a `versionId` naming another version is 404 `NoSuchVersion` once
-//! versions are stored.
+//! `versionId` on an object's `?tagging` acts on that version (404 `NoSuchVersion` when it names
+//! none) and is echoed as `x-cos-version-id`.
 
 use http::StatusCode;
 
@@ -19,14 +18,18 @@ use crate::tagging::{self, Scope};
 pub fn put_object(ctx: &Ctx) -> Result<Reply, CosError> {
     let key = object::key(ctx)?;
     let tags = tagging::from_xml(&ctx.req.body, Scope::Object)?;
+    let version = super::versioning::requested(ctx);
     ctx.store()
-        .update_object(ctx.bucket()?, &key, |o| o.tags = tags)?;
+        .update_version(ctx.bucket()?, &key, version.as_deref(), |o| o.tags = tags)?;
     Ok(with_version(ctx, Reply::new(StatusCode::OK)))
 }
 
 /// GET Object tagging.
 pub fn get_object(ctx: &Ctx) -> Result<Reply, CosError> {
-    let object = ctx.store().get_object(ctx.bucket()?, &object::key(ctx)?)?;
+    let version = super::versioning::requested(ctx);
+    let object = ctx
+        .store()
+        .get_version(ctx.bucket()?, &object::key(ctx)?, version.as_deref())?;
     Ok(with_version(
         ctx,
         Reply::xml(tagging::to_xml(&object.tags)?),
@@ -36,8 +39,9 @@ pub fn get_object(ctx: &Ctx) -> Result<Reply, CosError> {
 /// DELETE Object tagging: 204.
 pub fn delete_object(ctx: &Ctx) -> Result<Reply, CosError> {
     let key = object::key(ctx)?;
+    let version = super::versioning::requested(ctx);
     ctx.store()
-        .update_object(ctx.bucket()?, &key, |o| o.tags.clear())?;
+        .update_version(ctx.bucket()?, &key, version.as_deref(), |o| o.tags.clear())?;
     Ok(with_version(ctx, Reply::new(StatusCode::NO_CONTENT)))
 }
 

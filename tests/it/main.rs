@@ -26,3 +26,4 @@ mod restore;
 mod sts;
 mod tagging;
 mod traffic_limit;
+mod versioning;

@@ -321,3 +321,24 @@ fn post_object_is_authorized_with_its_form_fields_as_condition_keys() {
     let r = post(&s, &form_body(&[("key", "p")], "p.txt", b"x"));
     assert_eq!(r.status, 204, "{}", r.text());
 }
+
+#[test]
+fn post_object_in_versioned_bucket_answers_version_id_and_keeps_the_old_one() {
+    let s = Server::start();
+    s.create_bucket();
+    let r = s
+        .req("PUT", "/?versioning")
+        .body(b"<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>")
+        .send();
+    assert_eq!(r.status, 200, "{}", r.text());
+    let old = s.put("up/a", b"old");
+    let old = old.header("x-cos-version-id").unwrap().to_string();
+    let conditions = format!(r#"{{"bucket":"{BUCKET}"}}"#);
+    let r = signed_post(&s, &[("key", "up/a")], &conditions, b"new");
+    assert_eq!(r.status, 204, "{}", r.text());
+    let v = r.header("x-cos-version-id").unwrap().to_string();
+    assert_ne!(v, old);
+    assert_eq!(s.req("GET", "/up/a").send().body, b"new");
+    let g = s.req("GET", &format!("/up/a?versionId={old}")).send();
+    assert_eq!(g.body, b"old");
+}

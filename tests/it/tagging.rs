@@ -69,6 +69,47 @@ fn object_tagging_with_version_id_tags_the_current_object() {
 }
 
 #[test]
+fn object_tagging_with_version_id_tags_that_version_only() {
+    let s = Server::start();
+    s.create_bucket();
+    let enable = "<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>";
+    assert_eq!(
+        s.req("PUT", "/?versioning")
+            .body(enable.as_bytes())
+            .send()
+            .status,
+        200
+    );
+    let old = s.req("PUT", "/a").body(b"1").send();
+    let old = old.header("x-cos-version-id").unwrap().to_string();
+    s.put("a", b"2");
+    let target = format!("/a?tagging&versionId={old}");
+    let r = put_tagging(&s, &target, &tagging_xml(&[("k", "old")]));
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.header("x-cos-version-id"), Some(old.as_str()));
+    assert_eq!(s.req("GET", &target).send().xml_all("Value"), ["old"]);
+    // The current version keeps no tags.
+    assert!(s.req("GET", "/a?tagging").send().xml_all("Tag").is_empty());
+    assert_eq!(
+        s.req("HEAD", &format!("/a?versionId={old}"))
+            .send()
+            .header("x-cos-tagging-count"),
+        Some("1")
+    );
+    put_tagging(
+        &s,
+        "/a?tagging&versionId=NoSuchOne",
+        &tagging_xml(&[("k", "v")]),
+    )
+    .assert_error(404, "NoSuchVersion");
+    s.req("DELETE", "/a?tagging&versionId=NoSuchOne")
+        .send()
+        .assert_error(404, "NoSuchVersion");
+    assert_eq!(s.req("DELETE", &target).send().status, 204);
+    assert!(s.req("GET", &target).send().xml_all("Tag").is_empty());
+}
+
+#[test]
 fn object_tagging_missing_object_is_no_such_key() {
     let s = Server::start();
     s.create_bucket();
