@@ -244,6 +244,7 @@ async fn operation(
     facts.caller = Some(caller.clone());
     let decision = access::authorize(call.state, &caller, op, &req)?;
     enforce(call.state, decision, facts)?;
+    handlers::bucket_config::referer_guard(call.state, &req, &caller, op)?;
     req.body = body.read(Limit::of(op, &call.state.config)).await?;
     check_content_md5(
         req.headers.get("content-md5").map(|v| v.as_bytes()),

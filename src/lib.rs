@@ -27,6 +27,7 @@ pub(crate) mod acl;
 pub(crate) mod admin;
 pub mod auth;
 pub(crate) mod body;
+pub(crate) mod bucket_config;
 pub mod checksum;
 pub(crate) mod clock;
 pub mod config;

@@ -59,6 +59,8 @@ pub struct Bucket {
     /// current ETag and Last-Modified (an overwrite makes it stale).
     pub restores: std::collections::HashMap<String, Restore>,
     pub versioning: crate::versioning::Status,
+    /// Stored configurations: referer, website, logging, inventory, ... (`crate::bucket_config`).
+    pub configs: crate::bucket_config::Configs,
 }
 
 impl Bucket {
@@ -78,6 +80,7 @@ impl Bucket {
             lifecycle: None,
             restores: Default::default(),
             versioning: Default::default(),
+            configs: Default::default(),
         }
     }
 }

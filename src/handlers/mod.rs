@@ -3,6 +3,7 @@
 
 pub mod acl;
 pub mod bucket;
+pub mod bucket_config;
 pub mod copy;
 pub mod cors;
 pub mod delete_multiple;
@@ -106,6 +107,7 @@ pub fn handle(op: Op, ctx: &Ctx) -> Result<Reply, CosError> {
         DeleteBucketLifecycle => lifecycle::delete(ctx),
         PostObjectRestore => restore::post(ctx),
         PostObject => post_object::post(ctx),
+        op if bucket_config::handles(op) => bucket_config::handle(op, ctx),
         other => Err(not_implemented(other)),
     }
 }
