@@ -7,6 +7,7 @@ mod acl;
 mod addressing;
 mod admin;
 mod auth;
+mod bucket_config;
 mod buckets;
 mod cli;
 mod copy;
