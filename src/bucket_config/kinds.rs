@@ -114,7 +114,12 @@ pub const INVENTORY: &[El] = &[
                 el("AccountId", Opt, Text(Check::Any)),
                 el("Bucket", One, Text(Check::NonEmpty)),
                 el("Prefix", Opt, Text(Check::Any)),
-                el("Encryption", Opt, Box(&[el("SSE-COS", Opt, Open)])),
+                // The python SDK sends `SSECOS` as written (its suite passes on COS), node `SSE-COS`.
+                el(
+                    "Encryption",
+                    Opt,
+                    Box(&[el("SSE-COS", Opt, Open), el("SSECOS", Opt, Open)]),
+                ),
             ]),
         )]),
     ),
