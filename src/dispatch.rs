@@ -240,6 +240,7 @@ async fn operation(
     facts: &mut Facts,
 ) -> Result<Reply, CosError> {
     check_length(&req)?;
+    handlers::website::resolve(call.state, &mut req, op)?;
     let caller = authenticate(call.state, &req)?;
     facts.caller = Some(caller.clone());
     let decision = access::authorize(call.state, &caller, op, &req)?;

@@ -245,11 +245,7 @@ fn unknown_subresource(req: &CosRequest, known: &[&str]) -> Result<(), CosError>
                 .iter()
                 .any(|p| name.len() >= p.len() && name[..p.len()].eq_ignore_ascii_case(p))
     };
-    match req
-        .query
-        .iter()
-        .find(|(k, v)| v.is_empty() && !is_known(k))
-    {
+    match req.query.iter().find(|(k, v)| v.is_empty() && !is_known(k)) {
         Some((name, _)) => Err(CosError::with_message(
             Code::NotImplemented,
             format!("cos-mock does not implement the ?{name} sub-resource."),
@@ -358,6 +354,12 @@ pub fn route(req: &CosRequest) -> Result<Op, CosError> {
         // A CORS preflight is answered from the rules whatever the URL's sub-resource (browsers
         // preflight `?uploads`, `?uploadId`, `?acl`, ... too).
         Target::Bucket { .. } if req.method == Method::OPTIONS => Ok(OptionsObject),
+        // The static-website endpoint serves objects (and index documents for `/`) only.
+        Target::Bucket { .. } if crate::request::is_website_host(&req.host) => match req.method {
+            Method::GET => Ok(GetObject),
+            Method::HEAD => Ok(HeadObject),
+            _ => Err(not_allowed(req)),
+        },
         Target::Bucket { key, .. } if key.is_empty() => {
             unknown_subresource(req, BUCKET_SUBRESOURCES)?;
             if let Some(sub) = BUCKET_SUBRESOURCES.iter().find(|s| req.has_param(s)) {
@@ -416,6 +418,7 @@ mod tests {
     }
 
     const VH: &str = "examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com";
+    const WEBSITE: &str = "examplebucket-1250000000.cos-website.ap-guangzhou.myqcloud.com";
 
     /// method, host, target, headers, expected op.
     type Case = (
@@ -463,18 +466,74 @@ mod tests {
             ("POST", VH, "/", &[], PostObject),
             ("GET", VH, "/?inventory", &[], ListBucketInventory),
             ("GET", VH, "/?inventory&id=x", &[], GetBucketInventory),
-            ("PUT", VH, "/?intelligenttiering", &[], PutBucketIntelligentTiering),
-            ("GET", VH, "/?intelligent-tiering&id=default", &[], GetBucketIntelligentTiering),
-            ("PUT", VH, "/?intelligent-tiering&id=a", &[], PutBucketIntelligentTiering),
-            ("GET", VH, "/?intelligent-tiering", &[], ListBucketIntelligentTiering),
+            (
+                "PUT",
+                VH,
+                "/?intelligenttiering",
+                &[],
+                PutBucketIntelligentTiering,
+            ),
+            (
+                "GET",
+                VH,
+                "/?intelligent-tiering&id=default",
+                &[],
+                GetBucketIntelligentTiering,
+            ),
+            (
+                "PUT",
+                VH,
+                "/?intelligent-tiering&id=a",
+                &[],
+                PutBucketIntelligentTiering,
+            ),
+            (
+                "GET",
+                VH,
+                "/?intelligent-tiering",
+                &[],
+                ListBucketIntelligentTiering,
+            ),
             ("PUT", VH, "/?object-lock", &[], PutBucketObjectLock),
             ("GET", VH, "/?object-lock=", &[], GetBucketObjectLock),
             ("GET", VH, "/?referer", &[], GetBucketReferer),
-            ("GET", VH, "/?inventory&continuation-token=", &[], ListBucketInventory),
-            ("GET", VH, "/?prefix=&marker=&delimiter=&encoding-type=", &[], GetBucket),
-            ("GET", VH, "/?versions&key-marker=&version-id-marker=", &[], GetBucketObjectVersions),
-            ("GET", VH, "/k?versionId=&response-content-type=", &[], GetObject),
-            ("GET", VH, "/k?q-sign-algorithm=sha1&q-ak=&x-cos-security-token=", &[], GetObject),
+            ("GET", WEBSITE, "/", &[], GetObject),
+            ("HEAD", WEBSITE, "/docs/", &[], HeadObject),
+            (
+                "GET",
+                VH,
+                "/?inventory&continuation-token=",
+                &[],
+                ListBucketInventory,
+            ),
+            (
+                "GET",
+                VH,
+                "/?prefix=&marker=&delimiter=&encoding-type=",
+                &[],
+                GetBucket,
+            ),
+            (
+                "GET",
+                VH,
+                "/?versions&key-marker=&version-id-marker=",
+                &[],
+                GetBucketObjectVersions,
+            ),
+            (
+                "GET",
+                VH,
+                "/k?versionId=&response-content-type=",
+                &[],
+                GetObject,
+            ),
+            (
+                "GET",
+                VH,
+                "/k?q-sign-algorithm=sha1&q-ak=&x-cos-security-token=",
+                &[],
+                GetObject,
+            ),
             ("GET", VH, "/k?partnumber=1&helper=x", &[], GetObject),
             ("PUT", VH, "/doc/a.txt", &[], PutObject),
             ("PUT", VH, "/doc/a.txt?x-id=PutObject", &[], PutObject),
@@ -560,9 +619,15 @@ mod tests {
             assert!(err.message.contains('?'), "{}", err.message);
         }
         // A parameter with a value is not a sub-resource.
-        assert_eq!(route(&req("PUT", VH, "/k?live=1", &[])).unwrap(), Op::PutObject);
+        assert_eq!(
+            route(&req("PUT", VH, "/k?live=1", &[])).unwrap(),
+            Op::PutObject
+        );
         // Preflights answer whatever the sub-resource.
-        assert_eq!(route(&req("OPTIONS", VH, "/k?live", &[])).unwrap(), Op::OptionsObject);
+        assert_eq!(
+            route(&req("OPTIONS", VH, "/k?live", &[])).unwrap(),
+            Op::OptionsObject
+        );
     }
 
     #[test]

@@ -9,13 +9,21 @@ const ENABLED_DISABLED: Check = Check::OneOf(&["Enabled", "Disabled"]);
 
 pub const REFERER: &[El] = &[
     el("Status", One, Text(ENABLED_DISABLED)),
-    el("RefererType", One, Text(Check::OneOf(&["Black-List", "White-List"]))),
+    el(
+        "RefererType",
+        One,
+        Text(Check::OneOf(&["Black-List", "White-List"])),
+    ),
     el(
         "DomainList",
         One,
         Box(&[el("Domain", Many(1000), Text(Check::NonEmpty))]),
     ),
-    el("EmptyReferConfiguration", Opt, Text(Check::OneOf(&["Allow", "Deny"]))),
+    el(
+        "EmptyReferConfiguration",
+        Opt,
+        Text(Check::OneOf(&["Allow", "Deny"])),
+    ),
     el("VerifySignatureURL", Opt, Text(Check::Bool)),
 ];
 
@@ -29,7 +37,11 @@ const REDIRECT: &[El] = &[
 ];
 
 pub const WEBSITE: &[El] = &[
-    el("IndexDocument", One, Box(&[el("Suffix", One, Text(Check::NonEmpty))])),
+    el(
+        "IndexDocument",
+        One,
+        Box(&[el("Suffix", One, Text(Check::NonEmpty))]),
+    ),
     el(
         "RedirectAllRequestsTo",
         Opt,
@@ -38,7 +50,11 @@ pub const WEBSITE: &[El] = &[
             el("HostName", Opt, Text(Check::NonEmpty)),
         ]),
     ),
-    el("AutoAddressing", Opt, Box(&[el("Status", One, Text(ENABLED_DISABLED))])),
+    el(
+        "AutoAddressing",
+        Opt,
+        Box(&[el("Status", One, Text(ENABLED_DISABLED))]),
+    ),
     el(
         "ErrorDocument",
         Opt,
@@ -58,7 +74,11 @@ pub const WEBSITE: &[El] = &[
                     "Condition",
                     One,
                     Box(&[
-                        el("HttpErrorCodeReturnedEquals", Opt, Text(Check::Int(400, 599))),
+                        el(
+                            "HttpErrorCodeReturnedEquals",
+                            Opt,
+                            Text(Check::Int(400, 599)),
+                        ),
                         el("KeyPrefixEquals", Opt, Text(Check::Any)),
                     ]),
                 ),
@@ -83,8 +103,16 @@ pub const DOMAIN: &[El] = &[el(
     Box(&[
         el("Status", One, Text(Check::OneOf(&["ENABLED", "DISABLED"]))),
         el("Name", One, Text(Check::NonEmpty)),
-        el("Type", One, Text(Check::OneOf(&["REST", "WEBSITE", "ACCELERATE"]))),
-        el("ForcedReplacement", Opt, Text(Check::OneOf(&["CNAME", "TXT"]))),
+        el(
+            "Type",
+            One,
+            Text(Check::OneOf(&["REST", "WEBSITE", "ACCELERATE"])),
+        ),
+        el(
+            "ForcedReplacement",
+            Opt,
+            Text(Check::OneOf(&["CNAME", "TXT"])),
+        ),
     ]),
 )];
 
@@ -93,7 +121,11 @@ pub const ORIGIN: &[El] = &[el(
     Many(100),
     Box(&[
         el("RulePriority", Opt, Text(Check::Int(1, 100))),
-        el("OriginType", One, Text(Check::OneOf(&["Redirect", "Proxy", "Mirror"]))),
+        el(
+            "OriginType",
+            One,
+            Text(Check::OneOf(&["Redirect", "Proxy", "Mirror"])),
+        ),
         el("OriginCondition", One, Open),
         el("OriginParameter", Opt, Open),
         el("OriginInfo", One, Open),
@@ -126,10 +158,18 @@ pub const INVENTORY: &[El] = &[
     el(
         "Schedule",
         One,
-        Box(&[el("Frequency", One, Text(Check::OneOf(&["Daily", "Weekly"])))]),
+        Box(&[el(
+            "Frequency",
+            One,
+            Text(Check::OneOf(&["Daily", "Weekly"])),
+        )]),
     ),
     el("Filter", Opt, Open),
-    el("IncludedObjectVersions", One, Text(Check::OneOf(&["All", "Current"]))),
+    el(
+        "IncludedObjectVersions",
+        One,
+        Text(Check::OneOf(&["All", "Current"])),
+    ),
     el(
         "OptionalFields",
         Opt,
@@ -165,7 +205,11 @@ pub const TIERING: &[El] = &[
             el(
                 "AccessTier",
                 One,
-                Text(Check::OneOf(&["INFREQUENT", "ARCHIVE_ACCESS", "DEEP_ARCHIVE_ACCESS"])),
+                Text(Check::OneOf(&[
+                    "INFREQUENT",
+                    "ARCHIVE_ACCESS",
+                    "DEEP_ARCHIVE_ACCESS",
+                ])),
             ),
             el("Days", One, Text(Check::Int(1, 730))),
             el("RequestFrequent", Opt, Text(Check::Int(1, 1))),
@@ -219,10 +263,16 @@ fn invalid(why: impl Into<String>) -> CosError {
 /// Checks of a website configuration beyond its schema: a routing rule's condition names
 /// something, and its redirect replaces either the key or its prefix, not both.
 pub fn check_website(doc: &Node) -> Result<(), CosError> {
-    let rules = doc.child("RoutingRules").map(|r| r.all("RoutingRule").collect()).unwrap_or_else(Vec::new);
+    let rules: Vec<&Node> = doc
+        .child("RoutingRules")
+        .map(|r| r.all("RoutingRule").collect())
+        .unwrap_or_default();
     for (i, rule) in rules.iter().enumerate() {
         let n = i + 1;
-        if rule.child("Condition").is_some_and(|c| c.children.is_empty()) {
+        if rule
+            .child("Condition")
+            .is_some_and(|c| c.children.is_empty())
+        {
             return Err(invalid(format!(
                 "RoutingRule {n}: the Condition needs HttpErrorCodeReturnedEquals or KeyPrefixEquals."
             )));
@@ -279,7 +329,9 @@ pub fn check_tiering(doc: &Node) -> Result<(), CosError> {
             _ => days >= 180,
         };
         if !ok {
-            return Err(invalid(format!("Tiering {tier}: {days} days is not allowed.")));
+            return Err(invalid(format!(
+                "Tiering {tier}: {days} days is not allowed."
+            )));
         }
     }
     Ok(())

@@ -258,7 +258,10 @@ impl Configs {
         if kind.keyed() && self.list(kind).count() >= MAX_KEYED {
             return Err(CosError::with_message(
                 Code::InvalidArgument,
-                format!("A bucket may hold at most {MAX_KEYED} {} configurations.", kind.label()),
+                format!(
+                    "A bucket may hold at most {MAX_KEYED} {} configurations.",
+                    kind.label()
+                ),
             ));
         }
         self.docs.push(Stored {
@@ -278,7 +281,10 @@ impl Configs {
 
     /// The configurations of a kind, in the order they were first set.
     pub fn list(&self, kind: Kind) -> impl Iterator<Item = &Node> + '_ {
-        self.docs.iter().filter(move |s| s.kind == kind).map(|s| &s.doc)
+        self.docs
+            .iter()
+            .filter(move |s| s.kind == kind)
+            .map(|s| &s.doc)
     }
 
     /// `{ "<sub-resource>": "<document>" | { "<id>": "<document>" } }` for `/_cos-mock/state`.
@@ -324,7 +330,13 @@ mod tests {
         let names: Vec<_> = doc.children.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(
             names,
-            ["Status", "RefererType", "DomainList", "EmptyReferConfiguration", "VerifySignatureURL"]
+            [
+                "Status",
+                "RefererType",
+                "DomainList",
+                "EmptyReferConfiguration",
+                "VerifySignatureURL"
+            ]
         );
         let again = set(Kind::Referer, &doc.to_document(), None);
         assert_eq!(again, doc);
@@ -333,7 +345,10 @@ mod tests {
     #[test]
     fn empty_referer_or_logging_clears() {
         assert_eq!(put(Kind::Referer, "", None), Ok(Put::Clear));
-        assert_eq!(put(Kind::Logging, "<BucketLoggingStatus/>", None), Ok(Put::Clear));
+        assert_eq!(
+            put(Kind::Logging, "<BucketLoggingStatus/>", None),
+            Ok(Put::Clear)
+        );
         assert_eq!(put(Kind::Website, "", None), Err(Code::MalformedXML));
     }
 
@@ -377,15 +392,26 @@ mod tests {
     fn configs_keep_insertion_order_and_bound_keyed_kinds() {
         let mut c = Configs::default();
         for id in ["b", "a", "c"] {
-            c.put(Kind::Inventory, id, Node::leaf("InventoryConfiguration", id)).unwrap();
+            c.put(
+                Kind::Inventory,
+                id,
+                Node::leaf("InventoryConfiguration", id),
+            )
+            .unwrap();
         }
-        c.put(Kind::Inventory, "a", Node::leaf("InventoryConfiguration", "a2")).unwrap();
+        c.put(
+            Kind::Inventory,
+            "a",
+            Node::leaf("InventoryConfiguration", "a2"),
+        )
+        .unwrap();
         let texts: Vec<_> = c.list(Kind::Inventory).map(|n| n.text.as_str()).collect();
         assert_eq!(texts, ["b", "a2", "c"]);
         assert!(c.delete(Kind::Inventory, "a"));
         assert!(!c.delete(Kind::Inventory, "a"));
         for i in 0..MAX_KEYED - 2 {
-            c.put(Kind::Tiering, &i.to_string(), Node::default()).unwrap();
+            c.put(Kind::Tiering, &i.to_string(), Node::default())
+                .unwrap();
         }
         c.put(Kind::Tiering, "x", Node::default()).unwrap();
         c.put(Kind::Tiering, "y", Node::default()).unwrap();

@@ -43,7 +43,9 @@ pub fn check(config: Option<&Node>, signed: bool, referer: Option<&str>) -> Resu
     let white = config.text_at("RefererType") == Some("White-List");
     match (white, matched) {
         (true, Some(_)) => Ok(()),
-        (true, None) => Err(format!("the Referer {referer:?} is not on the bucket's white list")),
+        (true, None) => Err(format!(
+            "the Referer {referer:?} is not on the bucket's white list"
+        )),
         (false, Some(d)) => Err(format!(
             "the Referer {referer:?} matches {:?} on the bucket's black list",
             d.text
@@ -66,13 +68,19 @@ fn matches_domain(pattern: &str, rest: &str) -> bool {
     if glob_prefix(pattern.as_bytes(), rest.as_bytes()) {
         return true;
     }
-    let (p_host, p_path) = pattern.split_once('/').map_or((pattern, ""), |(h, p)| (h, p));
+    let (p_host, p_path) = pattern
+        .split_once('/')
+        .map_or((pattern, ""), |(h, p)| (h, p));
     let (r_host, r_path) = rest.split_once('/').map_or((rest, ""), |(h, p)| (h, p));
     match r_host.rsplit_once(':') {
         Some((host, port)) if !p_host.contains(':') && port.bytes().all(|b| b.is_ascii_digit()) => {
             let without_port = format!("{host}/{r_path}");
             let pattern = format!("{p_host}/{p_path}");
-            let pattern = if p_path.is_empty() { p_host } else { pattern.as_str() };
+            let pattern = if p_path.is_empty() {
+                p_host
+            } else {
+                pattern.as_str()
+            };
             glob_prefix(pattern.as_bytes(), without_port.as_bytes())
         }
         _ => false,
@@ -94,7 +102,13 @@ fn glob_prefix(pattern: &[u8], text: &[u8]) -> bool {
 mod tests {
     use super::*;
 
-    fn config(status: &str, kind: &str, empty: Option<&str>, verify: bool, domains: &[&str]) -> Node {
+    fn config(
+        status: &str,
+        kind: &str,
+        empty: Option<&str>,
+        verify: bool,
+        domains: &[&str],
+    ) -> Node {
         let mut n = Node::leaf("RefererConfiguration", "");
         n.children.push(Node::leaf("Status", status));
         n.children.push(Node::leaf("RefererType", kind));
@@ -106,15 +120,31 @@ mod tests {
         if let Some(e) = empty {
             n.children.push(Node::leaf("EmptyReferConfiguration", e));
         }
-        n.children.push(Node::leaf("VerifySignatureURL", if verify { "true" } else { "false" }));
+        n.children.push(Node::leaf(
+            "VerifySignatureURL",
+            if verify { "true" } else { "false" },
+        ));
         n
     }
 
     #[test]
     fn referer_decision_table() {
-        let white = config("Enabled", "White-List", None, false, &["*.qq.com", "example.com:8080", "a.com/pub"]);
-        let white_allow_empty = config("Enabled", "White-List", Some("Allow"), false, &["*.qq.com"]);
-        let black = config("Enabled", "Black-List", Some("Allow"), false, &["*.evil.com"]);
+        let white = config(
+            "Enabled",
+            "White-List",
+            None,
+            false,
+            &["*.qq.com", "example.com:8080", "a.com/pub"],
+        );
+        let white_allow_empty =
+            config("Enabled", "White-List", Some("Allow"), false, &["*.qq.com"]);
+        let black = config(
+            "Enabled",
+            "Black-List",
+            Some("Allow"),
+            false,
+            &["*.evil.com"],
+        );
         let disabled = config("Disabled", "White-List", None, false, &["x.com"]);
         let verify = config("Enabled", "White-List", None, true, &["*.qq.com"]);
         // config, signed, referer, allowed
@@ -126,9 +156,19 @@ mod tests {
             (Some(&white), false, Some("HTTPS://WWW.QQ.COM/"), true),
             (Some(&white), false, Some("https://www.qq.com:8443/x"), true),
             (Some(&white), false, Some("https://qq.com/"), false),
-            (Some(&white), false, Some("https://evil.com/www.qq.com"), false),
+            (
+                Some(&white),
+                false,
+                Some("https://evil.com/www.qq.com"),
+                false,
+            ),
             (Some(&white), false, Some("http://example.com:8080/x"), true),
-            (Some(&white), false, Some("http://example.com:9090/x"), false),
+            (
+                Some(&white),
+                false,
+                Some("http://example.com:9090/x"),
+                false,
+            ),
             (Some(&white), false, Some("http://example.com/x"), false),
             (Some(&white), false, Some("http://a.com/pub/x.html"), true),
             (Some(&white), false, Some("http://a.com/private"), false),

@@ -308,7 +308,9 @@ mod tests {
             Ok(r) => r,
             Err(e) => return e.code,
         };
-        conform(&root, SCHEMA, "R").map(|_| Code::InternalError).unwrap_or_else(|e| e.code)
+        conform(&root, SCHEMA, "R")
+            .map(|_| Code::InternalError)
+            .unwrap_or_else(|e| e.code)
     }
 
     #[test]
@@ -317,7 +319,9 @@ mod tests {
         let out = conform(&root, SCHEMA, "R").unwrap();
         assert_eq!(out.children[0].name, "A");
         assert_eq!(out.text_at("B/C"), Some("3"));
-        assert!(out.to_document().contains("<R>\n\t<A>y</A>\n\t<B>\n\t\t<C>3</C>\n\t</B>\n</R>"));
+        assert!(out
+            .to_document()
+            .contains("<R>\n\t<A>y</A>\n\t<B>\n\t\t<C>3</C>\n\t</B>\n</R>"));
     }
 
     #[test]

@@ -33,9 +33,9 @@ fn kind_of(op: Op, ctx: &Ctx) -> Option<Kind> {
         {
             Kind::IntelligentTiering
         }
-        PutBucketIntelligentTiering | GetBucketIntelligentTiering | ListBucketIntelligentTiering => {
-            Kind::Tiering
-        }
+        PutBucketIntelligentTiering
+        | GetBucketIntelligentTiering
+        | ListBucketIntelligentTiering => Kind::Tiering,
         PutBucketObjectLock | GetBucketObjectLock => Kind::ObjectLock,
         PutBucketReplication | GetBucketReplication | DeleteBucketReplication => Kind::Replication,
         _ => return None,
@@ -165,8 +165,10 @@ fn list_inventory(ctx: &Ctx) -> Result<Reply, CosError> {
     let truncated = next < docs.len();
     let mut out = Node::leaf("ListInventoryConfigurationResult", "");
     out.children.extend(page.into_iter().cloned());
-    out.children
-        .push(Node::leaf("IsTruncated", if truncated { "true" } else { "false" }));
+    out.children.push(Node::leaf(
+        "IsTruncated",
+        if truncated { "true" } else { "false" },
+    ));
     if !token.is_empty() {
         out.children.push(Node::leaf("ContinuationToken", token));
     }
@@ -197,7 +199,9 @@ pub fn referer_guard(
     caller: &crate::auth::Caller,
     op: Op,
 ) -> Result<(), CosError> {
-    if req.dialect != crate::dialect::Dialect::Cos || matches!(op, Op::OptionsObject | Op::PostObject) {
+    if req.dialect != crate::dialect::Dialect::Cos
+        || matches!(op, Op::OptionsObject | Op::PostObject)
+    {
         return Ok(());
     }
     let Some(bucket) = req.bucket() else {

@@ -16,6 +16,7 @@ pub mod policy;
 pub mod post_object;
 pub mod restore;
 pub mod service;
+pub mod website;
 
 use std::time::SystemTime;
 
@@ -86,6 +87,9 @@ pub fn handle(op: Op, ctx: &Ctx) -> Result<Reply, CosError> {
         PutObjectACL => acl::put_object(ctx),
         GetObjectACL => acl::get_object(ctx),
         PutObject => object::put(ctx),
+        GetObject | HeadObject if crate::request::is_website_host(&ctx.req.host) => {
+            website::get(ctx)
+        }
         GetObject => object::get(ctx),
         HeadObject => object::get(ctx),
         DeleteObject => object::delete(ctx),

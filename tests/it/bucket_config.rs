@@ -37,25 +37,93 @@ fn put_get_delete_bucket_configs_round_trip() {
     s.create_bucket();
     // sub-resource, body, root, an element to read back, its value, DELETE answers
     let cases: &[(&str, &str, &str, &str, &str, bool)] = &[
-        ("website", WEBSITE, "WebsiteConfiguration", "Suffix", "index.html", true),
-        ("domain", DOMAIN, "DomainConfiguration", "Name", "www.example.com", true),
-        ("origin", ORIGIN, "OriginConfiguration", "HostName", "qq.com", true),
-        ("object-lock", OBJECT_LOCK, "ObjectLockConfiguration", "ObjectLockEnabled", "Enabled", false),
-        ("referer", REFERER, "RefererConfiguration", "Domain", "*.qq.com", false),
-        ("logging", LOGGING, "BucketLoggingStatus", "TargetPrefix", "logs/", false),
-        ("accelerate", ACCELERATE, "AccelerateConfiguration", "Type", "COS", false),
-        ("intelligenttiering", TIERING_LEGACY, "IntelligentTieringConfiguration", "Days", "30", false),
+        (
+            "website",
+            WEBSITE,
+            "WebsiteConfiguration",
+            "Suffix",
+            "index.html",
+            true,
+        ),
+        (
+            "domain",
+            DOMAIN,
+            "DomainConfiguration",
+            "Name",
+            "www.example.com",
+            true,
+        ),
+        (
+            "origin",
+            ORIGIN,
+            "OriginConfiguration",
+            "HostName",
+            "qq.com",
+            true,
+        ),
+        (
+            "object-lock",
+            OBJECT_LOCK,
+            "ObjectLockConfiguration",
+            "ObjectLockEnabled",
+            "Enabled",
+            false,
+        ),
+        (
+            "referer",
+            REFERER,
+            "RefererConfiguration",
+            "Domain",
+            "*.qq.com",
+            false,
+        ),
+        (
+            "logging",
+            LOGGING,
+            "BucketLoggingStatus",
+            "TargetPrefix",
+            "logs/",
+            false,
+        ),
+        (
+            "accelerate",
+            ACCELERATE,
+            "AccelerateConfiguration",
+            "Type",
+            "COS",
+            false,
+        ),
+        (
+            "intelligenttiering",
+            TIERING_LEGACY,
+            "IntelligentTieringConfiguration",
+            "Days",
+            "30",
+            false,
+        ),
     ];
     for (sub, body, root, elem, value, deletable) in cases {
         let r = put(&s, &format!("/?{sub}"), body);
         assert_eq!(r.status, 200, "{sub}: {}", r.text());
         let r = s.req("GET", &format!("/?{sub}")).send();
         assert_eq!(r.status, 200, "{sub}: {}", r.text());
-        assert!(r.text().contains(&format!("<{root}>")), "{sub}: {}", r.text());
+        assert!(
+            r.text().contains(&format!("<{root}>")),
+            "{sub}: {}",
+            r.text()
+        );
         assert_eq!(r.xml(elem).as_deref(), Some(*value), "{sub}: {}", r.text());
         if *deletable {
-            assert_eq!(s.req("DELETE", &format!("/?{sub}")).send().status, 204, "{sub}");
-            assert_eq!(s.req("GET", &format!("/?{sub}")).send().status, 404, "{sub}");
+            assert_eq!(
+                s.req("DELETE", &format!("/?{sub}")).send().status,
+                204,
+                "{sub}"
+            );
+            assert_eq!(
+                s.req("GET", &format!("/?{sub}")).send().status,
+                404,
+                "{sub}"
+            );
         }
     }
 }
@@ -69,7 +137,10 @@ fn get_bucket_website_answers_cos_order_and_url_redirect() {
     let index = text.find("<IndexDocument>").unwrap();
     let error = text.find("<ErrorDocument>").unwrap();
     assert!(index < error, "{text}");
-    assert!(text.contains("<URLRedirect>Enabled</URLRedirect>"), "{text}");
+    assert!(
+        text.contains("<URLRedirect>Enabled</URLRedirect>"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -81,7 +152,10 @@ fn get_unset_bucket_configs_answer_cos_codes_or_empty_documents() {
         ("/?domain", "DomainConfigNotFoundError"),
         ("/?origin", "NoSuchOriginConfiguration"),
         ("/?inventory&id=nope", "NoSuchInventoryConfiguration"),
-        ("/?intelligent-tiering&id=default", "IntelligentTieringConfigurationNotFoundError"),
+        (
+            "/?intelligent-tiering&id=default",
+            "IntelligentTieringConfigurationNotFoundError",
+        ),
         ("/?object-lock", "ObjectLockConfigurationNotFoundError"),
         ("/?replication", "ReplicationConfigurationnotFoundError"),
     ];
@@ -105,7 +179,9 @@ fn get_unset_bucket_configs_answer_cos_codes_or_empty_documents() {
 fn put_bucket_configs_on_missing_bucket_is_no_such_bucket() {
     let s = Server::start();
     put(&s, "/?website", WEBSITE).assert_error(404, "NoSuchBucket");
-    s.req("GET", "/?referer").send().assert_error(404, "NoSuchBucket");
+    s.req("GET", "/?referer")
+        .send()
+        .assert_error(404, "NoSuchBucket");
 }
 
 #[test]
@@ -135,7 +211,12 @@ fn put_bucket_configs_malformed_or_invalid_answer_cos_codes_and_keep_state() {
     ];
     for (target, body, status, code) in cases {
         let r = put(&s, target, body);
-        assert_eq!((r.status, r.code()), (*status, code.to_string()), "{target} {body}: {}", r.text());
+        assert_eq!(
+            (r.status, r.code()),
+            (*status, code.to_string()),
+            "{target} {body}: {}",
+            r.text()
+        );
     }
     // Too large: the 64 KiB document limit.
     let big = format!(
@@ -152,7 +233,9 @@ fn put_bucket_configs_malformed_or_invalid_answer_cos_codes_and_keep_state() {
     // Nothing changed: the first referer configuration is still there, nothing else was set.
     let r = s.req("GET", "/?referer").send();
     assert_eq!(r.xml_all("Domain"), ["*.qq.com", "example.com:8080"]);
-    s.req("GET", "/?website").send().assert_error(404, "NoSuchWebsiteConfiguration");
+    s.req("GET", "/?website")
+        .send()
+        .assert_error(404, "NoSuchWebsiteConfiguration");
     let r = s.req("GET", "/?inventory").send();
     assert!(r.xml("Id").is_none(), "{}", r.text());
 }
@@ -163,7 +246,11 @@ fn put_referer_with_empty_body_clears_it() {
     s.create_bucket();
     assert_eq!(put(&s, "/?referer", REFERER).status, 200);
     assert_eq!(put(&s, "/?referer", "").status, 200);
-    assert!(s.req("GET", "/?referer").send().text().ends_with("<RefererConfiguration/>"));
+    assert!(s
+        .req("GET", "/?referer")
+        .send()
+        .text()
+        .ends_with("<RefererConfiguration/>"));
 }
 
 #[test]
@@ -172,7 +259,11 @@ fn put_logging_empty_status_disables_it() {
     s.create_bucket();
     assert_eq!(put(&s, "/?logging", LOGGING).status, 200);
     assert_eq!(put(&s, "/?logging", "<BucketLoggingStatus/>").status, 200);
-    assert!(s.req("GET", "/?logging").send().text().ends_with("<BucketLoggingStatus/>"));
+    assert!(s
+        .req("GET", "/?logging")
+        .send()
+        .text()
+        .ends_with("<BucketLoggingStatus/>"));
 }
 
 #[test]
@@ -188,7 +279,11 @@ fn inventory_put_get_list_delete_by_id() {
     assert_eq!(r.xml("Id").as_deref(), Some("a"));
     assert_eq!(r.xml_all("Field"), ["Size", "ETag"]);
     let r = s.req("GET", "/?inventory").send();
-    assert!(r.text().contains("<ListInventoryConfigurationResult>"), "{}", r.text());
+    assert!(
+        r.text().contains("<ListInventoryConfigurationResult>"),
+        "{}",
+        r.text()
+    );
     assert_eq!(r.xml_all("Id"), ["b", "a", "c"]);
     assert_eq!(r.xml("IsTruncated").as_deref(), Some("false"));
     assert_eq!(s.req("DELETE", "/?inventory&id=a").send().status, 204);
@@ -203,7 +298,10 @@ fn list_inventory_pages_by_continuation_token() {
     s.create_bucket();
     for i in 0..150 {
         let id = format!("ID-{i}");
-        assert_eq!(put(&s, &format!("/?inventory&id={id}"), &inventory(&id)).status, 200);
+        assert_eq!(
+            put(&s, &format!("/?inventory&id={id}"), &inventory(&id)).status,
+            200
+        );
     }
     let r = s.req("GET", "/?inventory").send();
     assert_eq!(r.xml_all("Id").len(), 100);
@@ -267,7 +365,10 @@ fn put_replication_with_versioning_enabled_round_trips() {
     assert_eq!(v.status, 200);
     assert_eq!(put(&s, "/?replication", REPLICATION).status, 200);
     let r = s.req("GET", "/?replication").send();
-    assert_eq!(r.xml("Bucket").as_deref(), Some("qcs::cos:ap-beijing::dest-1250000000"));
+    assert_eq!(
+        r.xml("Bucket").as_deref(),
+        Some("qcs::cos:ap-beijing::dest-1250000000")
+    );
     assert_eq!(s.req("DELETE", "/?replication").send().status, 204);
 }
 
@@ -284,8 +385,14 @@ fn bucket_configs_show_in_admin_state() {
         .send();
     let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
     let configs = &v["buckets"][0]["configurations"];
-    assert!(configs["website"].as_str().unwrap().contains("<Suffix>index.html</Suffix>"));
-    assert!(configs["inventory"]["a"].as_str().unwrap().contains("<Id>a</Id>"));
+    assert!(configs["website"]
+        .as_str()
+        .unwrap()
+        .contains("<Suffix>index.html</Suffix>"));
+    assert!(configs["inventory"]["a"]
+        .as_str()
+        .unwrap()
+        .contains("<Id>a</Id>"));
 }
 
 fn public_object(s: &Server) {
@@ -312,13 +419,22 @@ fn referer_white_list_checks_anonymous_requests() {
     public_object(&s);
     assert_eq!(anonymous_get(&s, None).status, 200);
     assert_eq!(put(&s, "/?referer", REFERER).status, 200);
-    assert_eq!(anonymous_get(&s, Some("https://www.qq.com/page")).status, 200);
-    assert_eq!(anonymous_get(&s, Some("http://example.com:8080/")).status, 200);
+    assert_eq!(
+        anonymous_get(&s, Some("https://www.qq.com/page")).status,
+        200
+    );
+    assert_eq!(
+        anonymous_get(&s, Some("http://example.com:8080/")).status,
+        200
+    );
     anonymous_get(&s, Some("https://evil.com/")).assert_error(403, "AccessDenied");
     anonymous_get(&s, Some("http://example.com:9090/")).assert_error(403, "AccessDenied");
     anonymous_get(&s, None).assert_error(403, "AccessDenied");
     // Signed requests are exempt unless VerifySignatureURL is true.
-    let r = s.req("GET", "/pic.png").header("Referer", "https://evil.com/").send();
+    let r = s
+        .req("GET", "/pic.png")
+        .header("Referer", "https://evil.com/")
+        .send();
     assert_eq!(r.status, 200);
     let verify = REFERER.replace(
         "</RefererConfiguration>",
@@ -367,10 +483,15 @@ fn unknown_subresources_are_not_implemented_and_change_nothing() {
     // Ordinary parameters, also empty, still work.
     assert_eq!(s.put("k", b"v").status, 200);
     let r = s
-        .req("GET", "/k?response-content-type=text%2Fplain&x-id=GetObject&versionId=")
+        .req(
+            "GET",
+            "/k?response-content-type=text%2Fplain&x-id=GetObject&versionId=",
+        )
         .send();
     assert_eq!(r.status, 200, "{}", r.text());
-    let r = s.req("GET", "/?prefix=&marker=&delimiter=&max-keys=10").send();
+    let r = s
+        .req("GET", "/?prefix=&marker=&delimiter=&max-keys=10")
+        .send();
     assert_eq!(r.status, 200, "{}", r.text());
 }
 
@@ -381,4 +502,71 @@ fn head_bucket_answers_region() {
     let r = s.req("HEAD", "/").send();
     assert_eq!(r.status, 200);
     assert_eq!(r.header("x-cos-bucket-region"), Some("ap-guangzhou"));
+}
+
+const WEBSITE_HOST: &str = "examplebucket-1250000000.cos-website.ap-guangzhou.myqcloud.com";
+
+fn website_get(s: &Server, path: &str) -> Resp {
+    s.req("GET", path)
+        .header("Host", WEBSITE_HOST)
+        .anonymous()
+        .send()
+}
+
+#[test]
+fn website_endpoint_serves_index_and_error_documents() {
+    let s = Server::start();
+    s.create_bucket();
+    assert_eq!(
+        s.req("PUT", "/?acl")
+            .header("x-cos-acl", "public-read")
+            .send()
+            .status,
+        200
+    );
+    website_get(&s, "/").assert_error(404, "NoSuchWebsiteConfiguration");
+    assert_eq!(put(&s, "/?website", WEBSITE).status, 200);
+    for (key, body) in [
+        ("index.html", "home"),
+        ("docs/index.html", "docs home"),
+        ("error.html", "oops"),
+        ("a.txt", "a"),
+    ] {
+        assert_eq!(s.put(key, body.as_bytes()).status, 200);
+    }
+    let r = website_get(&s, "/");
+    assert_eq!((r.status, r.text().as_str()), (200, "home"));
+    let r = website_get(&s, "/docs/");
+    assert_eq!((r.status, r.text().as_str()), (200, "docs home"));
+    let r = website_get(&s, "/a.txt");
+    assert_eq!((r.status, r.text().as_str()), (200, "a"));
+    let r = website_get(&s, "/missing.txt");
+    assert_eq!((r.status, r.text().as_str()), (404, "oops"));
+    let r = s
+        .req("HEAD", "/missing.txt")
+        .header("Host", WEBSITE_HOST)
+        .anonymous()
+        .send();
+    assert_eq!(r.status, 404);
+    // Writes are not served by the website endpoint.
+    s.req("PUT", "/x.txt")
+        .header("Host", WEBSITE_HOST)
+        .body(b"x")
+        .send()
+        .assert_error(405, "MethodNotAllowed");
+    // The REST endpoint is unchanged: `/` lists the bucket.
+    let r = s.req("GET", "/").send();
+    assert!(r.text().contains("<ListBucketResult>"), "{}", r.text());
+}
+
+#[test]
+fn website_endpoint_without_error_document_is_no_such_key() {
+    let s = Server::start();
+    s.create_bucket();
+    let website = "<WebsiteConfiguration><IndexDocument><Suffix>index.html</Suffix></IndexDocument></WebsiteConfiguration>";
+    assert_eq!(put(&s, "/?website", website).status, 200);
+    s.req("GET", "/nope")
+        .header("Host", WEBSITE_HOST)
+        .send()
+        .assert_error(404, "NoSuchKey");
 }
