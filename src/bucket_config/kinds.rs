@@ -225,7 +225,14 @@ pub const OBJECT_LOCK: &[El] = &[
         Box(&[el(
             "DefaultRetention",
             One,
-            Box(&[el("Days", One, Text(Check::Int(1, 36500)))]),
+            Box(&[
+                el(
+                    "Mode",
+                    Opt,
+                    Text(Check::OneOf(&["COMPLIANCE", "GOVERNANCE"])),
+                ),
+                el("Days", One, Text(Check::Int(1, 36500))),
+            ]),
         )]),
     ),
 ];

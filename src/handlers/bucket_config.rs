@@ -33,10 +33,8 @@ fn kind_of(op: Op, ctx: &Ctx) -> Option<Kind> {
         {
             Kind::IntelligentTiering
         }
-        PutBucketIntelligentTiering
-        | GetBucketIntelligentTiering
-        | ListBucketIntelligentTiering => Kind::Tiering,
-        PutBucketObjectLock | GetBucketObjectLock => Kind::ObjectLock,
+        PutBucketIntelligentTiering | GetBucketIntelligentTiering => Kind::Tiering,
+        PutBucketObjectLockConfiguration | GetBucketObjectLockConfiguration => Kind::ObjectLock,
         PutBucketReplication | GetBucketReplication | DeleteBucketReplication => Kind::Replication,
         _ => return None,
     })
@@ -68,9 +66,8 @@ pub fn handles(op: Op) -> bool {
             | GetBucketAccelerate
             | PutBucketIntelligentTiering
             | GetBucketIntelligentTiering
-            | ListBucketIntelligentTiering
-            | PutBucketObjectLock
-            | GetBucketObjectLock
+            | PutBucketObjectLockConfiguration
+            | GetBucketObjectLockConfiguration
             | PutBucketReplication
             | GetBucketReplication
             | DeleteBucketReplication
@@ -82,7 +79,9 @@ pub fn handle(op: Op, ctx: &Ctx) -> Result<Reply, CosError> {
     let kind = kind_of(op, ctx).ok_or_else(|| super::not_implemented(op))?;
     match op {
         Op::ListBucketInventory => list_inventory(ctx),
-        Op::ListBucketIntelligentTiering => list_tiering(ctx),
+        Op::GetBucketIntelligentTiering if kind == Kind::Tiering && !ctx.req.has_param("id") => {
+            list_tiering(ctx)
+        }
         _ if op.name().starts_with("Put") => put(ctx, kind),
         _ if op.name().starts_with("Delete") => delete(ctx, kind),
         _ => get(ctx, kind),
@@ -180,7 +179,7 @@ fn list_inventory(ctx: &Ctx) -> Result<Reply, CosError> {
 }
 
 /// GET `?intelligent-tiering` without `id`: every configuration under
-/// `ListBucketIntelligentTieringConfigurationsOutput` (choice: the API docs' example root).
+/// `ListBucketIntelligentTieringConfigurationsOutput` (S3's root: COS's page shows no example).
 fn list_tiering(ctx: &Ctx) -> Result<Reply, CosError> {
     let docs: Vec<Node> = ctx.store().with_bucket(ctx.bucket()?, |b| {
         b.configs.list(Kind::Tiering).cloned().collect()
@@ -223,4 +222,16 @@ pub fn referer_guard(
             format!("Access Denied: {why} (the bucket's referer configuration)."),
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_configuration_op_is_an_action_a_policy_can_name() {
+        for op in Op::ALL.iter().copied().filter(|op| handles(*op)) {
+            assert!(crate::policy::actions::is_known(op.name()), "{op:?}");
+        }
+    }
 }
