@@ -17,7 +17,7 @@ pub const REFERER: &[El] = &[
     el(
         "DomainList",
         One,
-        Box(&[el("Domain", Many(1000), Text(Check::NonEmpty))]),
+        Box(&[el("Domain", Many(1000), Text(Check::Len(1, 256)))]),
     ),
     el(
         "EmptyReferConfiguration",

@@ -87,15 +87,27 @@ fn matches_domain(pattern: &str, rest: &str) -> bool {
     }
 }
 
-/// Whether some prefix of `text` matches `pattern` whole, `*` matching any run without `/`.
+/// Whether some prefix of `text` matches `pattern` whole, `*` matching any run without `/`. A
+/// linear pass per pattern character (no backtracking), so `*a*a*a…` patterns stay cheap.
 fn glob_prefix(pattern: &[u8], text: &[u8]) -> bool {
-    match pattern.split_first() {
-        None => true,
-        Some((b'*', rest)) => (0..=text.len())
-            .take_while(|&i| i == 0 || text[i - 1] != b'/')
-            .any(|i| glob_prefix(rest, &text[i..])),
-        Some((c, rest)) => text.first() == Some(c) && glob_prefix(rest, &text[1..]),
+    // reach[j]: the pattern read so far can end just before text[j].
+    let mut reach = vec![false; text.len() + 1];
+    reach[0] = true;
+    for &p in pattern {
+        let mut next = vec![false; text.len() + 1];
+        for j in 0..=text.len() {
+            next[j] = if p == b'*' {
+                reach[j] || (j > 0 && next[j - 1] && text[j - 1] != b'/')
+            } else {
+                j > 0 && reach[j - 1] && text[j - 1] == p
+            };
+        }
+        if !next.contains(&true) {
+            return false;
+        }
+        reach = next;
     }
+    reach.contains(&true)
 }
 
 #[cfg(test)]
@@ -125,6 +137,16 @@ mod tests {
             if verify { "true" } else { "false" },
         ));
         n
+    }
+
+    #[test]
+    fn glob_prefix_is_linear_and_stops_at_slashes() {
+        assert!(glob_prefix(b"*.qq.com", b"a.b.qq.com/x"));
+        assert!(!glob_prefix(b"*.qq.com", b"a/b.qq.com"));
+        assert!(glob_prefix(b"", b"anything"));
+        let stars = "*a".repeat(200);
+        let text = "a".repeat(199) + "b";
+        assert!(!glob_prefix(stars.as_bytes(), text.as_bytes()));
     }
 
     #[test]

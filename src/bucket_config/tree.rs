@@ -197,6 +197,8 @@ pub enum Check {
     Bool,
     /// An integer in the range.
     Int(i64, i64),
+    /// Text of this many characters.
+    Len(usize, usize),
 }
 
 /// One element of a schema.
@@ -277,6 +279,7 @@ fn check_text(check: Check, text: &str, at: &str) -> Result<(), CosError> {
         Check::OneOf(values) => values.contains(&text),
         Check::Bool => text.eq_ignore_ascii_case("true") || text.eq_ignore_ascii_case("false"),
         Check::Int(lo, hi) => text.parse::<i64>().is_ok_and(|n| (lo..=hi).contains(&n)),
+        Check::Len(lo, hi) => (lo..=hi).contains(&text.chars().count()),
     };
     if ok {
         return Ok(());
@@ -286,6 +289,7 @@ fn check_text(check: Check, text: &str, at: &str) -> Result<(), CosError> {
         Check::OneOf(values) => format!("one of {}", values.join(", ")),
         Check::Bool => "true or false".to_string(),
         Check::Int(lo, hi) => format!("an integer from {lo} to {hi}"),
+        Check::Len(lo, hi) => format!("{lo} to {hi} characters"),
     };
     Err(invalid(format!("{at} is {text:?}; expected {expected}.")))
 }

@@ -230,6 +230,8 @@ fn put_bucket_configs_malformed_or_invalid_answer_cos_codes_and_keep_state() {
         "<Domain>a</Domain>".repeat(1001)
     );
     put(&s, "/?referer", &many).assert_error(400, "InvalidArgument");
+    let long = REFERER.replace("*.qq.com", &format!("{}.com", "a".repeat(253)));
+    put(&s, "/?referer", &long).assert_error(400, "InvalidArgument");
     // Nothing changed: the first referer configuration is still there, nothing else was set.
     let r = s.req("GET", "/?referer").send();
     assert_eq!(r.xml_all("Domain"), ["*.qq.com", "example.com:8080"]);
