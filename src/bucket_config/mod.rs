@@ -17,6 +17,7 @@
 pub mod kinds;
 pub mod referer;
 pub mod tree;
+pub mod website;
 
 pub use tree::Node;
 

@@ -2,14 +2,14 @@
 //! GET/HEAD of `/` or a key ending in `/` serves the index document under it (IndexDocument
 //! Suffix), and a missing key answers the ErrorDocument with status 404 (its own status with
 //! `OriginalHttpStatus` `Disabled` is not modelled: always 404). Without a website configuration
-//! the endpoint answers 404 `NoSuchWebsiteConfiguration`. Redirect rules and
-//! `RedirectAllRequestsTo` are stored, not applied. Access is checked as for GET Object (a website
-//! bucket is usually public-read), on the key actually served.
+//! the endpoint answers 404 `NoSuchWebsiteConfiguration`. `RedirectAllRequestsTo` and the routing
+//! rules answer redirects (`bucket_config::website`). Access is checked as for GET Object (a
+//! website bucket is usually public-read), on the key actually served.
 
 use http::StatusCode;
 
 use super::Ctx;
-use crate::bucket_config::Kind;
+use crate::bucket_config::{website, Kind};
 use crate::error::{Code, CosError};
 use crate::request::{CosRequest, Target};
 use crate::response::Reply;
@@ -40,30 +40,46 @@ pub fn resolve(state: &AppState, req: &mut CosRequest, op: Op) -> Result<(), Cos
     Ok(())
 }
 
-/// GET/HEAD Object on the website endpoint: the object, or on `NoSuchKey` the error document
-/// (when set, present and readable by the caller) with status 404.
+/// GET/HEAD Object on the website endpoint: a redirect rule's answer, the object, or on
+/// `NoSuchKey` a 404 rule's redirect or the error document (when set, present and readable by the
+/// caller) with status 404.
 pub fn get(ctx: &Ctx) -> Result<Reply, CosError> {
+    let bucket = ctx.bucket()?;
+    let config = ctx
+        .store()
+        .with_bucket(bucket, |b| b.configs.get(Kind::Website, "").cloned())?
+        .ok_or_else(|| CosError::new(Code::NoSuchWebsiteConfiguration))?;
+    let ask = website::Ask {
+        key: ctx.req.path.strip_prefix('/').unwrap_or(&ctx.req.path),
+        host: &ctx.req.host,
+        secure: ctx.req.secure,
+    };
+    if let Some(r) = website::before(&config, ask) {
+        return Ok(redirect(r));
+    }
     let err = match super::object::get(ctx) {
         Err(e) if e.code == Code::NoSuchKey => e,
         other => return other,
     };
-    let bucket = ctx.bucket()?;
-    let error_key = ctx.store().with_bucket(bucket, |b| {
-        b.configs
-            .get(Kind::Website, "")
-            .and_then(|w| w.text_at("ErrorDocument/Key").map(str::to_string))
-    })?;
-    let Some(error_key) = error_key else {
+    if let Some(r) = website::on_error(&config, ask, 404) {
+        return Ok(redirect(r));
+    }
+    let Some(error_key) = config.text_at("ErrorDocument/Key") else {
         return Err(err);
     };
-    let Ok(object) = ctx.store().get_object(bucket, &error_key) else {
+    let Ok(object) = ctx.store().get_object(bucket, error_key) else {
         return Err(err);
     };
-    if !ctx.permits(Op::GetObject, bucket, &error_key)? {
+    if !ctx.permits(Op::GetObject, bucket, error_key)? {
         return Err(err);
     }
     Ok(Reply::new(StatusCode::NOT_FOUND)
         .header("content-type", &object.content_type)
         .header("etag", &object.etag)
         .body(object.data.clone()))
+}
+
+fn redirect(r: website::Redirect) -> Reply {
+    let status = StatusCode::from_u16(r.status).unwrap_or(StatusCode::MOVED_PERMANENTLY);
+    Reply::new(status).header("location", r.location)
 }

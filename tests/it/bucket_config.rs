@@ -527,7 +527,8 @@ fn website_endpoint_serves_index_and_error_documents() {
         200
     );
     website_get(&s, "/").assert_error(404, "NoSuchWebsiteConfiguration");
-    assert_eq!(put(&s, "/?website", WEBSITE).status, 200);
+    let website = "<WebsiteConfiguration><IndexDocument><Suffix>index.html</Suffix></IndexDocument><ErrorDocument><Key>error.html</Key></ErrorDocument></WebsiteConfiguration>";
+    assert_eq!(put(&s, "/?website", website).status, 200);
     for (key, body) in [
         ("index.html", "home"),
         ("docs/index.html", "docs home"),
@@ -571,4 +572,36 @@ fn website_endpoint_without_error_document_is_no_such_key() {
         .header("Host", WEBSITE_HOST)
         .send()
         .assert_error(404, "NoSuchKey");
+}
+
+#[test]
+fn website_endpoint_applies_routing_rules() {
+    let s = Server::start();
+    s.create_bucket();
+    assert_eq!(
+        s.req("PUT", "/?acl")
+            .header("x-cos-acl", "public-read")
+            .send()
+            .status,
+        200
+    );
+    let website = "<WebsiteConfiguration><IndexDocument><Suffix>index.html</Suffix></IndexDocument><RoutingRules>\
+        <RoutingRule><Condition><HttpErrorCodeReturnedEquals>404</HttpErrorCodeReturnedEquals></Condition><Redirect><ReplaceKeyWith>404.html</ReplaceKeyWith></Redirect></RoutingRule>\
+        <RoutingRule><Condition><KeyPrefixEquals>docs/</KeyPrefixEquals></Condition><Redirect><Protocol>https</Protocol><ReplaceKeyPrefixWith>documents/</ReplaceKeyPrefixWith><HttpRedirectCode>302</HttpRedirectCode></Redirect></RoutingRule>\
+        </RoutingRules></WebsiteConfiguration>";
+    assert_eq!(put(&s, "/?website", website).status, 200);
+    assert_eq!(s.put("a.txt", b"a").status, 200);
+    let r = website_get(&s, "/docs/x.html");
+    assert_eq!(r.status, 302);
+    assert_eq!(
+        r.header("Location"),
+        Some(format!("https://{WEBSITE_HOST}/documents/x.html").as_str())
+    );
+    let r = website_get(&s, "/missing");
+    assert_eq!(r.status, 301);
+    assert_eq!(
+        r.header("Location"),
+        Some(format!("http://{WEBSITE_HOST}/404.html").as_str())
+    );
+    assert_eq!(website_get(&s, "/a.txt").text(), "a");
 }
