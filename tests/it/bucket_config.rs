@@ -230,6 +230,30 @@ fn put_bucket_configs_malformed_or_invalid_answer_cos_codes_and_keep_state() {
         "<Domain>a</Domain>".repeat(1001)
     );
     put(&s, "/?referer", &many).assert_error(400, "InvalidArgument");
+    let rule =
+        "<DomainRule><Status>ENABLED</Status><Name>a.com</Name><Type>REST</Type></DomainRule>";
+    let domains = format!(
+        "<DomainConfiguration>{}</DomainConfiguration>",
+        rule.repeat(101)
+    );
+    put(&s, "/?domain", &domains).assert_error(400, "InvalidArgument");
+    let deep = ORIGIN.replace(
+        "<HostName>qq.com</HostName>",
+        &format!("{}x{}", "<a>".repeat(20), "</a>".repeat(20)),
+    );
+    put(&s, "/?origin", &deep).assert_error(400, "MalformedXML");
+    put(
+        &s,
+        "/?website",
+        "<WebsiteConfiguration><IndexDocument></WebsiteConfiguration>",
+    )
+    .assert_error(400, "MalformedXML");
+    put(
+        &s,
+        "/?website",
+        "<!DOCTYPE x [<!ENTITY e \"e\">]><WebsiteConfiguration/>",
+    )
+    .assert_error(400, "MalformedXML");
     let long = REFERER.replace("*.qq.com", &format!("{}.com", "a".repeat(253)));
     put(&s, "/?referer", &long).assert_error(400, "InvalidArgument");
     // Nothing changed: the first referer configuration is still there, nothing else was set.
