@@ -245,10 +245,12 @@ async fn operation(
     facts: &mut Facts,
 ) -> Result<Reply, CosError> {
     check_length(&req)?;
+    handlers::website::resolve(call.state, &mut req, op)?;
     let caller = authenticate(call.state, &req)?;
     facts.caller = Some(caller.clone());
     let decision = access::authorize(call.state, &caller, op, &req)?;
     enforce(call.state, decision, facts)?;
+    handlers::bucket_config::referer_guard(call.state, &req, &caller, op)?;
     let bps = crate::traffic::of(op, &req)?;
     if op == Op::GetObject {
         facts.download_bps = bps;

@@ -232,6 +232,13 @@ pub fn host_names_bucket(host: &str) -> bool {
     }
 }
 
+/// Whether the Host is a static-website endpoint, `<bucket>.cos-website.<region>.<suffix>`
+/// (`handlers::website`).
+pub fn is_website_host(host: &str) -> bool {
+    let hostname = strip_port(host).to_ascii_lowercase();
+    host_names_bucket(&hostname) && hostname.split('.').nth(1) == Some("cos-website")
+}
+
 /// The OSS address of a request, when it is an OSS request (see [`address`]). The key is
 /// percent-decoded (oss2 sends `/` inside keys as `%2F`); a path-style bucket is not validated here
 /// (a bad name is simply a bucket that does not exist, or a PutBucket refused by its handler).
@@ -305,7 +312,7 @@ pub fn address(
     let service_at = labels
         .iter()
         .take(2)
-        .position(|l| matches!(*l, "cos" | "cos-internal" | "ci"));
+        .position(|l| matches!(*l, "cos" | "cos-internal" | "cos-website" | "ci"));
     if let Some(reg) = service_at.and_then(|i| labels.get(i + 1)) {
         if looks_like_region(reg) {
             region = reg.to_string();

@@ -68,6 +68,8 @@ pub struct Bucket {
     /// Version histories of keys written or deleted since versioning was enabled (see
     /// `crate::versioning`); `objects` holds each key's current object.
     pub versions: crate::versioning::History,
+    /// Stored configurations: referer, website, logging, inventory, ... (`crate::bucket_config`).
+    pub configs: crate::bucket_config::Configs,
 }
 
 impl Bucket {
@@ -91,6 +93,7 @@ impl Bucket {
             tagging: None,
             encryption: None,
             versions: Default::default(),
+            configs: Default::default(),
         }
     }
 }

@@ -8,6 +8,7 @@ mod addressing;
 mod admin;
 mod append;
 mod auth;
+mod bucket_config;
 mod buckets;
 mod cli;
 mod copy;
