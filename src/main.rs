@@ -200,7 +200,7 @@ fn build_config(o: &Opts) -> Result<Config, String> {
         config.load_file(path, o.region.is_some())?;
     }
     if let Some(bucket) = &config.default_bucket {
-        if let Err(e) = cos_mock::store::validate_bucket_name(bucket, &config.region) {
+        if let Err(e) = cos_mock::store::validate_bucket_name(bucket) {
             return Err(format!(
                 "--default-bucket {bucket}: expected <name>-<appid>: {}",
                 e.message

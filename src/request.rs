@@ -334,7 +334,7 @@ pub fn address(
     let trimmed = raw_path.strip_prefix('/').unwrap_or(raw_path);
     let (first, rest) = trimmed.split_once('/').unwrap_or((trimmed, ""));
     if looks_like_bucket(first) {
-        crate::store::validate_bucket_name(first, &region)?;
+        crate::store::validate_bucket_name(first)?;
         let key = decode_path(rest)?;
         let bucket = first.to_string();
         return Ok(at(Target::Bucket { bucket, key }));
