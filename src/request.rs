@@ -257,7 +257,9 @@ pub fn region_of_host(host: &str) -> Option<String> {
         .iter()
         .take(2)
         .position(|l| matches!(*l, "cos" | "cos-internal" | "ci"))?;
-    let region = labels.get(service_at + 1).filter(|r| looks_like_region(r))?;
+    let region = labels
+        .get(service_at + 1)
+        .filter(|r| looks_like_region(r))?;
     Some(region.to_string())
 }
 
@@ -672,10 +674,19 @@ mod tests {
     #[test]
     fn region_of_host_cases() {
         let cases = [
-            ("examplebucket-1250000000.cos.ap-beijing.myqcloud.com", Some("ap-beijing")),
-            ("examplebucket-1250000000.cos.ap-beijing-1.myqcloud.com:80", Some("ap-beijing-1")),
+            (
+                "examplebucket-1250000000.cos.ap-beijing.myqcloud.com",
+                Some("ap-beijing"),
+            ),
+            (
+                "examplebucket-1250000000.cos.ap-beijing-1.myqcloud.com:80",
+                Some("ap-beijing-1"),
+            ),
             ("cos.ap-guangzhou.myqcloud.com", Some("ap-guangzhou")),
-            ("b-1.cos-internal.ap-shanghai.tencentcos.cn", Some("ap-shanghai")),
+            (
+                "b-1.cos-internal.ap-shanghai.tencentcos.cn",
+                Some("ap-shanghai"),
+            ),
             ("b-1.cos.accelerate.myqcloud.com", None),
             ("127.0.0.1:9000", None),
             ("localhost", None),
@@ -691,7 +702,16 @@ mod tests {
         for key in ["/", "//////", ".", "./", "/./", "../", "./..//./"] {
             assert!(is_dot_key(key), "{key}");
         }
-        for key in ["", "a", "abc/../", "/abc/../", "a/../b", "...", ".a", "//abc/.//def//../../"] {
+        for key in [
+            "",
+            "a",
+            "abc/../",
+            "/abc/../",
+            "a/../b",
+            "...",
+            ".a",
+            "//abc/.//def//../../",
+        ] {
             assert!(!is_dot_key(key), "{key}");
         }
         let b = |key: &str| Target::Bucket {
@@ -701,9 +721,15 @@ mod tests {
         let host_style = resolve_dot_key(b("//./"), "///./".into(), "///%2E/".into());
         assert_eq!(host_style, (b(""), "/".to_string(), "/".to_string()));
         let path_style = resolve_dot_key(b("."), "/b-1/.".into(), "/b-1/.".into());
-        assert_eq!(path_style, (b(""), "/b-1/".to_string(), "/b-1/".to_string()));
+        assert_eq!(
+            path_style,
+            (b(""), "/b-1/".to_string(), "/b-1/".to_string())
+        );
         let kept = resolve_dot_key(b("abc/../"), "/abc/../".into(), "/abc/../".into());
-        assert_eq!(kept, (b("abc/../"), "/abc/../".to_string(), "/abc/../".to_string()));
+        assert_eq!(
+            kept,
+            (b("abc/../"), "/abc/../".to_string(), "/abc/../".to_string())
+        );
     }
 
     #[test]

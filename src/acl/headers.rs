@@ -274,7 +274,11 @@ mod tests {
         assert_eq!(bucket(&[("x-cos-grant-read", "")]).unwrap(), None);
         let empties = GRANT_HEADERS.map(|(name, _)| (name, " "));
         assert_eq!(bucket(&empties).unwrap(), None);
-        let object = from_headers(ResourceKind::Object, OWNER_UIN, &h(&[("x-cos-grant-write", "")]));
+        let object = from_headers(
+            ResourceKind::Object,
+            OWNER_UIN,
+            &h(&[("x-cos-grant-write", "")]),
+        );
         assert_eq!(object.unwrap(), None);
         let mut with_canned = empties.to_vec();
         with_canned.push(("x-cos-acl", "public-read"));

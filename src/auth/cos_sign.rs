@@ -962,8 +962,20 @@ mod tests {
     /// signed parameter whose name and value are every special character.
     fn sign_param_request(tamper: impl Fn(&str) -> String) -> Result<(), Mismatch> {
         let special = "qwertyuiopQWERTY,./;'[]\\-=0987`~!@#$%^&*()_+{}|\":>?<";
-        let host = [("Host", "examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com")];
-        let header = authorization("id", "key", 10, 20, "GET", "/1.txt", &[(special, special)], &host);
+        let host = [(
+            "Host",
+            "examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com",
+        )];
+        let header = authorization(
+            "id",
+            "key",
+            10,
+            20,
+            "GET",
+            "/1.txt",
+            &[(special, special)],
+            &host,
+        );
         let enc = |s: &str| encode_bytes(s.as_bytes());
         let raw_query = format!("sign={}&{}={}", enc(&header), enc(special), enc(special));
         let raw_query = tamper(&raw_query);

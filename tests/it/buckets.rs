@@ -30,7 +30,10 @@ fn put_bucket_bad_name_is_invalid_bucket_name() {
             .assert_error(400, "InvalidBucketName");
     }
     let r = s
-        .req("PUT", "/abcdefghijklmnopqrstuvwxyzabcdefghijklmn-1250000000")
+        .req(
+            "PUT",
+            "/abcdefghijklmnopqrstuvwxyzabcdefghijklmn-1250000000",
+        )
         .header("Host", "127.0.0.1")
         .send();
     r.assert_error(400, "InvalidBucketName");
