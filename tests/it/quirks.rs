@@ -484,3 +484,193 @@ fn get_policy_answers_the_documented_normalised_form() {
         r#"{"Statement":[{"Principal":{"qcs":["qcs::cam::uin/100000000001:uin/100000000001"]},"Effect":"allow","Action":["name/cos:GetBucket"],"Resource":["qcs::cos:ap-guangzhou:uid/1250000000:examplebucket-1250000000/*"]}],"version":"2.0"}"#
     );
 }
+
+// ---- 8. HTTPS through cos-mock as a proxy: CONNECT + TLS ----
+
+mod tunnel {
+    use std::sync::Arc;
+
+    use cos_mock::auth::cos_sign;
+    use cos_mock::server::{bind, serve_all, Listener};
+    use cos_mock::tls::{acceptor, CertSource};
+    use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+    use tokio::net::TcpStream;
+    use tokio_rustls::rustls;
+
+    use crate::util::{now, BUCKET, SECRET_ID, SECRET_KEY};
+
+    /// A server with a plain listener and a TLS one (self-signed, its CA written to `ca`).
+    async fn start(ca: &std::path::Path) -> std::net::SocketAddr {
+        let state = cos_mock::AppState::new(cos_mock::config::Config::default()).unwrap();
+        let tls = acceptor(&CertSource::SelfSigned {
+            out: Some(ca.to_string_lossy().into_owned()),
+        })
+        .unwrap();
+        let (plain, addr) = bind("127.0.0.1:0".parse().unwrap()).await.unwrap();
+        let (secure, _) = bind("127.0.0.1:0".parse().unwrap()).await.unwrap();
+        let listeners = vec![
+            Listener {
+                tcp: plain,
+                tls: None,
+            },
+            Listener {
+                tcp: secure,
+                tls: Some(tls),
+            },
+        ];
+        tokio::spawn(serve_all(listeners, state, std::future::pending()));
+        addr
+    }
+
+    async fn read_head<S: AsyncRead + Unpin>(s: &mut S) -> String {
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") {
+            assert_eq!(s.read(&mut byte).await.unwrap(), 1, "cut head: {head:?}");
+            head.push(byte[0]);
+        }
+        String::from_utf8(head).unwrap()
+    }
+
+    /// CONNECT `host:443`, then TLS trusting only the written CA, with `host` as the server name.
+    async fn connect(
+        addr: std::net::SocketAddr,
+        ca: &std::path::Path,
+        host: &str,
+    ) -> Result<tokio_rustls::client::TlsStream<TcpStream>, String> {
+        use rustls_pki_types::pem::PemObject;
+        let mut tcp = TcpStream::connect(addr).await.unwrap();
+        let line = format!("CONNECT {host}:443 HTTP/1.1\r\nHost: {host}:443\r\n\r\n");
+        tcp.write_all(line.as_bytes()).await.unwrap();
+        let head = read_head(&mut tcp).await;
+        assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+        let mut roots = rustls::RootCertStore::empty();
+        for cert in rustls_pki_types::CertificateDer::pem_file_iter(ca).unwrap() {
+            roots.add(cert.unwrap()).unwrap();
+        }
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        let name = rustls_pki_types::ServerName::try_from(host.to_string()).unwrap();
+        tokio_rustls::TlsConnector::from(Arc::new(config))
+            .connect(name, tcp)
+            .await
+            .map_err(|e| e.to_string())
+    }
+
+    /// Sends one signed request on `s` and returns the status line and body.
+    async fn signed<S: AsyncRead + AsyncWrite + Unpin>(
+        s: &mut S,
+        method: &str,
+        host: &str,
+        path: &str,
+        body: &[u8],
+    ) -> (String, Vec<u8>) {
+        let len = body.len().to_string();
+        let headers = [("Host", host), ("Content-Length", len.as_str())];
+        let t = now();
+        let auth = cos_sign::authorization(
+            SECRET_ID,
+            SECRET_KEY,
+            t - 60,
+            t + 600,
+            method,
+            path,
+            &[],
+            &headers,
+        );
+        let req = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: {len}\r\nAuthorization: {auth}\r\n\r\n"
+        );
+        s.write_all(req.as_bytes()).await.unwrap();
+        s.write_all(body).await.unwrap();
+        let head = read_head(s).await;
+        let length: usize = head
+            .lines()
+            .find_map(|l| {
+                let (k, v) = l.split_once(':')?;
+                k.eq_ignore_ascii_case("content-length")
+                    .then(|| v.trim().parse().unwrap())
+            })
+            .unwrap_or(0);
+        let mut body = vec![0u8; length];
+        if method != "HEAD" {
+            s.read_exact(&mut body).await.unwrap();
+        }
+        (head.lines().next().unwrap().to_string(), body)
+    }
+
+    fn ca_path(test: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("cos-mock-{test}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir.join("ca.pem")
+    }
+
+    #[tokio::test]
+    async fn connect_tunnel_terminates_tls_and_serves_signed_requests() {
+        let ca = ca_path("tunnel");
+        let addr = start(&ca).await;
+        let host = format!("{BUCKET}.cos.ap-guangzhou.myqcloud.com");
+        let mut tls = connect(addr, &ca, &host).await.expect("trusted handshake");
+        let (status, body) = signed(&mut tls, "PUT", &host, "/", b"").await;
+        assert!(status.contains(" 200"), "{status} {body:?}");
+        let (status, _) = signed(&mut tls, "PUT", &host, "/a.txt", b"through TLS").await;
+        assert!(status.contains(" 200"), "{status}");
+        // Keep-alive on the tunnel: a second request on the same TLS stream.
+        let (status, body) = signed(&mut tls, "GET", &host, "/a.txt", b"").await;
+        assert!(status.contains(" 200"), "{status}");
+        assert_eq!(body, b"through TLS");
+        // A tampered signature is refused inside the tunnel as outside.
+        let (status, body) = signed(&mut tls, "GET", &host, "/a.txt?x", b"").await;
+        assert!(status.contains(" 403"), "{status}");
+        assert!(String::from_utf8_lossy(&body).contains("SignatureDoesNotMatch"));
+        // Any region's virtual host gets a certificate for its name.
+        let other = format!("{BUCKET}.cos.ap-beijing.myqcloud.com");
+        let mut tls = connect(addr, &ca, &other).await.expect("trusted handshake");
+        let (status, body) = signed(&mut tls, "GET", &other, "/a.txt", b"").await;
+        assert!(status.contains(" 404"), "{status}");
+        assert!(String::from_utf8_lossy(&body).contains("NoSuchBucket"));
+        let _ = std::fs::remove_dir_all(ca.parent().unwrap());
+    }
+
+    #[tokio::test]
+    async fn connect_tunnel_is_not_trusted_without_the_written_ca() {
+        let ca = ca_path("tunnel-untrusted");
+        let addr = start(&ca).await;
+        let other_ca = ca_path("tunnel-other");
+        acceptor(&CertSource::SelfSigned {
+            out: Some(other_ca.to_string_lossy().into_owned()),
+        })
+        .unwrap();
+        let host = format!("{BUCKET}.cos.ap-guangzhou.myqcloud.com");
+        let Err(err) = connect(addr, &other_ca, &host).await else {
+            panic!("a CA other than the written one must not be trusted");
+        };
+        assert!(err.contains("certificate"), "{err}");
+        let _ = std::fs::remove_dir_all(ca.parent().unwrap());
+        let _ = std::fs::remove_dir_all(other_ca.parent().unwrap());
+    }
+
+    #[tokio::test]
+    async fn connect_malformed_line_is_400_and_plain_requests_still_work() {
+        let ca = ca_path("tunnel-bad");
+        let addr = start(&ca).await;
+        let mut tcp = TcpStream::connect(addr).await.unwrap();
+        tcp.write_all(b"CONNECT nowhere HTTP/1.1\r\n\r\n")
+            .await
+            .unwrap();
+        let head = read_head(&mut tcp).await;
+        assert!(head.starts_with("HTTP/1.1 400"), "{head}");
+        // A plain request on a plain connection is served as before.
+        let mut tcp = TcpStream::connect(addr).await.unwrap();
+        tcp.write_all(b"GET /_cos-mock/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            .await
+            .unwrap();
+        let head = read_head(&mut tcp).await;
+        assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+        let _ = std::fs::remove_dir_all(ca.parent().unwrap());
+    }
+}

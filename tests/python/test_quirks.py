@@ -2,18 +2,29 @@
 through cos-python-sdk-v5's real methods: the bucket names that suite creates,
 empty grant / Content-Type / Cache-Control headers, a signature from
 `get_auth` carried in a `sign=` link, a Host of another region than the
-bucket's, the SDK's own refusal of keys made only of `/` and `.`, and the
-normalised GET policy."""
+bucket's, the SDK's own refusal of keys made only of `/` and `.`, the
+normalised GET policy, and HTTPS through cos-mock as the client's proxy
+(`Scheme='https'`, `Proxies={'https': 'http://127.0.0.1:PORT'}`), trusting the
+CA cos-mock writes with `--tls-cert-out` (VerifySSL=<ca.pem> or
+REQUESTS_CA_BUNDLE)."""
 
 import json
+import tempfile
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 import requests
+from qcloud_cos import CosConfig, CosS3Client
 from qcloud_cos.cos_exception import CosClientError
 
-from conftest import APPID, BUCKET, UIN, vhost
+from conftest import APPID, BUCKET, REGION, SECRET_ID, SECRET_KEY, UIN, vhost
 from helpers import expect_error
+
+# The TLS listener makes a local CA at start and writes it here; CONNECT tunnels through the plain
+# listener are then terminated with certificates it signs.
+CA_PEM = Path(tempfile.mkdtemp(prefix="cos-mock-py-ca-")) / "ca.pem"
+COS_MOCK_ARGS = ["--tls-listen", "127.0.0.1:0", "--tls-cert-out", str(CA_PEM)]
 
 SUITE_BUCKETS = [
     f"buckettest-maz-ofs123456-{APPID}",
@@ -179,3 +190,44 @@ def test_get_bucket_policy_answers_normalised_form(client, bucket):
         "version": "2.0",
     }
     assert list(got["Statement"][0]) == ["Principal", "Effect", "Action", "Resource"]
+
+
+# ---- HTTPS through cos-mock as the proxy (CONNECT) ----
+
+def https_client(server, region=REGION, **kw):
+    conf = CosConfig(Region=region, Scheme="https", SecretId=SECRET_ID, SecretKey=SECRET_KEY,
+                     Proxies={"https": f"http://127.0.0.1:{server.port}"}, **kw)
+    return CosS3Client(conf, retry=0)
+
+
+def test_https_through_connect_with_verify_ssl_ca(server):
+    cos = https_client(server, VerifySSL=str(CA_PEM))
+    cos.create_bucket(Bucket=BUCKET)
+    cos.put_object(Bucket=BUCKET, Key="secure.txt", Body=b"over TLS")
+    assert cos.get_object(Bucket=BUCKET, Key="secure.txt")["Body"].get_raw_stream().read() == b"over TLS"
+    expect_error(lambda: cos.get_object(Bucket=BUCKET, Key="missing"), 404, "NoSuchKey")
+    # The plain client sees what the tunnelled one wrote.
+    assert server.client().head_object(Bucket=BUCKET, Key="secure.txt")["Content-Type"] == "text/plain"
+
+
+def test_https_through_connect_with_requests_ca_bundle(server, monkeypatch):
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(CA_PEM))
+    cos = https_client(server)
+    cos.create_bucket(Bucket=BUCKET)
+    assert [b["Name"] for b in server.client().list_buckets()["Buckets"]["Bucket"]] == [BUCKET]
+
+
+def test_https_through_connect_other_region_host_is_trusted_and_answers_no_such_bucket(server):
+    https_client(server, VerifySSL=str(CA_PEM)).create_bucket(Bucket=BUCKET)
+    # The tunnel's certificate names whatever host is asked: the handshake succeeds, and the
+    # bucket (in ap-guangzhou) is not in ap-beijing.
+    beijing = https_client(server, region="ap-beijing", VerifySSL=str(CA_PEM))
+    expect_error(lambda: beijing.get_object(Bucket=BUCKET, Key="o"), 404, "NoSuchBucket")
+
+
+def test_https_through_connect_without_the_ca_is_refused(server, monkeypatch):
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
+    cos = https_client(server)
+    with pytest.raises((CosClientError, requests.exceptions.SSLError)):
+        cos.create_bucket(Bucket=BUCKET)
