@@ -203,10 +203,10 @@ async fn serve(
             ))
         }
         Route::Op(op) => {
-            check_region(call.state, &req, op)?;
             facts.bucket = req.bucket().map(str::to_string);
             facts.key = Some(req.key().to_string()).filter(|k| !k.is_empty());
             facts.op = Some(op);
+            check_region(call.state, &req, op)?;
             if op == Op::PostObject {
                 post_object(call, req, body, facts).await
             } else {

@@ -56,7 +56,7 @@ fn policy(conditions: &str) -> String {
     format!(r#"{{"expiration":"2099-01-01T00:00:00.000Z","conditions":[{conditions}]}}"#)
 }
 
-fn signed_post(s: &Server, extra: &[(&str, &str)], conditions: &str, file: &[u8]) -> Resp {
+pub fn signed_post(s: &Server, extra: &[(&str, &str)], conditions: &str, file: &[u8]) -> Resp {
     let mut fields: Vec<(String, String)> = extra
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))

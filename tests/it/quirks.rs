@@ -4,6 +4,7 @@
 //! `/` and `.` segments, and the normalised GET `?policy`.
 
 use crate::multipart::{initiate, upload_part};
+use crate::post_object::signed_post;
 use crate::util::*;
 
 fn vhost(bucket: &str, region: &str) -> String {
@@ -218,6 +219,30 @@ fn copy_replaced_without_content_type_takes_it_from_the_destination_extension() 
         .send();
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(content_type_of(&s, "kept.txt"), "image/png");
+}
+
+#[test]
+fn post_object_without_content_type_takes_it_from_the_key_extension() {
+    let s = Server::start();
+    s.create_bucket();
+    let bucket_only = format!(r#"{{"bucket":"{BUCKET}"}}"#);
+    for (fields, key, want) in [
+        (vec![("key", "form.zip")], "form.zip", "application/zip"),
+        (
+            vec![("key", "form.txt"), ("Content-Type", "")],
+            "form.txt",
+            "text/plain",
+        ),
+        (
+            vec![("key", "form.bin.txt"), ("Content-Type", "image/png")],
+            "form.bin.txt",
+            "image/png",
+        ),
+    ] {
+        let r = signed_post(&s, &fields, &bucket_only, b"form bytes");
+        assert_eq!(r.status, 204, "{key}: {}", r.text());
+        assert_eq!(content_type_of(&s, key), want, "{key}");
+    }
 }
 
 // ---- 4. the signature in `sign=` ----
