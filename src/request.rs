@@ -92,7 +92,10 @@ impl CosRequest {
             target,
             region,
         } = address(&host, &raw_path, addr, oss_credential)?;
-        let (target, path, raw_path) = resolve_dot_key(target, path, raw_path);
+        let (target, path, raw_path) = match dialect {
+            Dialect::Cos => resolve_dot_key(target, path, raw_path),
+            Dialect::Oss => (target, path, raw_path),
+        };
         // An absolute-form target's authority replaces the Host header (RFC 9112 §3.2.2), so the
         // signature is checked against the host that is actually served.
         let mut headers = parts.headers.clone();
