@@ -183,6 +183,22 @@ mod tests {
     }
 
     #[test]
+    fn issuer_makes_one_certificate_per_name_chained_to_the_ca() {
+        let issuer = Issuer::new(Arc::new(rustls::crypto::ring::default_provider())).unwrap();
+        let a = issuer
+            .certified("examplebucket-1250000000.cos.ap-beijing.myqcloud.com")
+            .unwrap();
+        assert_eq!(a.cert.len(), 2, "leaf then CA");
+        assert_eq!(a.cert[1], *issuer.ca.der());
+        let again = issuer
+            .certified("examplebucket-1250000000.cos.ap-beijing.myqcloud.com")
+            .unwrap();
+        assert!(Arc::ptr_eq(&a, &again), "kept after first use");
+        let default = issuer.certified("").unwrap();
+        assert_ne!(default.cert[0], a.cert[0]);
+    }
+
+    #[test]
     fn missing_cert_file_names_flag() {
         let source = CertSource::Files {
             cert: "/nonexistent.pem".into(),

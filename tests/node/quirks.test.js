@@ -3,11 +3,16 @@
 // cos-nodejs-sdk-v5's real methods: the bucket names that suite creates, an ACL read with
 // getBucketAcl/getObjectAcl and sent back with its empty grants, Content-Type from the key's
 // extension, a getAuth() signature in a `sign=` link, a Host of another region than the
-// bucket's, keys made only of `/` and `.` with the SDK's own key check off, and GET policy read
-// as Policy.Statement.
+// bucket's, keys made only of `/` and `.` with the SDK's own key check off, GET policy read
+// as Policy.Statement, and HTTPS through cos-mock as the SDK's Proxy (CONNECT), trusting the
+// local CA cos-mock writes with --tls-cert-out through NODE_EXTRA_CA_CERTS.
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { APPID, BUCKET, REGION, UIN, expectError, rawRequest, useServer, vhost } = require('./helpers');
+const { execFile } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { APPID, BUCKET, REGION, SECRET_ID, SECRET_KEY, Server, UIN, expectError, rawRequest, useServer, vhost } = require('./helpers');
 
 const ctx = useServer();
 const B = { Bucket: BUCKET, Region: REGION };
@@ -191,4 +196,53 @@ test('getBucketPolicy answers the normalised form: Policy.Statement with capital
     ],
     version: '2.0',
   });
+});
+
+// ---- HTTPS through cos-mock as the proxy (CONNECT) ----
+
+// Runs in a child node: NODE_EXTRA_CA_CERTS is read only when node starts, and the CA is made
+// when the server starts.
+const HTTPS_SCRIPT = `
+const COS = require('cos-nodejs-sdk-v5');
+const o = JSON.parse(process.argv[1]);
+const cos = new COS({ SecretId: o.id, SecretKey: o.key, Protocol: 'https:', Proxy: o.proxy });
+const B = { Bucket: o.bucket, Region: o.region };
+(async () => {
+  await cos.putBucket(B);
+  await cos.putObject({ ...B, Key: 'secure.txt', Body: 'over TLS' });
+  const got = await cos.getObject({ ...B, Key: 'secure.txt' });
+  const wrong = await cos.getObject({ ...B, Region: 'ap-beijing', Key: 'secure.txt' }).catch((e) => e);
+  console.log(JSON.stringify({ body: got.Body.toString(), wrong: [wrong.statusCode, wrong.code] }));
+})().catch((e) => { console.log(JSON.stringify({ error: String(e && (e.message || e.code) || e) })); });
+`;
+
+function runHttps(proxy, ca) {
+  const opts = { id: SECRET_ID, key: SECRET_KEY, proxy, bucket: BUCKET, region: REGION };
+  const env = { ...process.env };
+  delete env.NODE_EXTRA_CA_CERTS;
+  if (ca) env.NODE_EXTRA_CA_CERTS = ca;
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['-e', HTTPS_SCRIPT, JSON.stringify(opts)], { cwd: __dirname, env, timeout: 30000 }, (err, stdout, stderr) => {
+      if (err) return reject(new Error(`child failed: ${err.message}\n${stderr}`));
+      resolve(JSON.parse(stdout));
+    });
+  });
+}
+
+test('Protocol https: with Proxy = cos-mock: CONNECT is terminated with a certificate of the trusted local CA', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cos-mock-node-ca-'));
+  const ca = path.join(dir, 'ca.pem');
+  const server = await Server.start({ args: ['--tls-listen', '127.0.0.1:0', '--tls-cert-out', ca] });
+  try {
+    const proxy = `http://127.0.0.1:${server.port}`;
+    const out = await runHttps(proxy, ca);
+    assert.deepEqual(out, { body: 'over TLS', wrong: [404, 'NoSuchBucket'] });
+    // Without the CA, node refuses the tunnel's certificate.
+    const untrusted = await runHttps(proxy, undefined);
+    assert.ok(untrusted.error, JSON.stringify(untrusted));
+    assert.match(untrusted.error, /certificate/i);
+  } finally {
+    await server.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
