@@ -22,6 +22,7 @@ mod objects;
 mod oss;
 mod policy;
 mod post_object;
+mod quirks;
 mod request_path;
 mod restore;
 mod sts;
