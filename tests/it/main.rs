@@ -25,6 +25,7 @@ mod post_object;
 mod quirks;
 mod request_path;
 mod restore;
+mod sdk_own_node;
 mod sts;
 mod tagging;
 mod traffic_limit;
