@@ -122,14 +122,34 @@ for _ in $(seq 100); do
 done
 [[ -n "$STS_URL" ]] || { cat "$WORK/sts.log" >&2; exit 1; }
 
-# Other Tencent Cloud services: CI image processing and media (snapshot, m3u8) in `request`,
-# and the getObjectUrl test of a CI host.
-OTHER_SERVICES='^request |^RawBody error '
+# The suite's `var proxy = '';` is the one line changed: it is passed as `proxy` to the `request`
+# calls that fetch signed URLs (getAuth, getV4Auth, getObjectUrl), where an explicit '' makes the
+# request library ignore HTTPS_PROXY; set to cos-mock's address, those URLs reach cos-mock too.
+sed -i "s|^var proxy = '';\$|var proxy = process.env.HTTPS_PROXY; // sdk-own-suites: was ''|" "$WORK/sdk/test/test.js"
+grep -q "^var proxy = process.env.HTTPS_PROXY;" "$WORK/sdk/test/test.js" \
+    || { echo "sdk-own-suites: test/test.js has no line \`var proxy = '';\`" >&2; exit 2; }
+
+# Deselected (mocha --grep ... --invert, on "<group> <test>"):
+# - other Tencent Cloud services: `request` (CI image processing, image inspection, media snapshot
+#   and m3u8 through cos.request) and `RawBody error` (CI hosts);
+# - `retry myqcloud.com` / `retry tencentcos.cn`: the SDK's retry behaviour against the SDK team's
+#   failure-injecting bucket cos-sdk-err-retry-1253960454 (keys "500", "shutdown", "timeout" answer
+#   as named), which is not object storage behaviour;
+# - `getStream() 流式下载 ECONNREFUSED 错误` runs alone afterwards (the suite says it must run
+#   last): in one process the request library's agent pool keeps the plain-http agent that the
+#   `Tunnel=false` test used for its proxied https request, and hands it to this test's direct
+#   https request, which then fails with ERR_INVALID_PROTOCOL instead of ECONNREFUSED.
+OTHER_SERVICES='^request |^RawBody error |^retry myqcloud\.com |^retry tencentcos\.cn '
+LAST='^getStream\(\) 流式下载 ECONNREFUSED'
 
 export SecretId="$SECRET_ID" SecretKey="$SECRET_KEY" Bucket="$BUCKET" Region="$REGION" Uin="$ACCOUNT_UIN" \
     nodejssdkStsUrl="$STS_URL"
 export HTTPS_PROXY="http://$ADDR" HTTP_PROXY="http://$ADDR" NO_PROXY="127.0.0.1,localhost" \
     NODE_EXTRA_CA_CERTS="$WORK/cert.pem"
 cd "$WORK/sdk"
-node_modules/.bin/mocha test/test.js --exit --reporter spec --grep "$OTHER_SERVICES" --invert "$@" 2>&1
-exit "${PIPESTATUS[0]}"
+node_modules/.bin/mocha test/test.js --exit --reporter spec --grep "$OTHER_SERVICES|$LAST" --invert "$@" 2>&1
+STATUS=$?
+echo "sdk-own-suites: and, alone, the suite's last test:"
+node_modules/.bin/mocha test/test.js --exit --reporter spec --grep "$LAST" "$@" 2>&1
+LAST_STATUS=$?
+exit $((STATUS + LAST_STATUS))
