@@ -104,9 +104,12 @@ pub async fn entry(State(state): State<Arc<AppState>>, req: Request) -> Response
         .catch_unwind()
         .await
         .unwrap_or_else(|_| {
+            // The last net: no client input should get here (a bug); count it so it shows.
+            let panics = state.count_panic();
             tracing::error!(
                 seq,
-                "internal fault while handling {} {}",
+                panics,
+                "internal fault (a panic, {panics} since start) while handling {} {}",
                 parts.method,
                 parts.uri
             );
