@@ -37,6 +37,7 @@ pub mod error;
 pub mod form;
 pub(crate) mod handlers;
 pub(crate) mod journal;
+pub(crate) mod json;
 pub(crate) mod lifecycle;
 pub(crate) mod object;
 pub(crate) mod paginate;

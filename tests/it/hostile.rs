@@ -158,3 +158,101 @@ fn put_lifecycle_attribute_bomb_is_malformed_xml_and_nothing_stored() {
         .send()
         .assert_error(404, "NoSuchLifecycleConfiguration");
 }
+
+const DUPLICATE_EFFECT: &str = r#"{"version":"2.0","statement":[{"principal":{"qcs":["qcs::cam::anyone:anyone"]},"effect":"deny","effect":"allow","action":["name/cos:GetObject"],"resource":["qcs::cos:ap-guangzhou:uid/1250000000:examplebucket-1250000000/*"]}]}"#;
+
+#[test]
+fn put_bucket_policy_duplicate_key_is_malformed_policy_naming_it_and_nothing_stored() {
+    let s = Server::start();
+    s.create_bucket();
+    let r = s
+        .req("PUT", "/?policy")
+        .header("Content-Type", "application/json")
+        .body(DUPLICATE_EFFECT.as_bytes())
+        .send();
+    r.assert_error(400, "MalformedPolicy");
+    let message = r.xml("Message").unwrap();
+    assert!(
+        message.contains("statement[0]: duplicate key") && message.contains("effect"),
+        "{message}"
+    );
+    s.req("GET", "/?policy")
+        .send()
+        .assert_error(404, "NoSuchPolicy");
+}
+
+#[test]
+fn sts_session_policy_duplicate_key_is_policy_invalid_naming_it() {
+    let s = Server::start();
+    let policy = cos_mock::auth::cos_sign::encode(DUPLICATE_EFFECT);
+    let v = crate::sts::sts_call(
+        &s,
+        SECRET_ID,
+        SECRET_KEY,
+        &[
+            ("Action", "GetFederationToken"),
+            ("Name", "n"),
+            ("Policy", &policy),
+        ],
+    );
+    let error = &v["Response"]["Error"];
+    assert_eq!(error["Code"], "InvalidParameter.PolicyInvalid", "{v}");
+    let message = error["Message"].as_str().unwrap();
+    assert!(
+        message.contains(r#"statement[0]: duplicate key "effect""#),
+        "{message}"
+    );
+}
+
+#[test]
+fn oss_put_bucket_policy_duplicate_key_is_invalid_policy_document_and_nothing_stored() {
+    use crate::oss::{create, oss};
+    let s = Server::start();
+    create(&s);
+    let doc = r#"{"Version":"1","Statement":[{"Effect":"Deny","Effect":"Allow","Action":["oss:GetObject"],"Principal":["*"],"Resource":["acs:oss:*:1000000000000001:oss-it-bucket/*"]}]}"#;
+    let r = oss(&s, "PUT", "", "policy", &[])
+        .body(doc.as_bytes())
+        .send();
+    r.assert_error(400, "InvalidPolicyDocument");
+    assert!(r.text().contains("duplicate key"), "{}", r.text());
+    oss(&s, "GET", "", "policy", &[])
+        .send()
+        .assert_error(404, "NoSuchBucketPolicy");
+}
+
+#[test]
+fn config_file_duplicate_key_exits_2_naming_the_json_path() {
+    let dir = std::env::temp_dir().join(format!("cos-mock-hostile-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("dup.json");
+    let user_policy = r#"{"version":"2.0","statement":[{"effect":"deny","effect":"allow","action":["*"],"resource":["*"]}]}"#;
+    let config = format!(
+        r#"{{"accounts":[{{"uin":"1","appid":"1250000000","secret_id":"A","secret_key":"a",
+            "users":[{{"uin":"11","secret_id":"B","secret_key":"b","policies":[{user_policy}]}}]}}]}}"#
+    );
+    std::fs::write(&path, config).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cos-mock"))
+        .arg("--config")
+        .arg(&path)
+        .args(["--listen", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let status = (0..100).find_map(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        child.try_wait().unwrap()
+    });
+    if status.is_none() {
+        child.kill().unwrap();
+        child.wait().unwrap();
+        panic!("the server started with a duplicate key in its config");
+    }
+    assert_eq!(status.unwrap().code(), Some(2));
+    let mut err = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+    assert!(
+        err.contains("accounts[0].users[0].policies[0].statement[0].effect: duplicate key"),
+        "{err}"
+    );
+}
