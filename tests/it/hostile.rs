@@ -256,3 +256,157 @@ fn config_file_duplicate_key_exits_2_naming_the_json_path() {
         "{err}"
     );
 }
+
+/// Sends `head`, then streams `total` bytes of body from another thread (stopping when the server
+/// closes), and reads the whole answer.
+fn streamed(s: &Server, head: &str, chunked: bool, first: &[u8], total: usize) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(s.addr).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .unwrap();
+    stream.write_all(head.as_bytes()).unwrap();
+    let mut writer = stream.try_clone().unwrap();
+    let first = first.to_vec();
+    let feeder = std::thread::spawn(move || {
+        let filler = vec![b'o'; 1 << 20];
+        let mut sent = 0;
+        let mut piece = first;
+        while sent < total {
+            let framed = if chunked {
+                [format!("{:x}\r\n", piece.len()).as_bytes(), &piece, b"\r\n"].concat()
+            } else {
+                piece.clone()
+            };
+            if writer.write_all(&framed).is_err() {
+                return;
+            }
+            sent += piece.len();
+            piece = filler[..filler.len().min(total - sent)].to_vec();
+        }
+    });
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    let _ = stream.shutdown(std::net::Shutdown::Both);
+    feeder.join().unwrap();
+    String::from_utf8_lossy(&raw).into_owned()
+}
+
+const HUNDRED_MB: usize = 100 << 20;
+
+/// A signed `PUT /?cors` head carrying `framing` (Content-Length or Transfer-Encoding) as given.
+fn signed_cors_head(framing: (&str, &str)) -> String {
+    let headers = [("Host", HOST), framing];
+    let auth = cos_mock::auth::cos_sign::authorization(
+        SECRET_ID,
+        SECRET_KEY,
+        now() - 60,
+        now() + 3600,
+        "PUT",
+        "/",
+        &[("cors", "")],
+        &headers,
+    );
+    let (name, value) = framing;
+    format!(
+        "PUT /?cors HTTP/1.1\r\nHost: {HOST}\r\nAuthorization: {auth}\r\n{name}: {value}\r\n\r\n"
+    )
+}
+
+#[test]
+fn put_cors_hundred_megabyte_origin_declared_is_entity_too_large_and_nothing_stored() {
+    let s = Server::start();
+    s.create_bucket();
+    let head = signed_cors_head(("Content-Length", &HUNDRED_MB.to_string()));
+    let answer = streamed(&s, &head, false, ORIGIN_START, HUNDRED_MB);
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    assert!(answer.contains("<Code>EntityTooLarge</Code>"), "{answer}");
+    s.req("GET", "/?cors")
+        .send()
+        .assert_error(404, "NoSuchCORSConfiguration");
+}
+
+const ORIGIN_START: &[u8] =
+    b"<CORSConfiguration><CORSRule><AllowedMethod>GET</AllowedMethod><AllowedOrigin>http://";
+
+#[test]
+fn put_cors_hundred_megabyte_origin_chunked_is_entity_too_large_and_nothing_stored() {
+    let s = Server::start();
+    s.create_bucket();
+    let head = signed_cors_head(("Transfer-Encoding", "chunked"));
+    let answer = streamed(&s, &head, true, ORIGIN_START, HUNDRED_MB);
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    assert!(answer.contains("<Code>EntityTooLarge</Code>"), "{answer}");
+    s.req("GET", "/?cors")
+        .send()
+        .assert_error(404, "NoSuchCORSConfiguration");
+}
+
+fn cors_rules(n: usize) -> String {
+    let rule = "<CORSRule><AllowedOrigin>http://a.example</AllowedOrigin>\
+                <AllowedMethod>GET</AllowedMethod></CORSRule>";
+    format!("<CORSConfiguration>{}</CORSConfiguration>", rule.repeat(n))
+}
+
+#[test]
+fn put_cors_over_100_rules_is_invalid_argument_and_keeps_the_old_configuration() {
+    let s = Server::start();
+    s.create_bucket();
+    let ok = with_body(&s, "PUT", "/?cors", cors_rules(100).as_bytes()).send();
+    assert_eq!(ok.status, 200, "{}", ok.text());
+    with_body(&s, "PUT", "/?cors", cors_rules(101).as_bytes())
+        .send()
+        .assert_error(400, "InvalidArgument");
+    assert_eq!(s.req("GET", "/?cors").send().xml_all("CORSRule").len(), 100);
+}
+
+fn lifecycle_rules(n: usize) -> String {
+    let rules: String = (0..n)
+        .map(|i| {
+            format!(
+                "<Rule><ID>r{i}</ID><Filter><Prefix>p{i}/</Prefix></Filter><Status>Enabled</Status>\
+                 <Expiration><Days>1</Days></Expiration></Rule>"
+            )
+        })
+        .collect();
+    format!("<LifecycleConfiguration>{rules}</LifecycleConfiguration>")
+}
+
+#[test]
+fn put_lifecycle_over_1000_rules_is_invalid_argument_and_nothing_stored() {
+    let s = Server::start();
+    s.create_bucket();
+    let ok = with_body(&s, "PUT", "/?lifecycle", lifecycle_rules(1000).as_bytes()).send();
+    assert_eq!(ok.status, 200, "{}", ok.text());
+    with_body(&s, "DELETE", "/?lifecycle", b"").send();
+    with_body(&s, "PUT", "/?lifecycle", lifecycle_rules(1001).as_bytes())
+        .send()
+        .assert_error(400, "InvalidArgument");
+    s.req("GET", "/?lifecycle")
+        .send()
+        .assert_error(404, "NoSuchLifecycleConfiguration");
+}
+
+#[test]
+fn put_acl_body_over_100_grants_is_policy_full_and_keeps_the_old_acl() {
+    let s = Server::start();
+    s.create_bucket();
+    let grants: String = (0..101)
+        .map(|i| {
+            format!(
+                "<Grant><Grantee xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" \
+                 xsi:type=\"CanonicalUser\"><ID>qcs::cam::uin/1000000{i:05}:uin/1000000{i:05}</ID>\
+                 </Grantee><Permission>READ</Permission></Grant>"
+            )
+        })
+        .collect();
+    let body = format!(
+        "<AccessControlPolicy><Owner><ID>qcs::cam::uin/100000000001:uin/100000000001</ID></Owner>\
+         <AccessControlList>{grants}</AccessControlList></AccessControlPolicy>"
+    );
+    with_body(&s, "PUT", "/?acl", body.as_bytes())
+        .send()
+        .assert_error(400, "PolicyFull");
+    let acl = s.req("GET", "/?acl").send();
+    assert_eq!(acl.xml_all("Grant").len(), 1, "{}", acl.text());
+}
