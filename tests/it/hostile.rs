@@ -410,3 +410,38 @@ fn put_acl_body_over_100_grants_is_policy_full_and_keeps_the_old_acl() {
     let acl = s.req("GET", "/?acl").send();
     assert_eq!(acl.xml_all("Grant").len(), 1, "{}", acl.text());
 }
+
+#[test]
+fn journal_of_a_thousand_sixty_kilobyte_queries_stays_within_its_bound() {
+    let s = Server::start();
+    s.create_bucket();
+    let query = format!("prefix={}", "q".repeat(60 * 1024));
+    let target = format!("/?{query}");
+    std::thread::scope(|scope| {
+        for _ in 0..4 {
+            scope.spawn(|| {
+                for _ in 0..250 {
+                    s.req("GET", &target).anonymous().send();
+                }
+            });
+        }
+    });
+    let journal = s
+        .req("GET", "/_cos-mock/requests")
+        .header("Host", &format!("localhost:{}", s.addr.port()))
+        .anonymous()
+        .send();
+    assert_eq!(journal.status, 200);
+    let entries: serde_json::Value = serde_json::from_slice(&journal.body).unwrap();
+    let entries = entries["requests"].as_array().unwrap();
+    assert_eq!(entries.len(), 1000);
+    let marker = format!("…(truncated {} bytes)", query.len() - 1024);
+    for e in entries {
+        let kept = e["query"].as_str().unwrap();
+        assert!(kept.starts_with("prefix=qqq"), "{kept}");
+        assert!(kept.ends_with(&marker), "{}", &kept[1000..]);
+        assert_eq!(kept.len(), 1024 + marker.len());
+    }
+    // 1,000 × 60 KB of queries used to be kept whole (61 MB); now about 1 KiB each.
+    assert!(journal.body.len() < 2_000_000, "{}", journal.body.len());
+}
