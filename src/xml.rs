@@ -39,7 +39,7 @@ pub mod bounds {
 
 /// The hardened entry every client XML document goes through before serde sees it: the body must
 /// be UTF-8 and well-formed; it may not hold a DTD (`<!DOCTYPE`), a processing instruction other
-/// than a leading XML declaration, or a second root element; depth, element count and attributes
+/// than one XML declaration before the root, or a second root element; depth, element count and attributes
 /// per element are bounded ([`bounds`]). One linear pass: attributes are counted without
 /// quick-xml's duplicate check (which is quadratic), so serde only ever sees a few per element.
 /// Returns the document's text and its root element's local name.
@@ -48,12 +48,11 @@ pub fn screen(body: &[u8]) -> Result<(&str, String), CosError> {
     let text = std::str::from_utf8(body).map_err(|_| malformed("the body is not UTF-8".into()))?;
     let mut reader = quick_xml::Reader::from_str(text);
     let (mut depth, mut elements, mut root) = (0usize, 0usize, None::<String>);
-    let mut first = true;
+    let mut declared = false;
     loop {
         let event = reader
             .read_event()
             .map_err(|e| malformed(format!("not well-formed: {e}")))?;
-        let at_start = std::mem::replace(&mut first, false);
         match event {
             Event::Start(ref e) | Event::Empty(ref e) => {
                 if depth == 0 && root.is_some() {
@@ -81,10 +80,11 @@ pub fn screen(body: &[u8]) -> Result<(&str, String), CosError> {
                 }
             }
             Event::End(_) => depth = depth.saturating_sub(1),
-            Event::Decl(_) if at_start => {}
+            // Once, before the root (a client may put whitespace or a BOM before it).
+            Event::Decl(_) if root.is_none() && !declared => declared = true,
             Event::Decl(_) => {
                 return Err(malformed(
-                    "an XML declaration is allowed only at the start".into(),
+                    "an XML declaration is allowed only once, before the root element".into(),
                 ))
             }
             Event::PI(_) => {
@@ -200,9 +200,17 @@ mod tests {
     }
 
     #[test]
-    fn from_xml_late_declaration_is_malformed() {
+    fn from_xml_late_or_second_declaration_is_malformed() {
         let msg = refused("<Delete><?xml version='1.0'?></Delete>");
         assert!(msg.contains("declaration"), "{msg}");
+        refused("<?xml version='1.0'?><?xml version='1.0'?><Delete/>");
+        refused("<Delete/><?xml version='1.0'?>");
+    }
+
+    #[test]
+    fn from_xml_declaration_after_whitespace_or_bom_parses() {
+        assert!(from_xml::<Delete>(b"\n  <?xml version='1.0'?>\n<Delete/>").is_ok());
+        assert!(from_xml::<Delete>("\u{feff}<?xml version='1.0'?><Delete/>".as_bytes()).is_ok());
     }
 
     #[test]
