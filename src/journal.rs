@@ -5,7 +5,8 @@
 //! at most [`FIELD_LIMIT`] bytes. A longer value (a 60 KB query, a long key or Host, a message that
 //! quotes client input) is cut at a character boundary and ends in `…(truncated N bytes)`, N being
 //! the bytes dropped. So the journal holds at most about capacity × 11 fields × 1 KiB (~11 MB at the
-//! default 1,000 entries), whatever clients send.
+//! default 1,000 entries), whatever clients send. The request log line clips bucket, key and reason
+//! the same way.
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
@@ -16,19 +17,24 @@ use serde::Serialize;
 pub const FIELD_LIMIT: usize = 1024;
 
 /// `text` cut to [`FIELD_LIMIT`] bytes (at a character boundary) with a `…(truncated N bytes)`
-/// marker, or unchanged when it fits.
-pub fn bounded(mut text: String) -> String {
+/// marker, or unchanged when it fits. The request log line uses it too.
+pub fn clip(text: &str) -> std::borrow::Cow<'_, str> {
     if text.len() <= FIELD_LIMIT {
-        return text;
+        return text.into();
     }
     let mut cut = FIELD_LIMIT;
     while !text.is_char_boundary(cut) {
         cut -= 1;
     }
-    let dropped = text.len() - cut;
-    text.truncate(cut);
-    text.push_str(&format!("…(truncated {dropped} bytes)"));
-    text
+    format!("{}…(truncated {} bytes)", &text[..cut], text.len() - cut).into()
+}
+
+/// [`clip`] for an owned string.
+fn bounded(text: String) -> String {
+    match clip(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(cut) => cut,
+    }
 }
 
 /// One journal entry; its text fields are cut to [`FIELD_LIMIT`] bytes when recorded.
