@@ -4,9 +4,10 @@
 //! Bounded twice: at most `capacity` entries (`--journal-size`), and every text field of an entry
 //! at most [`FIELD_LIMIT`] bytes. A longer value (a 60 KB query, a long key or Host, a message that
 //! quotes client input) is cut at a character boundary and ends in `…(truncated N bytes)`, N being
-//! the bytes dropped. So the journal holds at most about capacity × 11 fields × 1 KiB (~11 MB at the
-//! default 1,000 entries), whatever clients send. The request log line clips bucket, key and reason
-//! the same way.
+//! the bytes dropped. Eight fields carry client-chosen text (method, host, path, query, bucket, key,
+//! caller, reason), so an entry holds at most about 9 KiB and the journal about capacity × 9 KiB
+//! (~9 MB at the default 1,000 entries), whatever clients send. The request log line clips bucket,
+//! key and reason the same way.
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
