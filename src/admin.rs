@@ -160,7 +160,13 @@ fn state_json(state: &AppState) -> serde_json::Value {
             let objects: Vec<_> = b
                 .objects
                 .iter()
-                .map(|(key, o)| json!({ "key": key, "size": o.data.len(), "etag": o.etag, "acl": acl_label(&o.acl) }))
+                .map(|(key, o)| {
+                    let mut v = json!({ "key": key, "size": o.data.len(), "etag": o.etag, "acl": acl_label(&o.acl) });
+                    if let Some(target) = &o.symlink_target {
+                        v["symlink_target"] = json!(target);
+                    }
+                    v
+                })
                 .collect();
             let text = match dialect {
                 "oss" => b.oss_policy.as_ref().map(|p| p.text.as_str()),

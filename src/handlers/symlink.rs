@@ -22,8 +22,10 @@
 //!   Content-Type, metadata, tags, restore state, encryption; ranges and `If-*` apply to the
 //!   target) and the link's `x-cos-version-id`; a missing target (or a delete marker) is 404
 //!   `NoSuchKey`, and so is a target that is itself a link (links are followed one level);
-//! - a copy whose source is a link copies the link (OSS's rule); append to a link is 409
-//!   `ObjectNotAppendable` as on any normal object.
+//! - a copy reads the link object itself: PUT Object - Copy of a link makes another link to the
+//!   same target (OSS's rule), Upload Part - Copy copies its content (the target key); append to
+//!   a link is 409 `ObjectNotAppendable` as on any normal object; `/_cos-mock/state` shows a
+//!   link's `symlink_target`.
 
 use std::sync::Arc;
 

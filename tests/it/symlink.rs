@@ -392,3 +392,36 @@ fn get_object_of_link_needs_get_object_on_target_under_cam_policy() {
         .send()
         .assert_error(403, "AccessDenied");
 }
+
+#[test]
+fn put_object_copy_of_link_copies_the_link() {
+    let s = setup();
+    s.put("t", b"data");
+    put_link(&s, "l", "t");
+    let r = s
+        .req("PUT", "/copy")
+        .header("x-cos-copy-source", &format!("{HOST}/l"))
+        .send();
+    assert_eq!(r.status, 200, "{}", r.text());
+    let g = s.req("GET", "/copy?symlink").send();
+    assert_eq!(g.header("x-cos-symlink-target"), Some("t"));
+    assert_eq!(s.req("GET", "/copy").send().body, b"data");
+}
+
+#[test]
+fn admin_state_shows_symlink_target() {
+    let s = setup();
+    s.put("t", b"data");
+    put_link(&s, "l", "t");
+    let r = s
+        .req("GET", "/_cos-mock/state")
+        .header("Host", &format!("localhost:{}", s.addr.port()))
+        .anonymous()
+        .send();
+    let state: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+    let objects = state["buckets"][0]["objects"].as_array().unwrap();
+    let link = objects.iter().find(|o| o["key"] == "l").unwrap();
+    assert_eq!(link["symlink_target"], "t");
+    let plain = objects.iter().find(|o| o["key"] == "t").unwrap();
+    assert!(plain.get("symlink_target").is_none());
+}
