@@ -425,3 +425,23 @@ fn admin_state_shows_symlink_target() {
     let plain = objects.iter().find(|o| o["key"] == "t").unwrap();
     assert!(plain.get("symlink_target").is_none());
 }
+
+#[test]
+fn put_symlink_non_utf8_target_is_invalid_argument() {
+    let s = setup();
+    let r = s
+        .req("PUT", "/?acl")
+        .header("x-cos-acl", "public-read-write")
+        .send();
+    assert_eq!(r.status, 200, "{}", r.text());
+    let mut head = format!(
+        "PUT /l?symlink HTTP/1.1\r\nHost: {HOST}\r\nContent-Length: 0\r\nx-cos-symlink-target: a"
+    )
+    .into_bytes();
+    head.push(0xff);
+    head.extend_from_slice(b"\r\nConnection: close\r\n\r\n");
+    send_raw(s.addr, &head, b"", false).assert_error(400, "InvalidArgument");
+    s.req("GET", "/l?symlink")
+        .send()
+        .assert_error(404, "NoSuchKey");
+}
