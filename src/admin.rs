@@ -161,7 +161,7 @@ fn state_json(state: &AppState) -> serde_json::Value {
                 .objects
                 .iter()
                 .map(|(key, o)| {
-                    json!({
+                    let mut v = json!({
                         "key": key,
                         "size": o.data.len(),
                         "etag": o.etag,
@@ -169,7 +169,11 @@ fn state_json(state: &AppState) -> serde_json::Value {
                         "version_id": o.version_id,
                         "tags": tag_map(&o.tags),
                         "appendable": o.appendable,
-                    })
+                    });
+                    if let Some(target) = &o.symlink_target {
+                        v["symlink_target"] = json!(target);
+                    }
+                    v
                 })
                 .collect();
             let text = match dialect {

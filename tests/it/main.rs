@@ -26,6 +26,7 @@ mod quirks;
 mod request_path;
 mod restore;
 mod sts;
+mod symlink;
 mod tagging;
 mod traffic_limit;
 mod versioning;
