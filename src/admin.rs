@@ -161,7 +161,21 @@ fn state_json(state: &AppState) -> serde_json::Value {
             let objects: Vec<_> = b
                 .objects
                 .iter()
-                .map(|(key, o)| json!({ "key": key, "size": o.data.len(), "etag": o.etag, "acl": acl_label(&o.acl) }))
+                .map(|(key, o)| {
+                    let mut v = json!({
+                        "key": key,
+                        "size": o.data.len(),
+                        "etag": o.etag,
+                        "acl": acl_label(&o.acl),
+                        "version_id": o.version_id,
+                        "tags": tag_map(&o.tags),
+                        "appendable": o.appendable,
+                    });
+                    if let Some(target) = &o.symlink_target {
+                        v["symlink_target"] = json!(target);
+                    }
+                    v
+                })
                 .collect();
             let text = match dialect {
                 "oss" => b.oss_policy.as_ref().map(|p| p.text.as_str()),
@@ -177,6 +191,9 @@ fn state_json(state: &AppState) -> serde_json::Value {
                 "created": iso8601(b.created),
                 "acl": acl_label(&b.acl),
                 "policy": policy,
+                "configurations": b.configs.to_json(),
+                "tags": b.tagging.as_deref().map(tag_map),
+                "encryption": b.encryption.as_ref().map(|e| e.algorithm.as_str()),
                 "objects": objects,
                 "versioning": b.versioning.as_str(),
                 "versions": versions,
@@ -185,6 +202,14 @@ fn state_json(state: &AppState) -> serde_json::Value {
         })
         .collect();
     json!({ "buckets": buckets, "panics": state.panics() })
+}
+
+/// Tags as a JSON object.
+fn tag_map(tags: &[(String, String)]) -> serde_json::Value {
+    tags.iter()
+        .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+        .collect::<serde_json::Map<_, _>>()
+        .into()
 }
 
 /// The canned name an ACL amounts to, or `custom` for explicit grants.
