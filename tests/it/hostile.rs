@@ -100,6 +100,10 @@ fn every_xml_body_with_a_dtd_or_processing_instruction_is_malformed_xml() {
             format!("/mp?uploadId={upload}"),
             "CompleteMultipartUpload",
         ),
+        ("PUT", "/?referer".into(), "RefererConfiguration"),
+        ("PUT", "/?website".into(), "WebsiteConfiguration"),
+        ("PUT", "/?logging".into(), "BucketLoggingStatus"),
+        ("PUT", "/?domain".into(), "DomainConfiguration"),
     ];
     for (method, target, root) in &targets {
         for body in [
