@@ -150,7 +150,8 @@ fn set_clock(state: &AppState, body: &[u8]) -> Result<(), CosError> {
     Ok(())
 }
 
-/// Every bucket with its objects, as `GET /_cos-mock/state` shows it.
+/// Every bucket with its objects, and the count of caught handler panics, as
+/// `GET /_cos-mock/state` shows it.
 fn state_json(state: &AppState) -> serde_json::Value {
     let dialects = [("cos", &state.store), ("oss", &state.oss_store)];
     let buckets: Vec<_> = dialects
@@ -200,7 +201,7 @@ fn state_json(state: &AppState) -> serde_json::Value {
             })
         })
         .collect();
-    json!({ "buckets": buckets })
+    json!({ "buckets": buckets, "panics": state.panics() })
 }
 
 /// Tags as a JSON object.
