@@ -11,12 +11,15 @@
 #     to `nodejs-sdk/test/*`, /uploadSign answers a PutObject signature for `1.txt`.
 # The SDK is copied into a temporary directory (the suite writes its test files next to test.js) and
 # its package.json's dependencies and devDependencies (mocha, request, qcloud-cos-sts, ...) are
-# installed there with npm. test.js itself is not changed.
+# installed there with npm. In the copy of test.js one configuration line changes, `var proxy = '';`
+# becomes cos-mock's address (see below); no test's logic changes.
 #
 #   scripts/sdk-own-suites-node.sh PATH/TO/cos-nodejs-sdk-v5 [mocha args...]
 #
-# Tests of other Tencent Cloud services (CI image processing, media, document) are deselected with
-# mocha's --grep/--invert (OTHER_SERVICES below). Prints mocha's report; the exit status is mocha's.
+# Tests of other Tencent Cloud services (CI image and media processing) and the SDK's client retry
+# tests are deselected with mocha's --grep/--invert (OTHER_SERVICES below); the suite's last test
+# runs alone in a second mocha process. Extra arguments go to both mocha runs (e.g.
+# `--reporter dot`). Prints mocha's reports; the exit status is non-zero when a test failed.
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
