@@ -115,20 +115,26 @@ pub async fn connect(addr: SocketAddr) -> Result<SendRequest<Full<Bytes>>, Strin
     Ok(sender)
 }
 
-/// Sends one request on `sender` and reads the whole answer; returns the status.
+/// Sends one request on `sender` and reads the whole answer; returns the status and whether the
+/// server keeps the connection open (no `Connection: close`, as moto's server sends on every answer).
 pub async fn exchange(
     sender: &mut SendRequest<Full<Bytes>>,
     req: Request<Full<Bytes>>,
-) -> Result<u16, String> {
+) -> Result<(u16, bool), String> {
     let ask = async {
         sender.ready().await.map_err(|e| e.to_string())?;
         let resp = sender.send_request(req).await.map_err(|e| e.to_string())?;
         let status = resp.status().as_u16();
+        let keep = resp.version() == hyper::Version::HTTP_11
+            && !resp
+                .headers()
+                .get(hyper::header::CONNECTION)
+                .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"close"));
         resp.into_body()
             .collect()
             .await
             .map_err(|e| e.to_string())?;
-        Ok(status)
+        Ok((status, keep))
     };
     tokio::time::timeout(REQUEST_TIMEOUT, ask)
         .await
@@ -250,10 +256,13 @@ where
         let req = make(&target);
         let sent = Instant::now();
         match exchange(sender, req).await {
-            Ok(status) => {
+            Ok((status, keep)) => {
                 let us = sent.elapsed().as_micros().min(u32::MAX as u128) as u32;
                 tally.latencies_us.push(us);
                 tally.count(status.to_string());
+                if !keep {
+                    conn = None;
+                }
             }
             Err(e) => {
                 tally.count(if e == "timeout" { e } else { "error".into() });

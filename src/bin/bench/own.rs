@@ -99,13 +99,14 @@ pub fn memory_key(n: u64) -> String {
 }
 
 /// Median latency of `GET /?<subresource>max-keys=1000&prefix=<prefix>`, one request at a time,
-/// for at most `seconds` or 200 requests; and the statuses seen.
+/// for at most `seconds` or 200 requests; the statuses seen, and how many keys one answer lists
+/// (`<Key>` elements), read first.
 pub async fn listing_p50(
     target: &Arc<Target>,
     versions: bool,
     prefix: String,
     seconds: u64,
-) -> (Option<u32>, String) {
+) -> Result<(Option<u32>, String, usize), String> {
     let make = move |t: &Target| {
         let mut query = vec![("max-keys", "1000"), ("prefix", prefix.as_str())];
         if versions {
@@ -119,6 +120,15 @@ pub async fn listing_p50(
             body: Bytes::new(),
         })
     };
+    let mut conn = load::connect(target.addr).await?;
+    let (status, _, body) = load::exchange_full(&mut conn, make(target)).await?;
+    if status != 200 {
+        return Err(format!(
+            "listing answered {status}: {}",
+            String::from_utf8_lossy(&body)
+        ));
+    }
+    let listed = String::from_utf8_lossy(&body).matches("<Key>").count();
     let limits = Limits {
         concurrency: 1,
         duration: Duration::from_secs(seconds),
@@ -131,20 +141,21 @@ pub async fn listing_p50(
         .iter()
         .map(|(k, v)| format!("{k}:{v}"))
         .collect();
-    (
+    Ok((
         load::percentile(&tally.latencies_us, 0.5),
         statuses.join(" "),
-    )
+        listed,
+    ))
 }
 
 /// A multipart upload of `parts` parts of `part_size` bytes, all parts at once, each on its own
-/// connection; the seconds from Initiate to the end of Complete.
+/// connection; the seconds from Initiate to the end of Complete, and those of Complete alone.
 pub async fn multipart(
     target: &Arc<Target>,
     key: &str,
     parts: usize,
     part_size: usize,
-) -> Result<f64, String> {
+) -> Result<(f64, f64), String> {
     let data = Bytes::from(vec![b'm'; part_size]);
     let started = Instant::now();
     let mut conn = load::connect(target.addr).await?;
@@ -187,6 +198,7 @@ pub async fn multipart(
         xml += &format!("<Part><PartNumber>{n}</PartNumber><ETag>{etag}</ETag></Part>");
     }
     xml += "</CompleteMultipartUpload>";
+    let completing = Instant::now();
     let complete = target.request(&Call {
         method: "POST",
         path: key,
@@ -201,7 +213,10 @@ pub async fn multipart(
             String::from_utf8_lossy(&body)
         ));
     }
-    Ok(started.elapsed().as_secs_f64())
+    Ok((
+        started.elapsed().as_secs_f64(),
+        completing.elapsed().as_secs_f64(),
+    ))
 }
 
 /// A signed GET of `key`, its body read and dropped frame by frame; the bytes and seconds.

@@ -180,7 +180,7 @@ fn verdict(met: Option<bool>) -> &'static str {
     }
 }
 
-fn micros(v: Option<u64>) -> String {
+pub fn micros(v: Option<u64>) -> String {
     match v {
         Some(us) if us >= 1_000 => format!("{:.2}ms", us as f64 / 1000.0),
         Some(us) => format!("{us}µs"),

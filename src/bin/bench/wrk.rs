@@ -50,7 +50,7 @@ impl Generator {
     pub fn describe(&self) -> String {
         match self {
             Generator::Wrk(_) => "wrk -t1 (one thread), keep-alive".into(),
-            Generator::Builtin => "built-in hyper client (wrk not installed), keep-alive".into(),
+            Generator::Builtin => "built-in hyper client (multi-threaded), keep-alive".into(),
         }
     }
 
