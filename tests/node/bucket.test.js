@@ -56,7 +56,7 @@ for (const name of [`-bad-${APPID}`, `bad--${APPID}`]) {
 }
 
 test('putBucket with an over-long name is rejected with 400', async () => {
-  const err = await ctx.cos.putBucket({ Bucket: 'a'.repeat(40) + `-${APPID}`, Region: REGION }).then(
+  const err = await ctx.cos.putBucket({ Bucket: 'a'.repeat(51) + `-${APPID}`, Region: REGION }).then(
     () => assert.fail('succeeded'),
     (e) => e
   );
