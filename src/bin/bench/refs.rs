@@ -9,17 +9,35 @@ use std::time::{Duration, Instant};
 /// The body nginx answers and the object moto and cos-mock hold: 1 KiB.
 pub const BODY_LEN: usize = 1024;
 
-/// A reference server; killed, reaped and its temporary directory removed on drop.
+/// A reference server; stopped, reaped and its temporary directory removed on drop.
 pub struct Reference {
     child: Child,
     pub addr: SocketAddr,
     /// What the tables call it, with its version: `nginx 1.22.1`.
     pub name: String,
     dir: Option<PathBuf>,
+    /// A command that asks the server to stop with everything it started (nginx's workers outlive
+    /// a killed master); the child is killed after it, or alone when there is none.
+    stop: Option<Command>,
 }
 
 impl Drop for Reference {
     fn drop(&mut self) {
+        if let Some(stop) = &mut self.stop {
+            let stopped = stop
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success());
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while stopped && Instant::now() < deadline {
+                if let Ok(Some(_)) = self.child.try_wait() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
         if let Some(dir) = &self.dir {
@@ -37,13 +55,19 @@ pub fn nginx(binary: &Path) -> Result<Reference, String> {
     let conf = dir.join("nginx.conf");
     std::fs::write(&conf, nginx_conf(&dir, addr, running_as_root()))
         .map_err(|e| format!("{}: {e}", conf.display()))?;
-    let child = Command::new(binary)
-        .arg("-p")
-        .arg(&dir)
-        .arg("-c")
-        .arg(&conf)
-        .arg("-e")
-        .arg(dir.join("error.log"))
+    let nginx_cmd = || {
+        let mut cmd = Command::new(binary);
+        cmd.arg("-p")
+            .arg(&dir)
+            .arg("-c")
+            .arg(&conf)
+            .arg("-e")
+            .arg(dir.join("error.log"));
+        cmd
+    };
+    let mut stop = nginx_cmd();
+    stop.args(["-s", "stop"]);
+    let child = nginx_cmd()
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -57,6 +81,7 @@ pub fn nginx(binary: &Path) -> Result<Reference, String> {
         addr,
         name: format!("nginx {version}").trim().to_string(),
         dir: Some(dir.clone()),
+        stop: Some(stop),
     };
     wait_listening(&mut nginx).map_err(|e| {
         let log = std::fs::read_to_string(dir.join("error.log")).unwrap_or_default();
@@ -114,6 +139,7 @@ pub fn moto(binary: &Path) -> Result<Reference, String> {
         addr,
         name: format!("moto {version}").trim().to_string(),
         dir: None,
+        stop: None,
     };
     wait_listening(&mut moto)?;
     Ok(moto)
