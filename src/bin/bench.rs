@@ -49,6 +49,10 @@ struct Args {
     /// Seconds per load run [default: 8; 1 with --quick].
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=60))]
     seconds: Option<u64>,
+    /// Side-by-side rounds: the servers take turns this many times and each row is the median, so a
+    /// neighbour's burst of load on a shared machine skews one round, not the ratios.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=9))]
+    rounds: u8,
     /// A smoke run: 1 s per load run and small sizes (the targets are then not judged).
     #[arg(long)]
     quick: bool,
@@ -369,7 +373,8 @@ async fn side_by_side(
 ) -> Result<(), String> {
     let refs = references(args, report).await;
     let ours = signed_get(target);
-    for &c in &args.connections {
+    let mut rows = Vec::new();
+    for c in rounds(&args.connections, args.rounds) {
         for (reference, fixed) in &refs {
             let server_name = reference.name.split(' ').next().unwrap_or_default();
             let label = match server_name {
@@ -380,7 +385,7 @@ async fn side_by_side(
             let run = generator
                 .run(reference.addr, fixed, c, plan.seconds)
                 .await?;
-            report.side_by_side.push(SideRow {
+            rows.push(SideRow {
                 server: server_name.into(),
                 label,
                 connections: c,
@@ -389,7 +394,7 @@ async fn side_by_side(
         }
         progress(&format!("cos-mock q-signed GET, c={c}"));
         let run = generator.run(server.addr, &ours, c, plan.seconds).await?;
-        report.side_by_side.push(SideRow {
+        rows.push(SideRow {
             server: "cos-mock".into(),
             label: format!(
                 "cos-mock, q-signed GET of a 1 KiB object (log {})",
@@ -399,9 +404,23 @@ async fn side_by_side(
             run,
         });
     }
+    report.side_by_side = report::medians(rows);
+    if args.rounds > 1 {
+        report.notes.push(format!(
+            "side by side: each row is the median (by req/s) of {} rounds, the servers taking turns",
+            args.rounds
+        ));
+    }
     let connections = args.connections.clone();
     report.add_ratios(&connections, !args.quick);
     Ok(())
+}
+
+/// The connection counts in the order they run: every count once per round.
+fn rounds(connections: &[usize], rounds: u8) -> Vec<usize> {
+    (0..rounds)
+        .flat_map(|_| connections.iter().copied())
+        .collect()
 }
 
 async fn puts(

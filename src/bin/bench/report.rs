@@ -211,6 +211,33 @@ fn number(v: f64) -> String {
     }
 }
 
+/// One row per (server, connections), in first-seen order: the run with the median req/s of those
+/// rows (the lower middle one of an even count).
+pub fn medians(rows: Vec<SideRow>) -> Vec<SideRow> {
+    let mut groups: Vec<Vec<SideRow>> = Vec::new();
+    for row in rows {
+        match groups
+            .iter_mut()
+            .find(|g| g[0].server == row.server && g[0].connections == row.connections)
+        {
+            Some(group) => group.push(row),
+            None => groups.push(vec![row]),
+        }
+    }
+    groups
+        .into_iter()
+        .filter_map(|mut group| {
+            group.sort_by(|a, b| {
+                a.run
+                    .requests_per_second
+                    .total_cmp(&b.run.requests_per_second)
+            });
+            let middle = (group.len() - 1) / 2;
+            group.into_iter().nth(middle)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -257,6 +284,31 @@ mod tests {
         let table = report.table();
         assert!(table.contains("60%"), "{table}");
         assert!(table.contains("120×"), "{table}");
+    }
+
+    #[test]
+    fn medians_keep_one_row_per_server_and_connections() {
+        let rows = vec![
+            row("nginx", 64, 10.0),
+            row("cos-mock", 64, 5.0),
+            row("nginx", 64, 30.0),
+            row("cos-mock", 64, 1.0),
+            row("nginx", 64, 20.0),
+            row("cos-mock", 64, 9.0),
+            row("nginx", 8, 7.0),
+        ];
+        let got: Vec<(String, usize, f64)> = medians(rows)
+            .into_iter()
+            .map(|r| (r.server, r.connections, r.run.requests_per_second))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("nginx".to_string(), 64, 20.0),
+                ("cos-mock".to_string(), 64, 5.0),
+                ("nginx".to_string(), 8, 7.0),
+            ]
+        );
     }
 
     #[test]
