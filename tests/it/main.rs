@@ -26,6 +26,7 @@ mod post_object;
 mod quirks;
 mod request_path;
 mod restore;
+mod sdk_own_node;
 mod sts;
 mod symlink;
 mod tagging;
