@@ -93,7 +93,8 @@ pub async fn entry(State(state): State<Arc<AppState>>, req: Request) -> Response
         secure: req.extensions().get::<Secure>().is_some_and(|s| s.0),
     };
     let (parts, body) = req.into_parts();
-    let mut body = Unread::new(body, &parts.headers);
+    let mut body = Unread::new(body, &parts.headers)
+        .with_idle_timeout(state.config.transport.body_idle);
     let mut facts = Facts::default();
     let call = Call {
         state: &state,
@@ -514,6 +515,23 @@ fn record(
         reason: (reason != "-").then_some(reason),
         duration_ms,
     });
+}
+
+/// The answer on a connection over the cap (see `transport::Gate`) to anything but the health
+/// check: 503 `SlowDown`, and the connection closes. Not journaled: nothing was served.
+pub fn over_cap(method: &http::Method, path: &str) -> Response {
+    let now = SystemTime::now();
+    let request_id = crate::response::new_request_id(now, 0);
+    let err = CosError::with_message(
+        Code::SlowDown,
+        "Please reduce your request rate: the server is at its connection cap (--max-connections).",
+    );
+    let mut reply = finish(error_reply(&err, path, &request_id, method), &request_id, now, method);
+    reply.headers.insert(
+        http::header::CONNECTION,
+        http::HeaderValue::from_static("close"),
+    );
+    into_response(reply, None)
 }
 
 fn into_response(reply: Reply, paced_bps: Option<u64>) -> Response {

@@ -54,6 +54,7 @@ pub(crate) mod sts;
 pub(crate) mod tagging;
 pub mod tls;
 pub(crate) mod traffic;
+pub mod transport;
 pub(crate) mod uploads;
 pub(crate) mod versioning;
 pub(crate) mod wire;

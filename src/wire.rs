@@ -1,5 +1,6 @@
 //! URL and form encoding on the wire: the one RFC 3986 encoder, the one form decoder and the one
-//! query parser, used by addressing, signatures, STS, listings and form uploads alike.
+//! query parser, used by addressing, signatures, STS, listings and form uploads alike; and the one
+//! XML text escaper, which makes any text well-formed XML 1.0.
 
 use percent_encoding::{percent_decode, percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
@@ -81,6 +82,43 @@ pub fn case_twins(pairs: &[(String, String)]) -> Option<(&str, &str)> {
             .find(|(b, _)| a != b && a.eq_ignore_ascii_case(b))
             .map(|(b, _)| (a.as_str(), b.as_str()))
     })
+}
+
+/// Whether XML 1.0 can carry `c` (its `Char` production; surrogates cannot occur in a `str`).
+pub fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{fffd}' | '\u{10000}'..)
+}
+
+/// The first character XML 1.0 cannot carry, with its position in characters.
+pub fn unrepresentable(text: &str) -> Option<(usize, char)> {
+    text.chars().enumerate().find(|(_, c)| !is_xml_char(*c))
+}
+
+/// Escapes text for an XML element or attribute value, so any text gives well-formed XML: markup
+/// characters as entities, CR as `&#xD;` (a parser would turn a raw one into LF), and a character
+/// XML 1.0 cannot carry at all (no key holds one: see `request::check_path_chars`; a query value
+/// echoed back may) as U+FFFD.
+pub fn xml_escape(text: &str) -> std::borrow::Cow<'_, str> {
+    match quick_xml::escape::escape(text) {
+        std::borrow::Cow::Borrowed(t) => xml_carry(t),
+        std::borrow::Cow::Owned(t) => std::borrow::Cow::Owned(xml_carry(&t).into_owned()),
+    }
+}
+
+/// `text` (markup already escaped) with CR as `&#xD;` and what XML 1.0 cannot carry as U+FFFD; the rest as it is.
+pub fn xml_carry(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().all(|c| c != '\r' && is_xml_char(c)) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\r' => out.push_str("&#xD;"),
+            c if is_xml_char(c) => out.push(c),
+            _ => out.push('\u{fffd}'),
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 #[cfg(test)]
