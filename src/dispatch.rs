@@ -93,8 +93,8 @@ pub async fn entry(State(state): State<Arc<AppState>>, req: Request) -> Response
         secure: req.extensions().get::<Secure>().is_some_and(|s| s.0),
     };
     let (parts, body) = req.into_parts();
-    let mut body = Unread::new(body, &parts.headers)
-        .with_idle_timeout(state.config.transport.body_idle);
+    let mut body =
+        Unread::new(body, &parts.headers).with_idle_timeout(state.config.transport.body_idle);
     let mut facts = Facts::default();
     let call = Call {
         state: &state,
@@ -526,7 +526,12 @@ pub fn over_cap(method: &http::Method, path: &str) -> Response {
         Code::SlowDown,
         "Please reduce your request rate: the server is at its connection cap (--max-connections).",
     );
-    let mut reply = finish(error_reply(&err, path, &request_id, method), &request_id, now, method);
+    let mut reply = finish(
+        error_reply(&err, path, &request_id, method),
+        &request_id,
+        now,
+        method,
+    );
     reply.headers.insert(
         http::header::CONNECTION,
         http::HeaderValue::from_static("close"),

@@ -197,7 +197,9 @@ impl CosRequest {
 pub fn check_host_headers(parts: &http::request::Parts) -> Result<(), CosError> {
     let hosts = parts.headers.get_all(http::header::HOST).iter().count();
     let message = match hosts {
-        0 if parts.version >= http::Version::HTTP_11 => "An HTTP/1.1 request must carry a Host header.",
+        0 if parts.version >= http::Version::HTTP_11 => {
+            "An HTTP/1.1 request must carry a Host header."
+        }
         0 | 1 => return Ok(()),
         _ => "The request carries more than one Host header.",
     };

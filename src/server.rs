@@ -418,7 +418,11 @@ fn describe(req: &Request<Incoming>, remote: SocketAddr) -> String {
         .map(|p| p.as_str())
         .unwrap_or("/");
     let shown: String = target.chars().take(MAX_TARGET_SHOWN).collect();
-    let more = if shown.len() < target.len() { "…" } else { "" };
+    let more = if shown.len() < target.len() {
+        "…"
+    } else {
+        ""
+    };
     format!("{} {shown}{more} from {remote}", req.method())
 }
 

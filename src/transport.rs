@@ -51,7 +51,9 @@ impl Transport {
     /// [`Transport::FD_RESERVE`] when that is lower, so the cap is reached before `accept` fails.
     pub fn default_max_connections() -> usize {
         match open_file_limit() {
-            Some(limit) => Self::MAX_CONNECTIONS.min(limit.saturating_sub(Self::FD_RESERVE).max(16)),
+            Some(limit) => {
+                Self::MAX_CONNECTIONS.min(limit.saturating_sub(Self::FD_RESERVE).max(16))
+            }
             None => Self::MAX_CONNECTIONS,
         }
     }
@@ -217,9 +219,7 @@ impl<I: AsyncRead + Unpin> AsyncRead for Watched<I> {
     ) -> Poll<std::io::Result<()>> {
         let before = buf.filled().len();
         let polled = Pin::new(&mut self.inner).poll_read(cx, buf);
-        if buf.filled().len() > before
-            && self.activity.phase.load(Ordering::Acquire) == WAITING
-        {
+        if buf.filled().len() > before && self.activity.phase.load(Ordering::Acquire) == WAITING {
             self.activity.enter(IN_HEAD);
         }
         polled
@@ -401,7 +401,10 @@ mod tests {
     fn parse_duration_takes_seconds_fractions_and_units() {
         assert_eq!(parse_duration("30"), Ok(Some(Duration::from_secs(30))));
         assert_eq!(parse_duration("0.25"), Ok(Some(Duration::from_millis(250))));
-        assert_eq!(parse_duration("300ms"), Ok(Some(Duration::from_millis(300))));
+        assert_eq!(
+            parse_duration("300ms"),
+            Ok(Some(Duration::from_millis(300)))
+        );
         assert_eq!(parse_duration("2s"), Ok(Some(Duration::from_secs(2))));
         assert_eq!(parse_duration("0"), Ok(None));
         for bad in ["", "-1", "abc", "1h", "NaN", "inf", "1e300"] {
@@ -418,12 +421,18 @@ mod tests {
         };
         let a = Activity::new();
         let fresh = a.deadline(&t).unwrap() - a.base;
-        assert!(fresh <= Duration::from_secs(1), "a new connection: header read");
+        assert!(
+            fresh <= Duration::from_secs(1),
+            "a new connection: header read"
+        );
         let done = a.begin();
         assert_eq!(a.deadline(&t), None, "a request under way is never cut");
         drop(done);
         let idle = a.deadline(&t).unwrap() - a.base;
-        assert!(idle >= Duration::from_secs(5), "after a request: keep-alive");
+        assert!(
+            idle >= Duration::from_secs(5),
+            "after a request: keep-alive"
+        );
         a.enter(IN_HEAD);
         let head = a.deadline(&t).unwrap() - a.base;
         assert!(head < Duration::from_secs(2), "a head begun: header read");
