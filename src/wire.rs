@@ -126,6 +126,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn xml_escape_gives_well_formed_text_for_any_input() {
+        assert_eq!(xml_escape("a<b>&'\"c"), "a&lt;b&gt;&amp;&apos;&quot;c");
+        assert_eq!(xml_escape("plain/ключ"), "plain/ключ");
+        assert!(matches!(xml_escape("plain"), std::borrow::Cow::Borrowed(_)));
+        assert_eq!(xml_escape("t\tn\nr\r\u{7f}"), "t\tn\nr&#xD;\u{7f}");
+        assert_eq!(
+            xml_escape("a\0b\u{1}c\u{1f}\u{fffe}<"),
+            "a\u{fffd}b\u{fffd}c\u{fffd}\u{fffd}&lt;"
+        );
+    }
+
+    #[test]
+    fn unrepresentable_finds_the_first_character_xml_forbids() {
+        assert_eq!(unrepresentable("ok\t\n\r\u{7f}\u{10000}"), None);
+        assert_eq!(unrepresentable("ab\u{1}\0"), Some((2, '\u{1}')));
+        assert_eq!(unrepresentable("é\u{ffff}"), Some((1, '\u{ffff}')));
+        for c in (0u8..0x20).map(char::from) {
+            assert_eq!(is_xml_char(c), matches!(c, '\t' | '\n' | '\r'), "{c:?}");
+        }
+    }
+
+    #[test]
     fn encode_keeps_only_unreserved() {
         assert_eq!(encode("a b+c/d~e_f-g.h"), "a%20b%2Bc%2Fd~e_f-g.h");
         assert_eq!(encode("é"), "%C3%A9");

@@ -217,6 +217,41 @@ mod tests {
     }
 
     #[test]
+    fn screen_refuses_characters_xml_forbids_raw_or_referenced() {
+        for doc in [
+            "<Delete><Object><Key>a\u{1}</Key></Object></Delete>",
+            "<Delete><Object><Key>a&#1;</Key></Object></Delete>",
+            "<Delete><Object><Key>a&#x1f;</Key></Object></Delete>",
+            "<Delete><Object><Key>a&#xFFFF;</Key></Object></Delete>",
+            "<Delete><Object><Key>a&#xD800;</Key></Object></Delete>",
+            "<Delete a='&#2;'><Object><Key>a</Key></Object></Delete>",
+        ] {
+            let msg = refused(doc);
+            assert!(msg.contains("XML 1.0 does not allow"), "{doc}: {msg}");
+        }
+        let ok: Delete =
+            from_xml(b"<Delete><Object><Key>a&#13;&#x9;&#127;</Key></Object></Delete>").unwrap();
+        assert_eq!(ok.objects[0].key, "a\r\t\u{7f}");
+    }
+
+    #[test]
+    fn to_xml_output_is_well_formed_whatever_the_values() {
+        #[derive(serde::Serialize)]
+        struct Doc {
+            #[serde(rename = "Key")]
+            key: String,
+        }
+        let xml = to_xml(
+            "Doc",
+            &Doc {
+                key: "a\0b\rc<".into(),
+            },
+        )
+        .unwrap();
+        assert!(xml.contains("<Key>a\u{fffd}b&#xD;c&lt;</Key>"), "{xml}");
+    }
+
+    #[test]
     fn from_xml_plain_document_with_declaration_and_comment_parses() {
         let doc = "<?xml version='1.0' encoding='utf-8' ?>\n<!-- hi --><Delete>\
                    <Object><Key>a&amp;b</Key></Object><Object><Key><![CDATA[<c>]]></Key></Object></Delete>";

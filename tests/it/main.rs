@@ -17,6 +17,7 @@ mod delete_multiple;
 mod encryption;
 mod errors;
 mod hostile;
+mod keys;
 mod lifecycle;
 mod multipart;
 mod objects;
