@@ -156,34 +156,31 @@ impl Activity {
         Some(self.base + since + after)
     }
 
-    /// Runs until the connection outlives its timeout, and says why.
+    /// Runs until the connection outlives its timeout, and says why. Looks again at least every
+    /// quarter of the shortest timeout (at most every second), as the phase may change meanwhile.
     pub async fn watchdog(&self, t: Transport) -> &'static str {
-        // How often a connection under way is looked at again.
         let recheck = [t.header_read, t.keep_alive]
             .into_iter()
             .flatten()
             .min()
-            .unwrap_or(Duration::from_secs(1))
-            .min(Duration::from_secs(1));
+            .map_or(Duration::from_secs(1), |d| d / 4)
+            .clamp(Duration::from_millis(10), Duration::from_secs(1));
         loop {
-            let phase = self.phase.load(Ordering::Acquire);
-            let since = self.since.load(Ordering::Acquire);
+            let now = Instant::now();
             match self.deadline(&t) {
-                None => tokio::time::sleep(recheck).await,
-                Some(deadline) => {
-                    tokio::time::sleep_until(deadline.into()).await;
-                    let unchanged = self.phase.load(Ordering::Acquire) == phase
-                        && self.since.load(Ordering::Acquire) == since;
-                    if unchanged {
-                        return match phase {
-                            IN_HEAD => "no complete request head within the header read timeout",
-                            _ if self.served.load(Ordering::Acquire) => {
-                                "idle past the keep-alive timeout"
-                            }
-                            _ => "no request head within the header read timeout",
-                        };
+                Some(deadline) if deadline <= now => {
+                    return match self.phase.load(Ordering::Acquire) {
+                        IN_HEAD => "no complete request head within the header read timeout",
+                        _ if self.served.load(Ordering::Acquire) => {
+                            "idle past the keep-alive timeout"
+                        }
+                        _ => "no request head within the header read timeout",
                     }
                 }
+                Some(deadline) => {
+                    tokio::time::sleep_until(deadline.min(now + recheck).into()).await
+                }
+                None => tokio::time::sleep(recheck).await,
             }
         }
     }
