@@ -260,22 +260,27 @@ async fn plain_or_tunnel(
     admitted: Admitted,
 ) {
     const METHOD: &[u8] = b"CONNECT ";
-    let mut first = [0u8; METHOD.len()];
-    let is_connect = loop {
-        let Ok(n) = stream.peek(&mut first).await else {
-            return;
-        };
-        if n == 0 {
-            return;
+    let peek = async {
+        let mut first = [0u8; METHOD.len()];
+        loop {
+            let n = stream.peek(&mut first).await.ok().filter(|n| *n > 0)?;
+            if first[..n] != METHOD[..n] {
+                return Some(false);
+            }
+            if n == METHOD.len() {
+                return Some(true);
+            }
+            // A prefix of `CONNECT `: wait for the rest.
+            tokio::time::sleep(Duration::from_millis(5)).await;
         }
-        if first[..n] != METHOD[..n] {
-            break false;
-        }
-        if n == METHOD.len() {
-            break true;
-        }
-        // A prefix of `CONNECT `: wait for the rest.
-        tokio::time::sleep(Duration::from_millis(5)).await;
+    };
+    // The first bytes come under the header read timeout, as they would on any connection.
+    let peeked = match conn.transport.header_read {
+        Some(limit) => tokio::time::timeout(limit, peek).await.ok().flatten(),
+        None => peek.await,
+    };
+    let Some(is_connect) = peeked else {
+        return;
     };
     if !is_connect {
         return serve_connection(stream, remote, false, conn, watcher, admitted);
@@ -344,7 +349,7 @@ fn connect_target(head: &[u8]) -> Option<String> {
 /// The health check, answered even on a connection over the cap.
 const HEALTH_PATH: &str = "/_cos-mock/health";
 
-/// Longest request target kept in the register of requests in flight.
+/// Longest request path kept in the register of requests in flight.
 const MAX_TARGET_SHOWN: usize = 200;
 
 /// Serves one HTTP/1.1 connection (keep-alive, `Expect: 100-continue`, COS header spellings) under

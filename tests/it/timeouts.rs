@@ -77,9 +77,7 @@ fn read_one_response(stream: &mut TcpStream) -> Resp {
     Resp::parse(&raw, false)
 }
 
-fn health_head() -> String {
-    format!("GET /_cos-mock/health HTTP/1.1\r\nHost: localhost\r\n\r\n")
-}
+const HEALTH: &str = "GET /_cos-mock/health HTTP/1.1\r\nHost: localhost\r\n\r\n";
 
 #[test]
 fn head_one_byte_at_a_time_dropped_after_header_read_timeout() {
@@ -139,7 +137,7 @@ fn keep_alive_idle_connection_closed_after_keep_alive_timeout() {
     let mut stream = connect(&s);
     // Requests within the idle time keep the connection.
     for _ in 0..3 {
-        stream.write_all(health_head().as_bytes()).unwrap();
+        stream.write_all(HEALTH.as_bytes()).unwrap();
         assert_eq!(read_one_response(&mut stream).status, 200);
         std::thread::sleep(Duration::from_millis(100));
     }
@@ -239,13 +237,13 @@ fn connections_over_cap_answer_health_and_slow_down_then_close() {
     let mut idle: Vec<TcpStream> = (0..2)
         .map(|_| {
             let mut c = connect(&s);
-            c.write_all(health_head().as_bytes()).unwrap();
+            c.write_all(HEALTH.as_bytes()).unwrap();
             assert_eq!(read_one_response(&mut c).status, 200);
             c
         })
         .collect();
     let mut health = connect(&s);
-    health.write_all(health_head().as_bytes()).unwrap();
+    health.write_all(HEALTH.as_bytes()).unwrap();
     let (got, _) = read_until_closed(&mut health);
     let r = Resp::parse(&got, false);
     assert_eq!(r.status, 200, "{}", r.text());
@@ -267,7 +265,7 @@ fn connections_over_cap_answer_health_and_slow_down_then_close() {
     next.write_all(format!("GET /none HTTP/1.1\r\nHost: {HOST}\r\n\r\n").as_bytes())
         .unwrap();
     read_one_response(&mut next).assert_error(404, "NoSuchKey");
-    next.write_all(health_head().as_bytes()).unwrap();
+    next.write_all(HEALTH.as_bytes()).unwrap();
     assert_eq!(read_one_response(&mut next).status, 200, "kept alive");
 }
 
@@ -308,4 +306,45 @@ fn http10_request_without_host_is_served_by_the_path() {
     );
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(r.body, b"1.0");
+}
+
+/// With TLS configured, the plain listener looks for `CONNECT` before serving; the header read
+/// timeout covers that wait too, and the TLS listener's connections live under the same limits.
+#[tokio::test]
+async fn with_tls_configured_silent_and_partial_connect_clients_are_dropped() {
+    use cos_mock::server::{bind, serve_all, Listener};
+    use cos_mock::tls::{acceptor, CertSource};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let state = cos_mock::AppState::new(Config {
+        transport: short_timeouts(),
+        ..Config::default()
+    })
+    .unwrap();
+    let tls = acceptor(&CertSource::SelfSigned { out: None }).unwrap();
+    let (plain, addr) = bind("127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let (secure, _) = bind("127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let listeners = vec![
+        Listener {
+            tcp: plain,
+            tls: None,
+        },
+        Listener {
+            tcp: secure,
+            tls: Some(tls),
+        },
+    ];
+    tokio::spawn(serve_all(listeners, state, std::future::pending()));
+    for opening in [&b""[..], b"CONN"] {
+        let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+        tcp.write_all(opening).await.unwrap();
+        let started = Instant::now();
+        let mut buf = [0u8; 64];
+        let read = tokio::time::timeout(Duration::from_secs(3), tcp.read(&mut buf)).await;
+        assert!(
+            matches!(read, Ok(Ok(0)) | Ok(Err(_))),
+            "{opening:?}: not closed: {read:?}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(2));
+    }
 }
