@@ -420,6 +420,16 @@ fn check_length(req: &CosRequest) -> Result<(), CosError> {
     Ok(())
 }
 
+/// Text for one pretty log line: a key may hold CR or LF (XML carries them), which would otherwise
+/// start a line of the client's making.
+fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains(['\r', '\n']) {
+        text.replace('\r', "\\r").replace('\n', "\\n").into()
+    } else {
+        text.into()
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn record(
     state: &AppState,
@@ -474,8 +484,11 @@ fn record(
         ),
         crate::config::LogFormat::Pretty => tracing::info!(
             target: "cos_mock::request",
-            "{} {op} {bucket}/{key} -> {status} {code} ({ms} ms) caller={caller} reason={logged_reason} id={request_id}",
+            "{} {op} {}/{} -> {status} {code} ({ms} ms) caller={caller} reason={} id={request_id}",
             parts.method,
+            one_line(&bucket),
+            one_line(&key),
+            one_line(&logged_reason),
         ),
     }
     if matches!(

@@ -248,7 +248,7 @@ mod tests {
             },
         )
         .unwrap();
-        assert!(xml.contains("<Key>a\u{fffd}b&#xD;c&lt;</Key>"), "{xml}");
+        assert!(xml.contains("<Key>a\u{fffd}b\rc&lt;</Key>"), "{xml}");
     }
 
     #[test]

@@ -160,7 +160,9 @@ fn keys_with_tab_lf_cr_del_round_trip_in_plain_and_url_listings() {
     let plain = s.req("GET", "/").send();
     assert_eq!(plain.status, 200);
     assert_well_formed(&plain.body);
+    // Raw, as COS writes them (a line-end-normalising parser reads CR as LF, as from COS).
     assert_eq!(texts(&plain.body, "Key"), want, "{}", plain.text());
+    assert!(plain.text().contains("<Key>cr\rx</Key>"));
 
     let url = s.req("GET", "/?encoding-type=url").send();
     assert_well_formed(&url.body);
