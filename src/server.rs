@@ -1,6 +1,7 @@
-//! The HTTP/1.1 server: accept loop (TCP_NODELAY, keep-alive, graceful shutdown), `CONNECT`
-//! tunnels, and COS's exact spelling of response header names (`ETag`, `Content-Length`, ...),
-//! which hyper would lowercase.
+//! The HTTP/1.1 server: accept loop (TCP_NODELAY, keep-alive, the connection cap), each connection
+//! under its timeouts (`transport`), graceful shutdown within `--shutdown-grace` (requests cut at
+//! its end are reported), `CONNECT` tunnels, and COS's exact spelling of response header names
+//! (`ETag`, `Content-Length`, ...), which hyper would lowercase.
 //!
 //! `CONNECT host:port` (what an HTTPS client sends to its proxy) is answered only when TLS is
 //! configured (`--tls-listen`): cos-mock answers 200, terminates TLS on the tunnel with the same
