@@ -189,18 +189,25 @@ async fn accept_loop(
     graceful: Arc<GracefulShutdown>,
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) {
+    // Whether accepting fails (e.g. out of file descriptors): logged once per episode.
+    let mut failing = false;
     loop {
         let (stream, remote) = tokio::select! {
             accepted = listener.tcp.accept() => match accepted {
                 Ok(pair) => pair,
                 Err(e) => {
-                    tracing::warn!("accept failed: {e}");
+                    if !std::mem::replace(&mut failing, true) {
+                        tracing::warn!("accept failed: {e} (--max-connections may be above the open-file limit)");
+                    }
                     tokio::time::sleep(Duration::from_millis(10)).await;
                     continue;
                 }
             },
             _ = stop.changed() => return,
         };
+        if std::mem::replace(&mut failing, false) {
+            tracing::info!("accepting connections again");
+        }
         let admitted = match conn.gate.admit() {
             Admission::Served(permit) => Admitted {
                 _permit: permit,
