@@ -20,9 +20,26 @@ struct Bin {
 
 impl Bin {
     fn start(args: &[&str]) -> Bin {
-        let mut child = Command::new(BIN)
+        let mut cmd = Command::new(BIN);
+        cmd.args(args);
+        Bin::spawn(cmd)
+    }
+
+    /// [`Bin::start`] under `ulimit -n nofile`.
+    fn start_with_open_file_limit(nofile: u32, args: &[&str]) -> Bin {
+        let mut cmd = Command::new("sh");
+        cmd.args([
+            "-c",
+            &format!("ulimit -n {nofile} && exec \"$0\" \"$@\""),
+            BIN,
+        ])
+        .args(args);
+        Bin::spawn(cmd)
+    }
+
+    fn spawn(mut cmd: Command) -> Bin {
+        let mut child = cmd
             .args(["--listen", "127.0.0.1:0", "--auth", "off"])
-            .args(args)
             .env("COS_MOCK_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -45,6 +62,9 @@ impl Bin {
             "PUT / HTTP/1.1\r\nHost: {HOST}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
         ));
         assert!(r.starts_with("HTTP/1.1 200"), "{r}");
+        // The server frees that connection's slot just after the client sees it closed: let it,
+        // before a test counts slots.
+        std::thread::sleep(Duration::from_millis(100));
         bin
     }
 
@@ -183,4 +203,22 @@ fn connection_cap_reached_is_logged_once_per_episode() {
         1,
         "{log}"
     );
+}
+
+#[test]
+fn default_cap_follows_a_low_open_file_limit_and_health_still_answers() {
+    // 100 descriptors: the cap is 100 - 64 = 36, reached before accept could fail.
+    let bin = Bin::start_with_open_file_limit(100, &[]);
+    let held: Vec<TcpStream> = (0..40).map(|_| bin.connect()).collect();
+    std::thread::sleep(Duration::from_millis(200));
+    let r = bin.raw("GET /_cos-mock/health HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    assert!(r.starts_with("HTTP/1.1 200"), "{r}");
+    drop(held);
+    let (code, _, log) = bin.terminate();
+    assert_eq!(code, Some(0), "{log}");
+    assert!(
+        log.contains("connection cap reached: 36 connections open"),
+        "{log}"
+    );
+    assert!(!log.contains("accept failed"), "{log}");
 }

@@ -233,6 +233,8 @@ fn connections_over_cap_answer_health_and_slow_down_then_close() {
         keep_alive: Some(Duration::from_secs(30)),
         ..short_timeouts()
     });
+    // The bucket's connection frees its slot just after the client sees it closed.
+    std::thread::sleep(Duration::from_millis(100));
     // Two idle clients hold every slot (each has been served, so they are surely accepted).
     let mut idle: Vec<TcpStream> = (0..2)
         .map(|_| {
