@@ -14,6 +14,8 @@ step "cargo clippy"
 cargo clippy --all-targets -- -D warnings
 step "cargo test"
 cargo test 2>&1 | tee -a "$LOG"
+step "benchmark smoke (cos-mock alone, debug build, a few seconds; figures not judged)"
+scripts/bench.sh --smoke
 if [ -x scripts/test-sdk.sh ]; then
   step "real SDK suites"
   scripts/test-sdk.sh 2>&1 | tee -a "$LOG"

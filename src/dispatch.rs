@@ -245,10 +245,19 @@ fn read_head(
 /// COS, a bucket that region's endpoint does not have: 404 `NoSuchBucket`, before authentication
 /// (COS documents no code for this; the choice is in the README). A Host that names no region
 /// (`127.0.0.1`, `localhost`) reaches the bucket wherever it is; PUT Bucket keeps its own answers.
+/// A Host whose region label is no region (`<bucket>.cos.gz.myqcloud.com`,
+/// [`crate::request::unknown_region_of_host`]) gets the same 404 for every operation, PUT Bucket
+/// included: no bucket can exist in, or be created in, a region COS does not have.
 fn check_region(state: &AppState, req: &CosRequest, op: Op) -> Result<(), CosError> {
     let (Dialect::Cos, Some(bucket)) = (req.dialect, req.bucket()) else {
         return Ok(());
     };
+    if let Some(label) = crate::request::unknown_region_of_host(&req.host) {
+        return Err(CosError::with_message(
+            Code::NoSuchBucket,
+            format!("The specified bucket does not exist in region {label}."),
+        ));
+    }
     let Some(asked) = crate::request::region_of_host(&req.host) else {
         return Ok(());
     };

@@ -306,6 +306,27 @@ pub fn region_of_host(host: &str) -> Option<String> {
     Some(region.to_string())
 }
 
+/// A Host on COS's own domains (`myqcloud.com`, `tencentcos.cn`) whose region label is not a
+/// region at all, `<bucket>.cos.<label>.myqcloud.com` with `<label>` such as `gz` (the node SDK's
+/// suite addresses `Region: 'gz'` and expects an error): that label. On COS no such endpoint exists
+/// (the name does not resolve); cos-mock answers as for a bucket in another region
+/// (`dispatch::check_region`). `accelerate` is not a region but a real endpoint, and hosts on other
+/// domains (`<bucket>.cos.localhost`, a test's own names) are never refused.
+pub fn unknown_region_of_host(host: &str) -> Option<String> {
+    let hostname = strip_port(host).to_ascii_lowercase();
+    let labels: Vec<&str> = hostname.split('.').collect();
+    let service_at = labels
+        .iter()
+        .take(2)
+        .position(|l| matches!(*l, "cos" | "cos-internal" | "cos-website"))?;
+    let suffix = &labels[service_at + 2..];
+    if !matches!(suffix, ["myqcloud", "com"] | ["tencentcos", "cn"]) {
+        return None;
+    }
+    let label = labels[service_at + 1];
+    (label != "accelerate" && !looks_like_region(label)).then(|| label.to_string())
+}
+
 /// Whether the Host's first label is a bucket, `<name>-<appid>.…` (port and case ignored).
 pub fn host_names_bucket(host: &str) -> bool {
     let hostname = strip_port(host).to_ascii_lowercase();
@@ -748,6 +769,27 @@ mod tests {
         ];
         for (host, want) in cases {
             assert_eq!(region_of_host(host).as_deref(), want, "{host}");
+        }
+    }
+
+    #[test]
+    fn unknown_region_of_host_cases() {
+        let cases = [
+            ("b-1250000000.cos.gz.myqcloud.com", Some("gz")),
+            ("b-1250000000.cos.gz.myqcloud.com:443", Some("gz")),
+            ("cos.tj.tencentcos.cn", Some("tj")),
+            ("b-1250000000.cos-website.sh.myqcloud.com", Some("sh")),
+            ("b-1250000000.cos.ap-guangzhou.myqcloud.com", None),
+            ("b-1250000000.cos.ap-beijing-1.tencentcos.cn", None),
+            ("b-1250000000.cos.accelerate.myqcloud.com", None),
+            ("b-1250000000.cos.gz.example.com", None),
+            ("b-1250000000.cos.localhost", None),
+            ("b-1250000000.cos.myqcloud.com", None),
+            ("service.cos.myqcloud.com", None),
+            ("127.0.0.1:9000", None),
+        ];
+        for (host, want) in cases {
+            assert_eq!(unknown_region_of_host(host).as_deref(), want, "{host}");
         }
     }
 

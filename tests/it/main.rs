@@ -27,6 +27,7 @@ mod post_object;
 mod quirks;
 mod request_path;
 mod restore;
+mod sdk_own_node;
 mod shutdown;
 mod sts;
 mod symlink;
