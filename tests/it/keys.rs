@@ -204,6 +204,28 @@ fn upload_listing_of_a_key_with_cr_is_well_formed() {
     }
     let r = s.req("GET", "/?uploads").send();
     assert_eq!(texts(&r.body, "Key"), vec!["up\r\nload".to_string()]);
+    let id = texts(&r.body, "UploadId").remove(0);
+    let parts = s
+        .req(
+            "GET",
+            &format!("/{}?uploadId={id}", encode_key("up\r\nload")),
+        )
+        .send();
+    assert_eq!(parts.status, 200, "{}", parts.text());
+    assert_well_formed(&parts.body);
+    assert_eq!(texts(&parts.body, "Key"), vec!["up\r\nload".to_string()]);
+}
+
+#[test]
+fn errors_naming_a_key_with_cr_or_del_are_well_formed() {
+    let s = Server::start();
+    s.create_bucket();
+    for key in ["gone\r\n", "del\u{7f}<&>"] {
+        let r = s.req("GET", &format!("/{}", encode_key(key))).send();
+        r.assert_error(404, "NoSuchKey");
+        assert_well_formed(&r.body);
+        assert_eq!(texts(&r.body, "Resource").len(), 1);
+    }
 }
 
 #[test]
