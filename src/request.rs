@@ -208,10 +208,11 @@ pub fn check_host_headers(parts: &http::request::Parts) -> Result<(), CosError> 
 
 /// Refuses a path (bucket and key) holding a character XML 1.0 cannot carry (`\x00`-`\x08`,
 /// `\x0b`, `\x0c`, `\x0e`-`\x1f`, U+FFFE, U+FFFF): such a key could never be listed in
-/// well-formed XML, so it is not stored. COS's docs say keys are UTF-8 and advise against control
-/// characters without saying what COS answers; cos-mock answers `InvalidURI` naming the character
-/// and its position (counted in characters of the decoded key, from 0). Tab, LF, CR and DEL are
-/// legal XML and stay accepted.
+/// well-formed XML, so it is not stored. COS's object overview (product/436/13324) allows any UTF-8
+/// but says the control characters CAN, EM, SUB and ESC (`\x18`-`\x1b`) are not supported, without
+/// naming the error; cos-mock refuses every character XML cannot carry, with `InvalidURI` naming the
+/// character and its position (counted in characters of the decoded key, from 0). Tab, LF, CR and
+/// DEL are legal XML and stay accepted.
 pub fn check_path_chars(path: &str) -> Result<(), CosError> {
     match crate::wire::unrepresentable(path) {
         None => Ok(()),
