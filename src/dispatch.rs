@@ -93,7 +93,8 @@ pub async fn entry(State(state): State<Arc<AppState>>, req: Request) -> Response
         secure: req.extensions().get::<Secure>().is_some_and(|s| s.0),
     };
     let (parts, body) = req.into_parts();
-    let mut body = Unread::new(body, &parts.headers);
+    let mut body =
+        Unread::new(body, &parts.headers).with_idle_timeout(state.config.transport.body_idle);
     let mut facts = Facts::default();
     let call = Call {
         state: &state,
@@ -428,6 +429,16 @@ fn check_length(req: &CosRequest) -> Result<(), CosError> {
     Ok(())
 }
 
+/// Text for one pretty log line: a key may hold CR or LF (XML carries them), which would otherwise
+/// start a line of the client's making.
+fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains(['\r', '\n']) {
+        text.replace('\r', "\\r").replace('\n', "\\n").into()
+    } else {
+        text.into()
+    }
+}
+
 /// The request's log line and its journal entry.
 #[allow(clippy::too_many_arguments)]
 fn record(
@@ -538,10 +549,35 @@ fn log_request(
         ),
         crate::config::LogFormat::Pretty => tracing::info!(
             target: "cos_mock::request",
-            "{} {op} {bucket}/{key} -> {status} {code} ({duration_ms:.2} ms) caller={caller} reason={reason} id={request_id}",
+            "{} {op} {}/{} -> {status} {code} ({duration_ms:.2} ms) caller={caller} reason={} id={request_id}",
             parts.method,
+            one_line(&bucket),
+            one_line(&key),
+            one_line(&reason),
         ),
     }
+}
+
+/// The answer on a connection over the cap (see `transport::Gate`) to anything but the health
+/// check: 503 `SlowDown`, and the connection closes. Not journaled: nothing was served.
+pub fn over_cap(method: &http::Method, path: &str) -> Response {
+    let now = SystemTime::now();
+    let request_id = crate::response::new_request_id(now, 0);
+    let err = CosError::with_message(
+        Code::SlowDown,
+        "Please reduce your request rate: the server is at its connection cap (--max-connections).",
+    );
+    let mut reply = finish(
+        error_reply(&err, path, &request_id, method),
+        &request_id,
+        now,
+        method,
+    );
+    reply.headers.insert(
+        http::header::CONNECTION,
+        http::HeaderValue::from_static("close"),
+    );
+    into_response(reply, None)
 }
 
 fn into_response(reply: Reply, paced_bps: Option<u64>) -> Response {

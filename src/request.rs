@@ -57,13 +57,16 @@ pub struct Addressing<'a> {
 }
 
 impl CosRequest {
-    /// Reads a request's head. Fails on a path that is not percent-encoded UTF-8 (`InvalidURI`) and
-    /// on a path-style bucket with a bad name (`InvalidBucketName`).
+    /// Reads a request's head. Fails on a Host header missing (HTTP/1.1) or repeated
+    /// (`InvalidArgument`, [`check_host_headers`]), on a path that is not percent-encoded UTF-8 or
+    /// holds a character XML 1.0 cannot carry (`InvalidURI`, [`check_path_chars`]), and on a
+    /// path-style bucket with a bad name (`InvalidBucketName`).
     pub fn from_head(
         parts: &http::request::Parts,
         addr: &Addressing,
         remote: Option<SocketAddr>,
     ) -> Result<CosRequest, CosError> {
+        check_host_headers(parts)?;
         let host = parts
             .uri
             .authority()
@@ -78,6 +81,7 @@ impl CosRequest {
             .unwrap_or_default();
         let raw_path = parts.uri.path().to_string();
         let path = decode_path(&raw_path)?;
+        check_path_chars(&path)?;
         let raw_query = parts.uri.query().unwrap_or("").to_string();
         let query = parse_query(&raw_query);
         let oss_credential = crate::dialect::oss::hosts::carries_credential(
@@ -183,6 +187,43 @@ impl CosRequest {
     pub fn resource(&self) -> String {
         let host = strip_port(&self.host);
         format!("{host}{}", self.raw_path)
+    }
+}
+
+/// RFC 9112 §3.2: a server answers 400 to an HTTP/1.1 request without a Host header, and to any
+/// request with more than one. cos-mock answers COS's `InvalidArgument` (COS documents neither
+/// case; its front end answers a bare 400). An HTTP/1.0 request without Host is served, addressed
+/// as a Host naming no bucket would be (`--default-bucket`, or the bucket in the path).
+pub fn check_host_headers(parts: &http::request::Parts) -> Result<(), CosError> {
+    let hosts = parts.headers.get_all(http::header::HOST).iter().count();
+    let message = match hosts {
+        0 if parts.version >= http::Version::HTTP_11 => {
+            "An HTTP/1.1 request must carry a Host header."
+        }
+        0 | 1 => return Ok(()),
+        _ => "The request carries more than one Host header.",
+    };
+    Err(CosError::with_message(Code::InvalidArgument, message))
+}
+
+/// Refuses a path (bucket and key) holding a character XML 1.0 cannot carry (`\x00`-`\x08`,
+/// `\x0b`, `\x0c`, `\x0e`-`\x1f`, U+FFFE, U+FFFF): such a key could never be listed in
+/// well-formed XML, so it is not stored. COS's object overview (product/436/13324) allows any UTF-8
+/// but says the control characters CAN, EM, SUB and ESC (`\x18`-`\x1b`) are not supported, without
+/// naming the error; cos-mock refuses every character XML cannot carry, with `InvalidURI` naming the
+/// character and its position (counted in characters of the decoded key, from 0). Tab, LF, CR and
+/// DEL are legal XML and stay accepted.
+pub fn check_path_chars(path: &str) -> Result<(), CosError> {
+    match crate::wire::unrepresentable(path) {
+        None => Ok(()),
+        Some((at, c)) => Err(CosError::with_message(
+            Code::InvalidURI,
+            format!(
+                "Couldn't parse the specified URI: the path holds U+{:04X} at character {at}, \
+                 which XML 1.0 cannot carry; object keys may not contain it.",
+                c as u32
+            ),
+        )),
     }
 }
 
