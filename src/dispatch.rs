@@ -117,7 +117,9 @@ pub async fn entry(State(state): State<Arc<AppState>>, req: Request) -> Response
             Err(CosError::new(Code::InternalError))
         });
     let request_id = call.request_id(facts.dialect);
-    let mut reply = render(&state, &parts, &facts, &result, &request_id);
+    // The error is kept for the log and the journal (a clone on the error path only).
+    let err = result.as_ref().err().cloned();
+    let mut reply = render(&state, &parts, &facts, result, &request_id);
     if body.left_unread() {
         // The client may still be sending what was not read: answer, then close.
         reply.headers.insert(
@@ -127,12 +129,12 @@ pub async fn entry(State(state): State<Arc<AppState>>, req: Request) -> Response
     }
     let paced = facts
         .download_bps
-        .filter(|_| result.is_ok() && reply.status.is_success());
+        .filter(|_| err.is_none() && reply.status.is_success());
     record(
         &state,
         &parts,
         facts,
-        result.as_ref().err(),
+        err.as_ref(),
         reply.status.as_u16(),
         request_id,
         now,
@@ -146,7 +148,7 @@ fn render(
     state: &AppState,
     parts: &http::request::Parts,
     facts: &Facts,
-    result: &Result<Reply, CosError>,
+    result: Result<Reply, CosError>,
     request_id: &str,
 ) -> Reply {
     let method = &parts.method;
@@ -159,8 +161,8 @@ fn render(
     match facts.dialect {
         Dialect::Cos => {
             let reply = match result {
-                Ok(reply) => reply.clone(),
-                Err(err) => error_reply(err, &resource(), request_id, method),
+                Ok(reply) => reply,
+                Err(err) => error_reply(&err, &resource(), request_id, method),
             };
             let reply = handlers::cors::decorate(state, facts.bucket.as_deref(), parts, reply);
             finish(reply, request_id, SystemTime::now(), method)
@@ -168,8 +170,8 @@ fn render(
         Dialect::Oss => {
             use crate::dialect::oss::render;
             let reply = match result {
-                Ok(reply) => reply.clone(),
-                Err(err) => render::error_reply(err, &facts.host_id, request_id, method),
+                Ok(reply) => reply,
+                Err(err) => render::error_reply(&err, &facts.host_id, request_id, method),
             };
             render::finish(reply, request_id, SystemTime::now(), method)
         }
