@@ -9,10 +9,6 @@ use cos_mock::server::Listener;
 use cos_mock::tls::CertSource;
 use cos_mock::transport::Transport;
 
-/// mimalloc: per-request allocation is a tenth of the server's time, and glibc's malloc is slower.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[derive(Parser, Debug)]
 #[command(
     name = "cos-mock",
