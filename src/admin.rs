@@ -176,6 +176,7 @@ fn state_json(state: &AppState) -> serde_json::Value {
                 "created": iso8601(b.created),
                 "acl": acl_label(&b.acl),
                 "policy": policy,
+                "configurations": b.configs.to_json(),
                 "objects": objects,
                 "versioning": b.versioning.as_str(),
                 "versions": versions,

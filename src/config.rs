@@ -303,12 +303,7 @@ impl ConfigFile {
             }
         }
         for (i, b) in self.buckets.iter().enumerate() {
-            let region = b
-                .region
-                .as_deref()
-                .or(self.region.as_deref())
-                .unwrap_or(DEFAULT_REGION);
-            crate::store::validate_bucket_name(&b.name, region)
+            crate::store::validate_bucket_name(&b.name)
                 .map_err(|e| format!("buckets[{i}].name: {}", e.message))?;
             let appid = crate::store::appid_of(&b.name).unwrap_or_default();
             if !self.accounts.iter().any(|a| a.appid == appid) {

@@ -211,6 +211,7 @@ async fn serve(
             facts.bucket = req.bucket().map(str::to_string);
             facts.key = Some(req.key().to_string()).filter(|k| !k.is_empty());
             facts.op = Some(op);
+            check_region(call.state, &req, op)?;
             if op == Op::PostObject {
                 post_object(call, req, body, facts).await
             } else {
@@ -236,6 +237,30 @@ fn read_head(
     Ok(req)
 }
 
+/// A COS bucket addressed through a Host that names another region than the bucket's own is, to
+/// COS, a bucket that region's endpoint does not have: 404 `NoSuchBucket`, before authentication
+/// (COS documents no code for this; the choice is in the README). A Host that names no region
+/// (`127.0.0.1`, `localhost`) reaches the bucket wherever it is; PUT Bucket keeps its own answers.
+fn check_region(state: &AppState, req: &CosRequest, op: Op) -> Result<(), CosError> {
+    let (Dialect::Cos, Some(bucket)) = (req.dialect, req.bucket()) else {
+        return Ok(());
+    };
+    let Some(asked) = crate::request::region_of_host(&req.host) else {
+        return Ok(());
+    };
+    let elsewhere = state
+        .store
+        .with_bucket(bucket, |b| b.region != asked)
+        .unwrap_or(false);
+    if elsewhere && op != Op::PutBucket {
+        return Err(CosError::with_message(
+            Code::NoSuchBucket,
+            format!("The specified bucket does not exist in region {asked}."),
+        ));
+    }
+    Ok(())
+}
+
 /// A COS operation: authenticate and authorize from the head, then read the body.
 async fn operation(
     call: &Call<'_>,
@@ -245,10 +270,12 @@ async fn operation(
     facts: &mut Facts,
 ) -> Result<Reply, CosError> {
     check_length(&req)?;
+    handlers::website::resolve(call.state, &mut req, op)?;
     let caller = authenticate(call.state, &req)?;
     facts.caller = Some(caller.clone());
     let decision = access::authorize(call.state, &caller, op, &req)?;
     enforce(call.state, decision, facts)?;
+    handlers::bucket_config::referer_guard(call.state, &req, &caller, op)?;
     let bps = crate::traffic::of(op, &req)?;
     if op == Op::GetObject {
         facts.download_bps = bps;

@@ -19,7 +19,7 @@
 //!
 //! Below the handlers, and never importing them: the `store` (buckets, with `object`, `uploads` and
 //! the one `paginate`r), the rules over stored values (`lifecycle`, `restore`, `cors`, `acl`,
-//! `policy`), and the leaves everyone uses: `clock` (all dates, on the `time` crate), `checksum`,
+//! `policy`, `bucket_config`), and the leaves everyone uses: `clock` (all dates, on the `time` crate), `checksum`,
 //! `xml`, `error`.
 
 pub(crate) mod access;
@@ -27,6 +27,7 @@ pub(crate) mod acl;
 pub(crate) mod admin;
 pub mod auth;
 pub(crate) mod body;
+pub(crate) mod bucket_config;
 pub mod checksum;
 pub(crate) mod clock;
 pub mod config;

@@ -78,16 +78,19 @@ struct Opts {
         global = true
     )]
     clock_skew: u64,
-    /// Also serve HTTPS on this address (e.g. for node's qcloud-cos-sts, which only speaks https).
+    /// Also serve HTTPS on this address (e.g. for node's qcloud-cos-sts, which only speaks https);
+    /// with it, CONNECT tunnels through the plain listener are served over TLS too.
     #[arg(long, env = "COS_MOCK_TLS_LISTEN", global = true)]
     tls_listen: Option<SocketAddr>,
-    /// PEM certificate (chain) for --tls-listen; without it a self-signed one is made at start.
+    /// PEM certificate (chain) for --tls-listen; without it a local CA is made at start.
     #[arg(long, env = "COS_MOCK_TLS_CERT", requires = "tls_key", global = true)]
     tls_cert: Option<String>,
     /// PEM private key for --tls-cert.
     #[arg(long, env = "COS_MOCK_TLS_KEY", requires = "tls_cert", global = true)]
     tls_key: Option<String>,
-    /// Write the self-signed certificate (PEM) here, for clients to trust.
+    /// Write the local CA certificate (PEM) here, for clients to trust (python `verify=`/
+    /// REQUESTS_CA_BUNDLE, node NODE_EXTRA_CA_CERTS); it signs the certificates of --tls-listen
+    /// and of CONNECT tunnels.
     #[arg(
         long,
         env = "COS_MOCK_TLS_CERT_OUT",
@@ -200,7 +203,7 @@ fn build_config(o: &Opts) -> Result<Config, String> {
         config.load_file(path, o.region.is_some())?;
     }
     if let Some(bucket) = &config.default_bucket {
-        if let Err(e) = cos_mock::store::validate_bucket_name(bucket, &config.region) {
+        if let Err(e) = cos_mock::store::validate_bucket_name(bucket) {
             return Err(format!(
                 "--default-bucket {bucket}: expected <name>-<appid>: {}",
                 e.message

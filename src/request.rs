@@ -92,6 +92,10 @@ impl CosRequest {
             target,
             region,
         } = address(&host, &raw_path, addr, oss_credential)?;
+        let (target, path, raw_path) = match dialect {
+            Dialect::Cos => resolve_dot_key(target, path, raw_path),
+            Dialect::Oss => (target, path, raw_path),
+        };
         // An absolute-form target's authority replaces the Host header (RFC 9112 §3.2.2), so the
         // signature is checked against the host that is actually served.
         let mut headers = parts.headers.clone();
@@ -221,6 +225,47 @@ fn looks_like_region(label: &str) -> bool {
             .is_none_or(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
+/// Whether a key is made only of `/`, `.` and `..` segments (`///////`, `./`, `../`).
+pub fn is_dot_key(key: &str) -> bool {
+    !key.is_empty() && key.split('/').all(|s| matches!(s, "" | "." | ".."))
+}
+
+/// COS resolves a key made only of `/`, `.` and `..` segments to the bucket itself: the node SDK
+/// notes that `getObject` of `/./` or `///////` "becomes getBucket", and its suite expects an
+/// error for them when its own check is off. cos-mock resolves the path before anything else, the
+/// signature included: the request is the bucket-level one on `/` (or `/<bucket>/` path style),
+/// so a signature over the unresolved path does not match (403) and one over `/` is served.
+/// Other keys stay as sent (`a/../b`, `/abc/../` are keys; the node suite round-trips them).
+fn resolve_dot_key(target: Target, path: String, raw_path: String) -> (Target, String, String) {
+    match target {
+        Target::Bucket { bucket, key } if is_dot_key(&key) && path.ends_with(&key) => {
+            let path = path[..path.len() - key.len()].to_string();
+            let target = Target::Bucket {
+                bucket,
+                key: String::new(),
+            };
+            (target, path.clone(), path)
+        }
+        target => (target, path, raw_path),
+    }
+}
+
+/// The region a COS Host names: the label after the service label of `<bucket>.cos.<region>.…`
+/// or `cos.<region>.…` (also `cos-internal`, `ci`). None for hosts that name none (`127.0.0.1`,
+/// `localhost`, `<bucket>.cos.accelerate.…`).
+pub fn region_of_host(host: &str) -> Option<String> {
+    let hostname = strip_port(host).to_ascii_lowercase();
+    let labels: Vec<&str> = hostname.split('.').collect();
+    let service_at = labels
+        .iter()
+        .take(2)
+        .position(|l| matches!(*l, "cos" | "cos-internal" | "cos-website" | "ci"))?;
+    let region = labels
+        .get(service_at + 1)
+        .filter(|r| looks_like_region(r))?;
+    Some(region.to_string())
+}
+
 /// Whether the Host's first label is a bucket, `<name>-<appid>.…` (port and case ignored).
 pub fn host_names_bucket(host: &str) -> bool {
     let hostname = strip_port(host).to_ascii_lowercase();
@@ -230,6 +275,13 @@ pub fn host_names_bucket(host: &str) -> bool {
         }
         None => false,
     }
+}
+
+/// Whether the Host is a static-website endpoint, `<bucket>.cos-website.<region>.<suffix>`
+/// (`handlers::website`).
+pub fn is_website_host(host: &str) -> bool {
+    let hostname = strip_port(host).to_ascii_lowercase();
+    host_names_bucket(&hostname) && hostname.split('.').nth(1) == Some("cos-website")
 }
 
 /// The OSS address of a request, when it is an OSS request (see [`address`]). The key is
@@ -300,17 +352,7 @@ pub fn address(
         return Ok(found);
     }
     let labels: Vec<&str> = hostname.split('.').collect();
-    let mut region = addr.region.to_string();
-    // `<bucket>.cos.<region>.…` or `cos.<region>.…`: the label after the service label names the region.
-    let service_at = labels
-        .iter()
-        .take(2)
-        .position(|l| matches!(*l, "cos" | "cos-internal" | "ci"));
-    if let Some(reg) = service_at.and_then(|i| labels.get(i + 1)) {
-        if looks_like_region(reg) {
-            region = reg.to_string();
-        }
-    }
+    let region = region_of_host(&hostname).unwrap_or_else(|| addr.region.to_string());
     let at = |target: Target| Address {
         dialect: Dialect::Cos,
         target,
@@ -334,7 +376,7 @@ pub fn address(
     let trimmed = raw_path.strip_prefix('/').unwrap_or(raw_path);
     let (first, rest) = trimmed.split_once('/').unwrap_or((trimmed, ""));
     if looks_like_bucket(first) {
-        crate::store::validate_bucket_name(first, &region)?;
+        crate::store::validate_bucket_name(first)?;
         let key = decode_path(rest)?;
         let bucket = first.to_string();
         return Ok(at(Target::Bucket { bucket, key }));
@@ -637,6 +679,71 @@ mod tests {
             );
         }
         assert!(head("/?prefix=a&prefix=b").is_ok());
+    }
+
+    #[test]
+    fn region_of_host_cases() {
+        let cases = [
+            (
+                "examplebucket-1250000000.cos.ap-beijing.myqcloud.com",
+                Some("ap-beijing"),
+            ),
+            (
+                "examplebucket-1250000000.cos.ap-beijing-1.myqcloud.com:80",
+                Some("ap-beijing-1"),
+            ),
+            ("cos.ap-guangzhou.myqcloud.com", Some("ap-guangzhou")),
+            (
+                "b-1.cos-internal.ap-shanghai.tencentcos.cn",
+                Some("ap-shanghai"),
+            ),
+            ("b-1.cos.accelerate.myqcloud.com", None),
+            (
+                "b-1.cos-website.ap-chengdu.myqcloud.com",
+                Some("ap-chengdu"),
+            ),
+            ("127.0.0.1:9000", None),
+            ("localhost", None),
+            ("b-1.localhost:9000", None),
+        ];
+        for (host, want) in cases {
+            assert_eq!(region_of_host(host).as_deref(), want, "{host}");
+        }
+    }
+
+    #[test]
+    fn dot_keys_resolve_to_the_bucket_other_keys_stay() {
+        for key in ["/", "//////", ".", "./", "/./", "../", "./..//./"] {
+            assert!(is_dot_key(key), "{key}");
+        }
+        for key in [
+            "",
+            "a",
+            "abc/../",
+            "/abc/../",
+            "a/../b",
+            "...",
+            ".a",
+            "//abc/.//def//../../",
+        ] {
+            assert!(!is_dot_key(key), "{key}");
+        }
+        let b = |key: &str| Target::Bucket {
+            bucket: "b-1".into(),
+            key: key.into(),
+        };
+        let host_style = resolve_dot_key(b("//./"), "///./".into(), "///%2E/".into());
+        assert_eq!(host_style, (b(""), "/".to_string(), "/".to_string()));
+        let path_style = resolve_dot_key(b("."), "/b-1/.".into(), "/b-1/.".into());
+        assert_eq!(
+            path_style,
+            (b(""), "/b-1/".to_string(), "/b-1/".to_string())
+        );
+        let kept = resolve_dot_key(b("abc/../"), "/abc/../".into(), "/abc/../".into());
+        assert_eq!(
+            kept,
+            (b("abc/../"), "/abc/../".to_string(), "/abc/../".to_string())
+        );
     }
 
     #[test]

@@ -37,6 +37,7 @@ ops! {
     PutBucketDomain, GetBucketDomain, DeleteBucketDomain, PutBucketOrigin, GetBucketOrigin, DeleteBucketOrigin,
     PutBucketInventory, GetBucketInventory, ListBucketInventory, DeleteBucketInventory,
     PutBucketAccelerate, GetBucketAccelerate, PutBucketIntelligentTiering, GetBucketIntelligentTiering,
+    PutBucketObjectLockConfiguration, GetBucketObjectLockConfiguration,
     ListMultipartUploads, DeleteMultipleObjects, PostObject,
     PutObject, PutObjectCopy, AppendObject, GetObject, HeadObject, OptionsObject, DeleteObject,
     PutObjectACL, GetObjectACL, PutObjectTagging, GetObjectTagging, DeleteObjectTagging,
@@ -143,6 +144,12 @@ fn bucket_subresource(sub: &str, method: &Method, has_id: bool) -> Option<Op> {
         ("accelerate", "GET") => GetBucketAccelerate,
         ("intelligenttiering", "PUT") => PutBucketIntelligentTiering,
         ("intelligenttiering", "GET") => GetBucketIntelligentTiering,
+        ("intelligent-tiering", "PUT") => PutBucketIntelligentTiering,
+        // The list (no `id`) is authorized as GetBucketIntelligentTiering, as S3 does; COS names no
+        // action of its own for it.
+        ("intelligent-tiering", "GET") => GetBucketIntelligentTiering,
+        ("object-lock", "PUT") => PutBucketObjectLockConfiguration,
+        ("object-lock", "GET") => GetBucketObjectLockConfiguration,
         ("location", "GET") => GetBucketLocation,
         ("uploads", "GET") => ListMultipartUploads,
         ("versions", "GET") => GetBucketObjectVersions,
@@ -169,6 +176,8 @@ const BUCKET_SUBRESOURCES: &[&str] = &[
     "inventory",
     "accelerate",
     "intelligenttiering",
+    "intelligent-tiering",
+    "object-lock",
     "location",
     "uploads",
     "versions",
@@ -182,7 +191,6 @@ const OBJECT_SUBRESOURCES: &[&str] = &[
 
 /// Sub-resources COS has that cos-mock does not model at all (answered `NotImplemented`).
 const UNMODELLED_SUBRESOURCES: &[&str] = &[
-    "object-lock",
     "notification",
     "requestPayment",
     "ci-process",
@@ -196,6 +204,56 @@ const UNMODELLED_SUBRESOURCES: &[&str] = &[
     "analytics",
     "metrics",
 ];
+
+/// Query parameters that are not sub-resources: listing and paging, part and version selectors,
+/// response overrides, the signature in the query, and SDK markers (`x-id`). Compared without
+/// letter case; `q-`, `x-cos-` and `response-` name families.
+const ORDINARY_PARAMS: &[&str] = &[
+    "prefix",
+    "delimiter",
+    "marker",
+    "max-keys",
+    "encoding-type",
+    "key-marker",
+    "version-id-marker",
+    "upload-id-marker",
+    "max-uploads",
+    "part-number-marker",
+    "max-parts",
+    "partNumber",
+    "versionId",
+    "position",
+    "id",
+    "continuation-token",
+    "start-after",
+    "fetch-owner",
+    "list-type",
+    "x-id",
+    "sign",
+];
+const ORDINARY_PREFIXES: &[&str] = &["q-", "x-cos-", "response-"];
+
+/// The rule for sub-resources cos-mock does not know: a query parameter without a value (`?live`,
+/// `?live=`) is how COS names a sub-resource, so one that is neither a sub-resource of the
+/// request's level (bucket or object) nor an ordinary parameter answers 501 `NotImplemented`
+/// naming it, instead of falling through to PUT Object or PUT Bucket. Parameters with a value are
+/// never sub-resources here and are ignored as COS ignores unknown parameters.
+fn unknown_subresource(req: &CosRequest, known: &[&str]) -> Result<(), CosError> {
+    let is_known = |name: &str| {
+        known.contains(&name)
+            || ORDINARY_PARAMS.iter().any(|p| p.eq_ignore_ascii_case(name))
+            || ORDINARY_PREFIXES
+                .iter()
+                .any(|p| name.len() >= p.len() && name[..p.len()].eq_ignore_ascii_case(p))
+    };
+    match req.query.iter().find(|(k, v)| v.is_empty() && !is_known(k)) {
+        Some((name, _)) => Err(CosError::with_message(
+            Code::NotImplemented,
+            format!("cos-mock does not implement the ?{name} sub-resource."),
+        )),
+        None => Ok(()),
+    }
+}
 
 fn object_subresource(sub: &str, req: &CosRequest) -> Option<Op> {
     use Op::*;
@@ -297,7 +355,14 @@ pub fn route(req: &CosRequest) -> Result<Op, CosError> {
         // A CORS preflight is answered from the rules whatever the URL's sub-resource (browsers
         // preflight `?uploads`, `?uploadId`, `?acl`, ... too).
         Target::Bucket { .. } if req.method == Method::OPTIONS => Ok(OptionsObject),
+        // The static-website endpoint serves objects (and index documents for `/`) only.
+        Target::Bucket { .. } if crate::request::is_website_host(&req.host) => match req.method {
+            Method::GET => Ok(GetObject),
+            Method::HEAD => Ok(HeadObject),
+            _ => Err(not_allowed(req)),
+        },
         Target::Bucket { key, .. } if key.is_empty() => {
+            unknown_subresource(req, BUCKET_SUBRESOURCES)?;
             if let Some(sub) = BUCKET_SUBRESOURCES.iter().find(|s| req.has_param(s)) {
                 return bucket_subresource(sub, &req.method, req.has_param("id"))
                     .ok_or_else(|| not_allowed(req));
@@ -313,6 +378,7 @@ pub fn route(req: &CosRequest) -> Result<Op, CosError> {
             }
         }
         Target::Bucket { .. } => {
+            unknown_subresource(req, OBJECT_SUBRESOURCES)?;
             if let Some(sub) = OBJECT_SUBRESOURCES.iter().find(|s| req.has_param(s)) {
                 return object_subresource(sub, req).ok_or_else(|| not_allowed(req));
             }
@@ -353,6 +419,7 @@ mod tests {
     }
 
     const VH: &str = "examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com";
+    const WEBSITE: &str = "examplebucket-1250000000.cos-website.ap-guangzhou.myqcloud.com";
 
     /// method, host, target, headers, expected op.
     type Case = (
@@ -400,6 +467,87 @@ mod tests {
             ("POST", VH, "/", &[], PostObject),
             ("GET", VH, "/?inventory", &[], ListBucketInventory),
             ("GET", VH, "/?inventory&id=x", &[], GetBucketInventory),
+            (
+                "PUT",
+                VH,
+                "/?intelligenttiering",
+                &[],
+                PutBucketIntelligentTiering,
+            ),
+            (
+                "GET",
+                VH,
+                "/?intelligent-tiering&id=default",
+                &[],
+                GetBucketIntelligentTiering,
+            ),
+            (
+                "PUT",
+                VH,
+                "/?intelligent-tiering&id=a",
+                &[],
+                PutBucketIntelligentTiering,
+            ),
+            (
+                "GET",
+                VH,
+                "/?intelligent-tiering",
+                &[],
+                GetBucketIntelligentTiering,
+            ),
+            (
+                "PUT",
+                VH,
+                "/?object-lock",
+                &[],
+                PutBucketObjectLockConfiguration,
+            ),
+            (
+                "GET",
+                VH,
+                "/?object-lock=",
+                &[],
+                GetBucketObjectLockConfiguration,
+            ),
+            ("GET", VH, "/?referer", &[], GetBucketReferer),
+            ("GET", WEBSITE, "/", &[], GetObject),
+            ("HEAD", WEBSITE, "/docs/", &[], HeadObject),
+            (
+                "GET",
+                VH,
+                "/?inventory&continuation-token=",
+                &[],
+                ListBucketInventory,
+            ),
+            (
+                "GET",
+                VH,
+                "/?prefix=&marker=&delimiter=&encoding-type=",
+                &[],
+                GetBucket,
+            ),
+            (
+                "GET",
+                VH,
+                "/?versions&key-marker=&version-id-marker=",
+                &[],
+                GetBucketObjectVersions,
+            ),
+            (
+                "GET",
+                VH,
+                "/k?versionId=&response-content-type=",
+                &[],
+                GetObject,
+            ),
+            (
+                "GET",
+                VH,
+                "/k?q-sign-algorithm=sha1&q-ak=&x-cos-security-token=",
+                &[],
+                GetObject,
+            ),
+            ("GET", VH, "/k?partnumber=1&helper=x", &[], GetObject),
             ("PUT", VH, "/doc/a.txt", &[], PutObject),
             ("PUT", VH, "/doc/a.txt?x-id=PutObject", &[], PutObject),
             (
@@ -470,10 +618,36 @@ mod tests {
     }
 
     #[test]
+    fn route_unknown_valueless_parameter_is_not_implemented() {
+        for (m, target) in [
+            ("PUT", "/k?live"),
+            ("PUT", "/k?live="),
+            ("PUT", "/?website-x"),
+            ("GET", "/k?cors"),
+            ("PUT", "/?select"),
+            ("GET", "/?unknown&prefix=a"),
+        ] {
+            let err = route(&req(m, VH, target, &[])).unwrap_err();
+            assert_eq!(err.code, Code::NotImplemented, "{m} {target}");
+            assert!(err.message.contains('?'), "{}", err.message);
+        }
+        // A parameter with a value is not a sub-resource.
+        assert_eq!(
+            route(&req("PUT", VH, "/k?live=1", &[])).unwrap(),
+            Op::PutObject
+        );
+        // Preflights answer whatever the sub-resource.
+        assert_eq!(
+            route(&req("OPTIONS", VH, "/k?live", &[])).unwrap(),
+            Op::OptionsObject
+        );
+    }
+
+    #[test]
     fn route_unmodelled_subresource_is_not_implemented() {
-        let err = route(&req("GET", VH, "/?object-lock", &[])).unwrap_err();
+        let err = route(&req("GET", VH, "/?notification", &[])).unwrap_err();
         assert_eq!(err.code, Code::NotImplemented);
-        assert!(err.message.contains("object-lock"));
+        assert!(err.message.contains("notification"));
     }
 
     #[test]

@@ -1,5 +1,13 @@
-//! The HTTP/1.1 server: accept loop (TCP_NODELAY, keep-alive, graceful shutdown), and COS's exact
-//! spelling of response header names (`ETag`, `Content-Length`, ...), which hyper would lowercase.
+//! The HTTP/1.1 server: accept loop (TCP_NODELAY, keep-alive, graceful shutdown), `CONNECT`
+//! tunnels, and COS's exact spelling of response header names (`ETag`, `Content-Length`, ...),
+//! which hyper would lowercase.
+//!
+//! `CONNECT host:port` (what an HTTPS client sends to its proxy) is answered only when TLS is
+//! configured (`--tls-listen`): cos-mock answers 200, terminates TLS on the tunnel with the same
+//! certificate (the local CA's certificate for the asked name, or the given one) and serves the
+//! decrypted requests like any other, by their Host. It must be the first request of its
+//! connection, as proxy clients send it. Without TLS, `CONNECT` reaches the dispatcher like any
+//! other method and is refused there.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -88,6 +96,7 @@ pub async fn serve_all(
 ) -> std::io::Result<()> {
     let spellings = header_spellings().await;
     let router = app(state);
+    let tunnel = listeners.iter().find_map(|l| l.tls.clone());
     let graceful = Arc::new(GracefulShutdown::new());
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let loops: Vec<_> = listeners
@@ -96,6 +105,7 @@ pub async fn serve_all(
             let conn = Conn {
                 router: router.clone(),
                 spellings: spellings.clone(),
+                tunnel: tunnel.clone(),
             };
             tokio::spawn(accept_loop(l, conn, graceful.clone(), stop_rx.clone()))
         })
@@ -120,6 +130,8 @@ pub async fn serve_all(
 struct Conn {
     router: Router,
     spellings: Extensions,
+    /// Terminates `CONNECT` tunnels on the plain listener; none without TLS.
+    tunnel: Option<TlsAcceptor>,
 }
 
 /// How long a TLS client may take to finish its handshake.
@@ -147,6 +159,16 @@ async fn accept_loop(
         let conn = conn.clone();
         let watcher = graceful.watcher();
         match &listener.tls {
+            None if conn.tunnel.is_some() => {
+                let mut stop = stop.clone();
+                tokio::spawn(async move {
+                    // A tunnel still being set up at shutdown is dropped, with its watcher.
+                    tokio::select! {
+                        _ = plain_or_tunnel(stream, remote, conn, watcher) => {}
+                        _ = stop.changed() => {}
+                    }
+                });
+            }
             None => serve_connection(TokioIo::new(stream), remote, false, conn, watcher),
             Some(acceptor) => {
                 let acceptor = acceptor.clone();
@@ -169,6 +191,99 @@ async fn accept_loop(
     }
 }
 
+/// Longest `CONNECT` head read before the tunnel starts.
+const MAX_CONNECT_HEAD: usize = 8 * 1024;
+
+/// A plain connection whose first request may be `CONNECT`: then answers 200, terminates TLS on
+/// the tunnel and serves it; else serves the connection as plain HTTP.
+async fn plain_or_tunnel(
+    mut stream: tokio::net::TcpStream,
+    remote: SocketAddr,
+    conn: Conn,
+    watcher: Watcher,
+) {
+    const METHOD: &[u8] = b"CONNECT ";
+    let mut first = [0u8; METHOD.len()];
+    let is_connect = loop {
+        let Ok(n) = stream.peek(&mut first).await else {
+            return;
+        };
+        if n == 0 {
+            return;
+        }
+        if first[..n] != METHOD[..n] {
+            break false;
+        }
+        if n == METHOD.len() {
+            break true;
+        }
+        // A prefix of `CONNECT `: wait for the rest.
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    };
+    if !is_connect {
+        return serve_connection(TokioIo::new(stream), remote, false, conn, watcher);
+    }
+    let Some(acceptor) = conn.tunnel.clone() else {
+        return;
+    };
+    let tunnel = async {
+        let target = read_connect_head(&mut stream).await?;
+        stream
+            .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+            .await
+            .map_err(|e| e.to_string())?;
+        let tls = acceptor
+            .accept(stream)
+            .await
+            .map_err(|e| format!("TLS handshake for {target}: {e}"))?;
+        Ok::<_, String>(tls)
+    };
+    match tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, tunnel).await {
+        Ok(Ok(tls)) => serve_connection(TokioIo::new(tls), remote, true, conn, watcher),
+        Ok(Err(e)) => tracing::debug!("CONNECT from {remote} failed: {e}"),
+        Err(_) => tracing::debug!("CONNECT from {remote} timed out"),
+    }
+}
+
+/// Reads a `CONNECT host:port HTTP/1.1` head (and its headers) and returns `host:port`; a bad
+/// head is answered 400 and the connection closed.
+async fn read_connect_head(stream: &mut tokio::net::TcpStream) -> Result<String, String> {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    // Byte by byte: nothing after the head may be read, the TLS handshake follows it.
+    while !head.ends_with(b"\r\n\r\n") {
+        if head.len() >= MAX_CONNECT_HEAD
+            || stream.read(&mut byte).await.map_err(|e| e.to_string())? == 0
+        {
+            return Err("the CONNECT head is too long or was cut".into());
+        }
+        head.push(byte[0]);
+    }
+    let target = connect_target(&head);
+    if target.is_none() {
+        let _ = stream
+            .write_all(
+                b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            )
+            .await;
+    }
+    target.ok_or_else(|| "a malformed CONNECT line".into())
+}
+
+/// The `host:port` of a `CONNECT host:port HTTP/1.x` request line.
+fn connect_target(head: &[u8]) -> Option<String> {
+    let line = std::str::from_utf8(head).ok()?.lines().next()?;
+    let mut parts = line.split(' ');
+    let (method, target, version) = (parts.next()?, parts.next()?, parts.next()?);
+    let (host, port) = target.rsplit_once(':')?;
+    let valid = method == "CONNECT"
+        && version.starts_with("HTTP/1.")
+        && parts.next().is_none()
+        && !host.is_empty()
+        && port.parse::<u16>().is_ok();
+    valid.then(|| target.to_string())
+}
+
 /// Serves one HTTP/1.1 connection (keep-alive, `Expect: 100-continue`, COS header spellings).
 fn serve_connection<I>(
     io: TokioIo<I>,
@@ -179,7 +294,9 @@ fn serve_connection<I>(
 ) where
     I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
-    let Conn { router, spellings } = conn;
+    let Conn {
+        router, spellings, ..
+    } = conn;
     let service = hyper::service::service_fn(move |mut req: Request<Incoming>| {
         req.extensions_mut().insert(ConnectInfo(remote));
         req.extensions_mut().insert(Secure(secure));
@@ -281,4 +398,38 @@ pub async fn check_health(base: &str) -> Result<(), String> {
     tokio::time::timeout(Duration::from_secs(5), ask)
         .await
         .map_err(|_| "timed out".to_string())?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connect_target_takes_host_and_port_of_a_connect_line() {
+        let ok = b"CONNECT examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com:443 HTTP/1.1\r\nHost: x\r\n\r\n";
+        assert_eq!(
+            connect_target(ok).as_deref(),
+            Some("examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com:443")
+        );
+        assert_eq!(
+            connect_target(b"CONNECT [::1]:8443 HTTP/1.0\r\n\r\n").as_deref(),
+            Some("[::1]:8443")
+        );
+        for bad in [
+            &b"CONNECT host HTTP/1.1\r\n\r\n"[..],
+            b"CONNECT :443 HTTP/1.1\r\n\r\n",
+            b"CONNECT host:99999 HTTP/1.1\r\n\r\n",
+            b"CONNECT host:443 SPDY/3\r\n\r\n",
+            b"CONNECT host:443 HTTP/1.1 extra\r\n\r\n",
+            b"GET host:443 HTTP/1.1\r\n\r\n",
+            b"CONNECT \xff:443 HTTP/1.1\r\n\r\n",
+        ] {
+            assert_eq!(
+                connect_target(bad),
+                None,
+                "{:?}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+    }
 }

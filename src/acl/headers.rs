@@ -10,6 +10,8 @@
 //! - Besides `id="…"`, an entry may be `uri="<group URI>"` (the S3 header grammar COS copies) for
 //!   AllUsers / AuthenticatedUsers. Keys are case-insensitive; whitespace around entries, `=` and
 //!   inside the quotes is ignored.
+//! - An empty (or all-whitespace) `x-cos-grant-*` header is absent: the node SDK re-sends an ACL
+//!   it decoded with every grant header, empty ones included, and COS accepts that.
 
 use super::model::{
     invalid, owner_id, Acl, Canned, Grant, Grantee, Permission, ResourceKind, MAX_GRANTS,
@@ -28,11 +30,12 @@ pub const GRANT_HEADERS: [(&str, Permission); 5] = [
     ("x-cos-grant-full-control", Permission::FullControl),
 ];
 
-/// Whether any ACL header (`x-cos-acl` or `x-cos-grant-*`) is present, even with an empty value.
+/// Whether any ACL header is present: `x-cos-acl` even with an empty value, `x-cos-grant-*` only
+/// with a non-empty one.
 pub fn has_acl_headers(headers: &[(String, String)]) -> bool {
-    headers
-        .iter()
-        .any(|(n, _)| n == ACL_HEADER || GRANT_HEADERS.iter().any(|(g, _)| n == g))
+    headers.iter().any(|(n, v)| {
+        n == ACL_HEADER || (!v.trim().is_empty() && GRANT_HEADERS.iter().any(|(g, _)| n == g))
+    })
 }
 
 /// The ACL the headers describe, or `None` when no ACL header is present. Header names must be
@@ -97,7 +100,7 @@ fn canned_header(
 fn grant_headers(kind: ResourceKind, headers: &[(String, String)]) -> Result<Vec<Grant>, CosError> {
     let mut grants = Vec::new();
     for (name, permission) in GRANT_HEADERS {
-        for value in values(headers, name) {
+        for value in values(headers, name).filter(|v| !v.trim().is_empty()) {
             if !permission.applies_to(kind) {
                 return Err(invalid(format!(
                     "{name} is not supported on {}",
@@ -267,8 +270,25 @@ mod tests {
     }
 
     #[test]
-    fn from_headers_empty_grant_value_is_invalid_argument() {
-        let err = bucket(&[("x-cos-grant-read", "")]).unwrap_err();
+    fn from_headers_empty_grant_values_are_absent() {
+        assert_eq!(bucket(&[("x-cos-grant-read", "")]).unwrap(), None);
+        let empties = GRANT_HEADERS.map(|(name, _)| (name, " "));
+        assert_eq!(bucket(&empties).unwrap(), None);
+        let object = from_headers(
+            ResourceKind::Object,
+            OWNER_UIN,
+            &h(&[("x-cos-grant-write", "")]),
+        );
+        assert_eq!(object.unwrap(), None);
+        let mut with_canned = empties.to_vec();
+        with_canned.push(("x-cos-acl", "public-read"));
+        let acl = bucket(&with_canned).unwrap().unwrap();
+        assert_eq!(acl.canned, Some(Canned::PublicRead));
+    }
+
+    #[test]
+    fn from_headers_comma_only_grant_value_is_invalid_argument() {
+        let err = bucket(&[("x-cos-grant-read", ",")]).unwrap_err();
         assert_eq!(err.code, Code::InvalidArgument);
     }
 

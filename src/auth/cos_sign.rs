@@ -92,6 +92,16 @@ pub fn from_query(raw_query: &str) -> Option<Result<SignedParts, ParseError>> {
     signed.then(|| parts_from_pairs(pairs))
 }
 
+/// The signature carried whole in a `sign=` query parameter: the URL-encoded Authorization string,
+/// as a caller builds a link from the SDKs' `getAuth` / `get_auth` (`?sign=` +
+/// `encodeURIComponent(auth)`). None when there is no `sign` or it is empty. `sign` is never in
+/// the signed parameter list (it cannot sign itself), so [`verify`] skips it like any unlisted one.
+pub fn from_sign_param(raw_query: &str) -> Option<Result<SignedParts, ParseError>> {
+    let (_, value) = query_pairs_bytes(raw_query).find(|(k, _)| k == b"sign")?;
+    let value = String::from_utf8_lossy(&value);
+    (!value.trim().is_empty()).then(|| from_authorization(&value))
+}
+
 fn parts_from_pairs<K: AsRef<str>, V: Into<String>>(
     pairs: impl IntoIterator<Item = (K, V)>,
 ) -> Result<SignedParts, ParseError> {
@@ -946,6 +956,67 @@ mod tests {
     fn from_query_unsigned_returns_none() {
         assert_eq!(from_query(""), None);
         assert_eq!(from_query("acl&prefix=q-ak&x-cos-security-token=t"), None);
+    }
+
+    /// node SDK `test/test.js` "getAuth() 特殊字符": `?sign=` + the encoded Authorization, then a
+    /// signed parameter whose name and value are every special character.
+    fn sign_param_request(tamper: impl Fn(&str) -> String) -> Result<(), Mismatch> {
+        let special = "qwertyuiopQWERTY,./;'[]\\-=0987`~!@#$%^&*()_+{}|\":>?<";
+        let host = [(
+            "Host",
+            "examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com",
+        )];
+        let header = authorization(
+            "id",
+            "key",
+            10,
+            20,
+            "GET",
+            "/1.txt",
+            &[(special, special)],
+            &host,
+        );
+        let enc = |s: &str| encode_bytes(s.as_bytes());
+        let raw_query = format!("sign={}&{}={}", enc(&header), enc(special), enc(special));
+        let raw_query = tamper(&raw_query);
+        let parts = from_sign_param(&raw_query).unwrap().unwrap();
+        assert_eq!(parts.secret_id, "id");
+        let headers = owned(&host);
+        let req = RequestView {
+            method: "GET",
+            path: "/1.txt",
+            raw_query: &raw_query,
+            headers: &headers,
+        };
+        verify(&parts, &req, "key")
+    }
+
+    #[test]
+    fn verify_sign_param_succeeds() {
+        assert_eq!(sign_param_request(|q| q.to_string()), Ok(()));
+    }
+
+    #[test]
+    fn verify_sign_param_tampered_fails() {
+        // Another value for the signed parameter.
+        assert!(sign_param_request(|q| format!("{}x", q)).is_err());
+        // Another signature (its last hex digit changed).
+        let flip = |q: &str| {
+            let at = q.find("%26q-signature%3D").unwrap() + "%26q-signature%3D".len() + 39;
+            let c = if &q[at..at + 1] == "0" { "1" } else { "0" };
+            format!("{}{c}{}", &q[..at], &q[at + 1..])
+        };
+        assert!(sign_param_request(flip).is_err());
+    }
+
+    #[test]
+    fn from_sign_param_absent_or_empty_is_none_and_garbage_errors() {
+        assert_eq!(from_sign_param(""), None);
+        assert_eq!(from_sign_param("acl&signature=x&sign="), None);
+        assert_eq!(
+            from_sign_param("sign=abc"),
+            Some(Err(ParseError::Missing("q-sign-algorithm")))
+        );
     }
 
     #[test]

@@ -1,6 +1,6 @@
-//! Who is calling: the request's signature (Authorization header or pre-signed query) is checked
-//! against the key ring (root accounts, sub-accounts, temporary keys), giving a `Caller`; unsigned
-//! requests are anonymous.
+//! Who is calling: the request's signature (Authorization header, pre-signed query, or the whole
+//! Authorization in a `sign=` query parameter) is checked against the key ring (root accounts,
+//! sub-accounts, temporary keys), giving a `Caller`; unsigned requests are anonymous.
 
 pub mod cos_sign;
 pub mod oss;
@@ -325,7 +325,9 @@ pub fn authenticate(req: &CosRequest, keys: &KeyRing, clock: Clock) -> Result<Ca
         .filter(|v| !v.is_empty());
     let parts = match header {
         Some(value) => cos_sign::from_authorization(value).map_err(malformed)?,
-        None => match cos_sign::from_query(&req.raw_query) {
+        None => match cos_sign::from_query(&req.raw_query)
+            .or_else(|| cos_sign::from_sign_param(&req.raw_query))
+        {
             Some(parsed) => parsed.map_err(malformed)?,
             None => return Ok(Caller::Anonymous),
         },

@@ -16,7 +16,7 @@ pub const MAX_LIST_KEYS: usize = 1000;
 /// PUT Bucket: creates `<name>-<appid>` for the caller's account.
 pub fn create(ctx: &Ctx) -> Result<Reply, CosError> {
     let name = ctx.bucket()?;
-    store::validate_bucket_name(name, &ctx.req.region)?;
+    store::validate_bucket_name(name)?;
     // The owner is the account whose APPID the name ends with (the access check made sure the
     // caller may create it).
     let appid = store::appid_of(name).unwrap_or_default();

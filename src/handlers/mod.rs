@@ -4,6 +4,7 @@
 pub mod acl;
 pub mod append;
 pub mod bucket;
+pub mod bucket_config;
 pub mod copy;
 pub mod cors;
 pub mod delete_multiple;
@@ -20,6 +21,7 @@ pub mod restore;
 pub mod service;
 pub mod tagging;
 pub mod versioning;
+pub mod website;
 
 use std::time::SystemTime;
 
@@ -90,6 +92,9 @@ pub fn handle(op: Op, ctx: &Ctx) -> Result<Reply, CosError> {
         PutObjectACL => acl::put_object(ctx),
         GetObjectACL => acl::get_object(ctx),
         PutObject => object::put(ctx),
+        GetObject | HeadObject if crate::request::is_website_host(&ctx.req.host) => {
+            website::get(ctx)
+        }
         GetObject => object::get(ctx),
         HeadObject => object::get(ctx),
         DeleteObject => object::delete(ctx),
@@ -124,6 +129,7 @@ pub fn handle(op: Op, ctx: &Ctx) -> Result<Reply, CosError> {
         PutBucketVersioning => versioning::put(ctx),
         GetBucketVersioning => versioning::get(ctx),
         GetBucketObjectVersions => versioning::list(ctx),
+        op if bucket_config::handles(op) => bucket_config::handle(op, ctx),
         other => Err(not_implemented(other)),
     }
 }

@@ -14,7 +14,8 @@ use crate::error::{Code, CosError};
 use crate::object::{self, Object};
 use crate::response::Reply;
 
-/// Request headers stored with an object and answered on GET/HEAD, with COS's spelling.
+/// Request headers stored with an object and answered on GET/HEAD, with COS's spelling (an empty
+/// one, such as `Cache-Control:`, is absent).
 const STORED_HEADERS: &[(&str, &str)] = &[
     ("cache-control", "Cache-Control"),
     ("content-disposition", "Content-Disposition"),
@@ -50,7 +51,7 @@ pub fn object_from_request(ctx: &Ctx, data: Bytes) -> Result<Object, CosError> {
         let n = name.as_str();
         let stored = STORED_HEADERS
             .iter()
-            .find(|(l, _)| *l == n)
+            .find(|(l, _)| *l == n && !value.is_empty())
             .map(|(_, s)| s.to_string());
         let stored = stored.or_else(|| n.starts_with(&meta).then(|| n.to_string()));
         if let (Some(stored), Ok(v)) = (stored, value.to_str()) {
@@ -66,11 +67,7 @@ pub fn object_from_request(ctx: &Ctx, data: Bytes) -> Result<Object, CosError> {
         Dialect::Oss => crate::acl::Acl::object_default(&owner),
     };
     let (tags, encryption) = tags_and_encryption(ctx)?;
-    let content_type = ctx
-        .req
-        .header("content-type")
-        .unwrap_or("application/octet-stream")
-        .to_string();
+    let content_type = content_type(ctx.req.header("content-type"), ctx.req.key());
     Ok(Object {
         etag: checksum::etag(&checksum::md5(&data)),
         crc64: checksum::crc64(&data),
@@ -98,6 +95,20 @@ fn tags_and_encryption(ctx: &Ctx) -> Result<(crate::tagging::Tags, crate::sse::E
         None => Vec::new(),
     };
     Ok((tags, super::encryption::of_new_object(ctx)?))
+}
+
+/// The Content-Type an object is stored with: the request's when given and not empty, else the
+/// one the key's extension names (`1.zip` is `application/zip`, `1.txt` is `text/plain`), else
+/// `application/octet-stream`. COS documents the guess without its table; cos-mock uses
+/// `mime_guess`'s, and an empty `Content-Type:` header counts as absent.
+pub fn content_type(given: Option<&str>, key: &str) -> String {
+    match given.map(str::trim).filter(|t| !t.is_empty()) {
+        Some(given) => given.to_string(),
+        None => mime_guess::from_path(key)
+            .first_raw()
+            .unwrap_or("application/octet-stream")
+            .to_string(),
+    }
 }
 
 /// PUT Object.
@@ -296,6 +307,18 @@ pub fn get(ctx: &Ctx) -> Result<Reply, CosError> {
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    #[test]
+    fn content_type_given_wins_else_the_extension_names_it() {
+        assert_eq!(content_type(Some("image/png"), "1.txt"), "image/png");
+        assert_eq!(content_type(Some(""), "1.zip"), "application/zip");
+        assert_eq!(content_type(Some("  "), "dir/1.txt"), "text/plain");
+        assert_eq!(content_type(None, "1.TXT"), "text/plain");
+        assert_eq!(content_type(None, "a.json"), "application/json");
+        for key in ["1.unknownext", "noext", "dir.d/", "dir/", ".", "a."] {
+            assert_eq!(content_type(None, key), "application/octet-stream", "{key}");
+        }
+    }
 
     #[test]
     fn range_forms() {

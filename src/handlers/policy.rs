@@ -1,5 +1,5 @@
-//! Bucket policy: PUT / GET / DELETE `?policy`. The document is validated by `policy::parse` and kept
-//! byte for byte.
+//! Bucket policy: PUT / GET / DELETE `?policy`. The document is validated by `policy::parse`; GET
+//! answers COS's normalised form of it (`Policy::to_cos_json`), not the bytes that were PUT.
 
 use http::StatusCode;
 
@@ -24,13 +24,14 @@ pub fn put(ctx: &Ctx) -> Result<Reply, CosError> {
     Ok(Reply::new(StatusCode::NO_CONTENT))
 }
 
-/// GET Bucket policy: the stored document as it was PUT; 404 `NoSuchPolicy` when none is set.
+/// GET Bucket policy: the stored policy in COS's normalised form (top-level `Statement`, principals
+/// in each statement, `version`); 404 `NoSuchPolicy` when none is set.
 pub fn get(ctx: &Ctx) -> Result<Reply, CosError> {
-    let text = ctx
+    let policy = ctx
         .store()
-        .with_bucket(ctx.bucket()?, |b| b.policy.as_ref().map(|p| p.text.clone()))?;
-    let text = text.ok_or_else(|| CosError::new(Code::NoSuchPolicy))?;
-    Ok(Reply::json(text))
+        .with_bucket(ctx.bucket()?, |b| b.policy.clone())?;
+    let policy = policy.ok_or_else(|| CosError::new(Code::NoSuchPolicy))?;
+    Ok(Reply::json(policy.parsed.to_cos_json().to_string()))
 }
 
 /// DELETE Bucket policy: 204, also when none is set.

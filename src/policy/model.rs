@@ -251,6 +251,38 @@ impl Policy {
         m.insert("statement".into(), Value::Array(stmts));
         Value::Object(m)
     }
+
+    /// The policy as GET Bucket policy answers it (COS API doc "GET Bucket policy"): `Statement`
+    /// first, each statement's fields capitalised in COS's order (`Sid`, `Principal`, `Effect`,
+    /// `Action`, `Resource`, `Condition`) with the principals inside it, then `version` in lower
+    /// case. Effects are lower case (`allow`), as in that example.
+    pub fn to_cos_json(&self) -> Value {
+        const ORDER: [(&str, &str); 6] = [
+            ("sid", "Sid"),
+            ("principal", "Principal"),
+            ("effect", "Effect"),
+            ("action", "Action"),
+            ("resource", "Resource"),
+            ("condition", "Condition"),
+        ];
+        let statement = |st: &Statement| {
+            let Value::Object(mut lower) = st.to_json() else {
+                return Value::Null;
+            };
+            let mut m = Map::new();
+            for (from, to) in ORDER {
+                if let Some(v) = lower.remove(from) {
+                    m.insert(to.into(), v);
+                }
+            }
+            Value::Object(m)
+        };
+        let mut m = Map::new();
+        let stmts = self.statements.iter().map(statement).collect();
+        m.insert("Statement".into(), Value::Array(stmts));
+        m.insert("version".into(), Value::String(self.version.clone()));
+        Value::Object(m)
+    }
 }
 
 fn strings(items: &[String]) -> Value {
@@ -303,6 +335,25 @@ impl Serialize for Statement {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn to_cos_json_matches_get_bucket_policy_doc_form() {
+        use crate::policy::{parse, Limits, PolicyKind};
+        // Lower-case keys, a top-level principal and a condition: GET answers COS's form.
+        let put = r#"{"version":"2.0","principal":{"qcs":["qcs::cam::uin/100000000001:uin/100000000001"]},
+            "statement":[{"effect":"allow","action":["name/cos:GetBucket"],
+            "resource":["qcs::cos:ap-guangzhou:uid/1250000000:examplebucket-1250000000/*"],
+            "condition":{"ip_equal":{"qcs:ip":["10.0.0.0/8"]}},"sid":"s1"}]}"#;
+        let policy = parse(put.as_bytes(), PolicyKind::Bucket, &Limits::default()).unwrap();
+        assert_eq!(
+            policy.to_cos_json().to_string(),
+            r#"{"Statement":[{"Sid":"s1","Principal":{"qcs":["qcs::cam::uin/100000000001:uin/100000000001"]},"Effect":"allow","Action":["name/cos:GetBucket"],"Resource":["qcs::cos:ap-guangzhou:uid/1250000000:examplebucket-1250000000/*"],"Condition":{"ip_equal":{"qcs:ip":["10.0.0.0/8"]}}}],"version":"2.0"}"#
+        );
+        // The normalised form parses back to the same policy.
+        let again = policy.to_cos_json().to_string();
+        let reparsed = parse(again.as_bytes(), PolicyKind::Bucket, &Limits::default()).unwrap();
+        assert_eq!(reparsed, policy);
+    }
 
     #[test]
     fn principal_parse_documented_forms_ok() {

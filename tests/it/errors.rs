@@ -73,14 +73,15 @@ fn head_error_has_no_body() {
 fn unmodelled_api_is_not_implemented_naming_it() {
     let s = Server::start();
     s.create_bucket();
-    let r = s.req("GET", "/?website").send();
+    s.put("k", b"x");
+    let r = s.req("POST", "/k?select&select-type=2").body(b"").send();
     r.assert_error(501, "NotImplemented");
     assert!(
-        r.xml("Message").unwrap().contains("GetBucketWebsite"),
+        r.xml("Message").unwrap().contains("SelectObjectContent"),
         "{}",
         r.text()
     );
-    let r = s.req("GET", "/?object-lock").send();
+    let r = s.req("GET", "/?notification").send();
     r.assert_error(501, "NotImplemented");
 }
 

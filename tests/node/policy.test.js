@@ -1,6 +1,7 @@
 'use strict';
 // Bucket policy through cos-nodejs-sdk-v5 (issue 3): putBucketPolicy,
-// getBucketPolicy (data.Policy is the parsed JSON), deleteBucketPolicy, and
+// getBucketPolicy (data.Policy is the parsed JSON, in COS's normalised form),
+// deleteBucketPolicy, and
 // every fixture of fixtures/policy/.
 //
 // putBucketPolicy cannot send bytes as-is: it JSON.parses a string Policy and
@@ -67,6 +68,50 @@ const POLICY = {
   version: '2.0',
 };
 
+// What GET answers for a policy PUT as `doc`, worked out here from COS's doc
+// form ("GET Bucket policy"): top-level Statement then version, each statement's
+// fields capitalised in COS's order (Sid, Principal, Effect, Action, Resource,
+// Condition), lists everywhere, a top-level principal copied into each
+// statement, effects and condition operators in lower case, condition values
+// as strings.
+const FIELD_ORDER = ['Sid', 'Principal', 'Effect', 'Action', 'Resource', 'Condition'];
+const listed = (v) => (Array.isArray(v) ? v : [v]);
+const lowerKeys = (o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k.toLowerCase(), v]));
+function normalised(doc) {
+  const low = lowerKeys(doc);
+  const Statement = listed(low.statement).map((raw) => {
+    const st = lowerKeys(raw);
+    let principal = st.principal !== undefined ? st.principal : low.principal;
+    if (principal && typeof principal === 'object' && !Array.isArray(principal)) principal = lowerKeys(principal).qcs;
+    const item = {};
+    if (st.sid !== undefined) item.Sid = st.sid;
+    item.Principal = { qcs: listed(principal) };
+    item.Effect = st.effect.toLowerCase();
+    item.Action = listed(st.action);
+    item.Resource = listed(st.resource);
+    if (st.condition && Object.keys(st.condition).length) {
+      item.Condition = Object.fromEntries(
+        Object.entries(st.condition).map(([op, keys]) => [
+          op.toLowerCase(),
+          Object.fromEntries(
+            Object.entries(keys).map(([k, vs]) => [k, listed(vs).map((v) => (typeof v === 'string' ? v : JSON.stringify(v)))])
+          ),
+        ])
+      );
+    }
+    return item;
+  });
+  return { Statement, version: low.version };
+}
+
+function assertNormalised(got, put) {
+  assert.deepEqual(Object.keys(got), ['Statement', 'version']);
+  for (const st of got.Statement) {
+    assert.deepEqual(Object.keys(st), FIELD_ORDER.filter((k) => k in st));
+  }
+  assert.deepEqual(got, normalised(put));
+}
+
 test('the fixture sets are there', () => {
   assert.ok(INVALID.length >= 40 && VALID.length >= 40, `${INVALID.length} invalid, ${VALID.length} valid`);
 });
@@ -80,13 +125,18 @@ test('putBucketPolicy with an object, then getBucketPolicy gives it back parsed'
   assert.deepEqual(got.Policy, POLICY);
 });
 
-test('putBucketPolicy with a JSON string sends it compact; GET answers those bytes', async () => {
+test('putBucketPolicy with a JSON string; GET answers COS normalised form, which the SDK reads as Policy.Statement', async () => {
   await ctx.cos.putBucket(B);
   const text = JSON.stringify({ version: '2.0', principal: { qcs: ['qcs::cam::anyone:anyone'] }, statement: [{ effect: 'Allow', action: 'name/cos:GetObject', resource: '*' }] });
   await ctx.cos.putBucketPolicy({ ...B, Policy: text });
-  assert.deepEqual((await ctx.cos.getBucketPolicy(B)).Policy, JSON.parse(text));
+  const got = (await ctx.cos.getBucketPolicy(B)).Policy;
+  assertNormalised(got, JSON.parse(text));
+  assert.deepEqual(got.Statement[0].Action, ['name/cos:GetObject']);
   const raw = await ctx.cos.request({ ...B, Method: 'GET', Action: 'policy', RawBody: true });
-  assert.equal(raw.Body.toString(), text);
+  assert.equal(
+    raw.Body.toString(),
+    '{"Statement":[{"Principal":{"qcs":["qcs::cam::anyone:anyone"]},"Effect":"allow","Action":["name/cos:GetObject"],"Resource":["*"]}],"version":"2.0"}'
+  );
 });
 
 test('putBucketPolicy replaces the whole policy', async () => {
@@ -97,7 +147,7 @@ test('putBucketPolicy replaces the whole policy', async () => {
     statement: [{ principal: { qcs: [`qcs::cam::uin/${UIN}:uin/100000000012`] }, effect: 'deny', action: '*', resource: '*' }],
   };
   await ctx.cos.putBucketPolicy({ ...B, Policy: second });
-  assert.deepEqual((await ctx.cos.getBucketPolicy(B)).Policy, second);
+  assertNormalised((await ctx.cos.getBucketPolicy(B)).Policy, second);
 });
 
 test('getBucketPolicy with none set: 404 NoSuchPolicy, which the SDK maps to "Policy Not Found"', async () => {
@@ -170,6 +220,6 @@ for (const fx of VALID) {
     const doc = JSON.parse(fs.readFileSync(fx.file, 'utf8'));
     await ctx.cos.putBucketPolicy({ ...B, Policy: doc });
     const got = await ctx.cos.getBucketPolicy(B);
-    assert.deepEqual(got.Policy, JSON.parse(fs.readFileSync(fx.file, 'utf8')));
+    assertNormalised(got.Policy, JSON.parse(fs.readFileSync(fx.file, 'utf8')));
   });
 }

@@ -161,7 +161,7 @@ def test_policy_can_open_the_policy_and_acl_apis(server, owner, denied):
         stmt("allow", principal(sub("100000000001", "100000000011")),
              ["name/cos:GetBucketACL", "name/cos:GetBucketPolicy", "name/cos:GetBucket"], [f"{RES}/*"])))
     assert s11.get_bucket_acl(Bucket=BUCKET)["CannedACL"] == "private"
-    assert "statement" in json.loads(s11.get_bucket_policy(Bucket=BUCKET)["Policy"])
+    assert "Statement" in json.loads(s11.get_bucket_policy(Bucket=BUCKET)["Policy"])
     assert [c["Key"] for c in s11.list_objects(Bucket=BUCKET)["Contents"]] == ["doc/a.txt", "other/b.txt", "secret/s.txt"]
     denied(lambda: s11.put_bucket_acl(Bucket=BUCKET, ACL="public-read"))
     denied(lambda: s11.put_bucket_policy(Bucket=BUCKET, Policy=policy(stmt("allow", "*", "*", "*"))))

@@ -60,7 +60,7 @@ def test_create_bucket_with_illegal_characters_is_invalid_bucket_name(server, cl
 
 
 def test_create_bucket_with_too_long_name_is_rejected(client):
-    name = "a" * 40 + f"-{APPID}"  # the host would be far over 60 characters
+    name = "a" * 40 + f"-{APPID}"  # 51 characters, over the 50 cos-mock accepts
     with pytest.raises(CosServiceError) as info:
         client.create_bucket(Bucket=name)
     err = info.value
