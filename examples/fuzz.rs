@@ -157,6 +157,15 @@ fn dictionary(target: &str) -> &'static [&'static str] {
             "examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com/", "?versionId=", "%2F", "%E4%B8%AD", "https://",
             ".cos.", ".myqcloud.com",
         ],
+        "bucket-config" => &[
+            "<RefererConfiguration>", "<WebsiteConfiguration>", "<BucketLoggingStatus>", "<DomainConfiguration>",
+            "<OriginConfiguration>", "<InventoryConfiguration>", "<AccelerateConfiguration>",
+            "<IntelligentTieringConfiguration>", "<ObjectLockConfiguration>", "<ReplicationConfiguration>",
+            "<Status>Enabled</Status>", "<Id>", "</Id>", "<Rule>", "</Rule>", "<Domain>", "</Domain>",
+            "<DomainList>", "<RefererType>White-List</RefererType>", "<EmptyReferConfiguration>Allow</EmptyReferConfiguration>",
+            "<IndexDocument><Suffix>index.html</Suffix></IndexDocument>", "<RoutingRules>", "<RoutingRule>",
+            "<Condition>", "<Redirect>", "<Destination>", "<Bucket>", "<Prefix>", "</Prefix>", "*.example.com",
+        ],
         _ => &[],
     }
 }

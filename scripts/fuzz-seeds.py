@@ -32,6 +32,12 @@ XML_ROOTS = {
     "VersioningConfiguration": "versioning",
     "ServerSideEncryptionConfiguration": "encryption",
 }
+for _root in (
+    "RefererConfiguration", "WebsiteConfiguration", "BucketLoggingStatus", "DomainConfiguration",
+    "OriginConfiguration", "InventoryConfiguration", "AccelerateConfiguration",
+    "IntelligentTieringConfiguration", "ObjectLockConfiguration", "ReplicationConfiguration",
+):
+    XML_ROOTS[_root] = "bucket-config"
 
 
 def main():

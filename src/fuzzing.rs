@@ -43,6 +43,7 @@ pub const TARGETS: &[Target] = &[
     ("versioning", versioning_xml),
     ("encryption", encryption_xml),
     ("copy-source", copy_source),
+    ("bucket-config", bucket_config),
 ];
 
 /// "Now" for signature windows: the time the captures in `shared/fixtures/captures` were taken, so
@@ -298,6 +299,36 @@ pub fn encryption_xml(input: &[u8]) -> String {
 pub fn copy_source(input: &[u8]) -> String {
     let text = String::from_utf8_lossy(input);
     result(crate::handlers::copy::parse_copy_source(&text, "ap-guangzhou"))
+}
+
+/// A stored-only bucket configuration body (referer, website, logging, inventory, ...), read as
+/// every kind (the root element picks the one that gets past the root check), with the `id`
+/// parameter taken from the body's first `<Id>`. What parses is rendered; a referer configuration
+/// is also checked against a request with a `Referer`.
+pub fn bucket_config(input: &[u8]) -> String {
+    use crate::bucket_config::{self as config, Kind, Put};
+    let text = String::from_utf8_lossy(input);
+    let id = text
+        .split_once("<Id>")
+        .and_then(|(_, rest)| rest.split_once("</Id>"))
+        .map(|(id, _)| id);
+    let mut out = Vec::new();
+    for &kind in Kind::ALL {
+        match config::parse(kind, input, id) {
+            Ok(Put::Set(doc)) => {
+                let _ = doc.to_document();
+                if kind == Kind::Referer {
+                    let referer = Some("https://www.example.com/a");
+                    let _ = config::referer::check(Some(&doc), false, referer);
+                }
+                out.push(format!("{kind:?} ok"));
+            }
+            Ok(Put::Clear) => out.push(format!("{kind:?} clear")),
+            Err(e) if e.message.contains("root element") => {}
+            Err(e) => out.push(format!("{kind:?} {}", label(&e))),
+        }
+    }
+    out.join(" | ")
 }
 
 /// The key ring: the default account, plus the captures' key pair for COS and OSS.
