@@ -28,7 +28,10 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 #[derive(Parser, Debug)]
-#[command(name = "fuzz", about = "Mutation-fuzz cos-mock's parsers (stable Rust)")]
+#[command(
+    name = "fuzz",
+    about = "Mutation-fuzz cos-mock's parsers (stable Rust)"
+)]
 struct Args {
     /// Seconds per target (after the corpus replay).
     #[arg(long, default_value_t = 3)]
@@ -57,11 +60,59 @@ struct Args {
 
 /// Tokens every target gets, then each target's own.
 const DICT: &[&str] = &[
-    "<", "</", ">", "/>", "<!DOCTYPE x>", "<!DOCTYPE x [<!ENTITY e \"x\">]>", "&e;", "&amp;", "&#0;",
-    "&#x110000;", "&", "%", "%00", "%ff", "%2F", "\"", "'", "=", "<![CDATA[", "]]>", "<?xml version=\"1.0\"?>",
-    "<?", "?>", "<!--", "-->", " a='1'", "xmlns=\"http://x\"", "\u{0}", "\u{feff}", "\u{1f600}", "\r\n",
-    "\n", "\t", "-1", "0", "4294967296", "18446744073709551616", "99999999999999999999", "1e308",
-    "null", "true", "[]", "{}", ":", ";", ",", "*", "?", "/", "//", "/./", "/../", "+",
+    "<",
+    "</",
+    ">",
+    "/>",
+    "<!DOCTYPE x>",
+    "<!DOCTYPE x [<!ENTITY e \"x\">]>",
+    "&e;",
+    "&amp;",
+    "&#0;",
+    "&#x110000;",
+    "&",
+    "%",
+    "%00",
+    "%ff",
+    "%2F",
+    "\"",
+    "'",
+    "=",
+    "<![CDATA[",
+    "]]>",
+    "<?xml version=\"1.0\"?>",
+    "<?",
+    "?>",
+    "<!--",
+    "-->",
+    " a='1'",
+    "xmlns=\"http://x\"",
+    "\u{0}",
+    "\u{feff}",
+    "\u{1f600}",
+    "\r\n",
+    "\n",
+    "\t",
+    "-1",
+    "0",
+    "4294967296",
+    "18446744073709551616",
+    "99999999999999999999",
+    "1e308",
+    "null",
+    "true",
+    "[]",
+    "{}",
+    ":",
+    ";",
+    ",",
+    "*",
+    "?",
+    "/",
+    "//",
+    "/./",
+    "/../",
+    "+",
 ];
 
 fn dictionary(target: &str) -> &'static [&'static str] {
@@ -245,7 +296,10 @@ fn main() -> ExitCode {
     }
     match crashed {
         true => {
-            println!("fuzz: FAILED: an input panicked (inputs under {})", args.crashes.display());
+            println!(
+                "fuzz: FAILED: an input panicked (inputs under {})",
+                args.crashes.display()
+            );
             ExitCode::FAILURE
         }
         false => ExitCode::SUCCESS,
@@ -291,9 +345,11 @@ fn run(target: &Target, args: &Args, rng: &mut StdRng) -> Stats {
         if took > slow {
             stats.slow += 1;
             let file = save(&crash_dir, "slow", input);
-            stats
-                .notes
-                .push(format!("slow: {} ms, {} bytes: {file}", took.as_millis(), input.len()));
+            stats.notes.push(format!(
+                "slow: {} ms, {} bytes: {file}",
+                took.as_millis(),
+                input.len()
+            ));
         }
         match outcome {
             Ok(label) => Some(label),
@@ -308,7 +364,9 @@ fn run(target: &Target, args: &Args, rng: &mut StdRng) -> Stats {
                 *seen += 1;
                 if *seen == 1 {
                     let file = save(&crash_dir, "crash", input);
-                    stats.notes.push(format!("PANIC {what}\n      input: {file}"));
+                    stats
+                        .notes
+                        .push(format!("PANIC {what}\n      input: {file}"));
                 }
                 None
             }
@@ -324,7 +382,10 @@ fn run(target: &Target, args: &Args, rng: &mut StdRng) -> Stats {
         for _ in 0..64 {
             let input = mutate(&corpus, &dict, args.max_len, rng);
             if let Some(label) = exec(&input, &mut stats) {
-                if labels.len() < 30 && !labels.contains(&label) && std::env::var_os("FUZZ_DEBUG").is_some() {
+                if labels.len() < 30
+                    && !labels.contains(&label)
+                    && std::env::var_os("FUZZ_DEBUG").is_some()
+                {
                     eprintln!("label: {label}");
                 }
                 if labels.insert(label) && corpus.len() < 4096 {
@@ -342,7 +403,10 @@ fn run(target: &Target, args: &Args, rng: &mut StdRng) -> Stats {
     stats.corpus = corpus.len();
     stats.labels = labels.len();
     if seeds == 0 {
-        stats.notes.push(format!("no seeds under {}", args.corpus.join(name).display()));
+        stats.notes.push(format!(
+            "no seeds under {}",
+            args.corpus.join(name).display()
+        ));
     }
     stats
 }

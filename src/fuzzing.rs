@@ -112,7 +112,10 @@ pub fn cos_sign_target(input: &[u8]) -> String {
     };
     let from_query = cos_sign::from_query(raw_query);
     let mut out = Vec::new();
-    for parsed in [Some(cos_sign::from_authorization(authorization)), from_query] {
+    for parsed in [
+        Some(cos_sign::from_authorization(authorization)),
+        from_query,
+    ] {
         let Some(parsed) = parsed else {
             out.push("unsigned".to_string());
             continue;
@@ -141,7 +144,11 @@ pub fn oss_sign(input: &[u8]) -> String {
     let authorization = lines.next().unwrap_or("");
     let raw_query = lines.next().unwrap_or("");
     let method = lines.next().unwrap_or("GET");
-    let (bucket, key) = lines.next().unwrap_or("").split_once('/').unwrap_or(("", ""));
+    let (bucket, key) = lines
+        .next()
+        .unwrap_or("")
+        .split_once('/')
+        .unwrap_or(("", ""));
     let headers = header_lines(lines);
     let view = oss::sign::RequestView {
         method,
@@ -152,11 +159,17 @@ pub fn oss_sign(input: &[u8]) -> String {
     };
     let now = CAPTURE_NOW as i64;
     let v1 = |p: Result<sign_v1::SignedV1, oss::sign::ParseError>| match p {
-        Ok(parts) => format!("v1 {}", sign_v1::verify(&parts, &view, CAPTURE_SECRET, now).is_ok()),
+        Ok(parts) => format!(
+            "v1 {}",
+            sign_v1::verify(&parts, &view, CAPTURE_SECRET, now).is_ok()
+        ),
         Err(e) => words(&e.to_string()),
     };
     let v4 = |p: Result<sign_v4::SignedV4, oss::sign::ParseError>| match p {
-        Ok(parts) => format!("v4 {}", sign_v4::verify(&parts, &view, CAPTURE_SECRET, now).is_ok()),
+        Ok(parts) => format!(
+            "v4 {}",
+            sign_v4::verify(&parts, &view, CAPTURE_SECRET, now).is_ok()
+        ),
         Err(e) => words(&e.to_string()),
     };
     [
@@ -298,7 +311,10 @@ pub fn encryption_xml(input: &[u8]) -> String {
 /// An `x-cos-copy-source` header value.
 pub fn copy_source(input: &[u8]) -> String {
     let text = String::from_utf8_lossy(input);
-    result(crate::handlers::copy::parse_copy_source(&text, "ap-guangzhou"))
+    result(crate::handlers::copy::parse_copy_source(
+        &text,
+        "ap-guangzhou",
+    ))
 }
 
 /// A stored-only bucket configuration body (referer, website, logging, inventory, ...), read as
@@ -364,9 +380,7 @@ fn head(input: &[u8]) -> Option<http::request::Parts> {
     let uri = http::Uri::from_maybe_shared(Bytes::copy_from_slice(first.next()?)).ok()?;
     let mut builder = http::Request::builder().method(method).uri(uri);
     for line in lines.take_while(|l| !l.is_empty()) {
-        let Some(colon) = line.iter().position(|&b| b == b':') else {
-            return None;
-        };
+        let colon = line.iter().position(|&b| b == b':')?;
         let name = http::HeaderName::from_bytes(&line[..colon]).ok()?;
         let value = http::HeaderValue::from_bytes(line[colon + 1..].trim_ascii()).ok()?;
         builder = builder.header(name, value);
