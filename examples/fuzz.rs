@@ -225,7 +225,7 @@ fn dictionary(target: &str) -> &'static [&'static str] {
 const SPECIAL: &[u8] = b"<>/&%;=\"' \r\n\t:?#+,*0\\[]{}";
 
 /// What the panic hook saw last (the message and where), for the report.
-static LAST_PANIC: Mutex<Option<String>> = Mutex::new(None);
+static LAST_PANIC: Mutex<Option<(String, String)>> = Mutex::new(None);
 
 fn main() -> ExitCode {
     let args = Args::parse();
@@ -262,7 +262,7 @@ fn main() -> ExitCode {
         if std::env::var_os("FUZZ_DEBUG").is_some() {
             eprintln!("panic at {at}: {msg}");
         }
-        *LAST_PANIC.lock().unwrap_or_else(|e| e.into_inner()) = Some(format!("{at}: {msg}"));
+        *LAST_PANIC.lock().unwrap_or_else(|e| e.into_inner()) = Some((at, msg));
     }));
     let seed = args.seed.unwrap_or_else(|| {
         std::time::SystemTime::now()
@@ -355,18 +355,19 @@ fn run(target: &Target, args: &Args, rng: &mut StdRng) -> Stats {
             Ok(label) => Some(label),
             Err(_) => {
                 stats.crashes += 1;
-                let what = LAST_PANIC
+                let (at, msg) = LAST_PANIC
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
                     .take()
                     .unwrap_or_default();
-                let seen = panics.entry(what.clone()).or_default();
+                // One saved input per panic location: the messages often echo the input.
+                let seen = panics.entry(at.clone()).or_default();
                 *seen += 1;
                 if *seen == 1 {
                     let file = save(&crash_dir, "crash", input);
                     stats
                         .notes
-                        .push(format!("PANIC {what}\n      input: {file}"));
+                        .push(format!("PANIC at {at}: {msg}\n      input: {file}"));
                 }
                 None
             }
