@@ -15,9 +15,10 @@ cargo clippy --all-targets -- -D warnings
 step "cargo test"
 cargo test 2>&1 | tee -a "$LOG"
 if [ -x scripts/fuzz.sh ] && [ "${COS_MOCK_SKIP_FUZZ:-0}" != 1 ]; then
-  # Every fuzz target for 2 s, the corpus (with its regression inputs) replayed first.
+  # Every fuzz target for 2 s, its corpus (with the regression inputs) replayed first; the dev
+  # build `cargo test` just made, so no release build is needed here.
   step "fuzz targets (2 s each)"
-  scripts/fuzz.sh --seconds 2
+  scripts/fuzz.sh --debug --seconds 2
 fi
 if [ -x scripts/test-sdk.sh ]; then
   step "real SDK suites"
