@@ -344,12 +344,7 @@ impl Client {
             .map(|_| b'a' + self.rng.gen_range(0..26u8))
             .collect();
         let sha = hex::encode(Sha256::digest(&payload));
-        let mut body = format!(
-            "soak k={key} w={} s={} n={len} sha={sha}\n",
-            self.me, self.seq
-        )
-        .into_bytes();
-        body.extend_from_slice(&payload);
+        let body = body_of(key, self.me, self.seq, &payload);
         self.shared.sent[self.me].fetch_max(self.seq, Ordering::SeqCst);
         let (status, _) = self
             .send(conn, "PUT", "PUT", key, &[], &[], Bytes::from(body))
@@ -376,7 +371,7 @@ impl Client {
             return Ok(false);
         }
         let found = match status {
-            200 => match self.check_body(key, &body) {
+            200 => match check_body(key, &body, &self.shared.sent) {
                 Ok(found) => Some(found),
                 Err(why) => {
                     self.shared
@@ -397,42 +392,6 @@ impl Client {
             }
         }
         Ok(status == 200)
-    }
-
-    /// Checks a body's header against its payload; returns (writer, seq).
-    fn check_body(&self, key: &str, body: &[u8]) -> Result<(usize, u64), String> {
-        let nl = body
-            .iter()
-            .position(|&b| b == b'\n')
-            .ok_or("no header line")?;
-        let head = std::str::from_utf8(&body[..nl]).map_err(|_| "header not UTF-8")?;
-        let payload = &body[nl + 1..];
-        let field = |name: &str| {
-            head.split(' ')
-                .find_map(|f| f.strip_prefix(name))
-                .ok_or_else(|| format!("header {head:?} has no {name}"))
-        };
-        if field("k=")? != key {
-            return Err(format!("body written for another key: {head:?}"));
-        }
-        let writer: usize = field("w=")?.parse().map_err(|_| "bad w=")?;
-        let seq: u64 = field("s=")?.parse().map_err(|_| "bad s=")?;
-        let len: usize = field("n=")?.parse().map_err(|_| "bad n=")?;
-        if payload.len() != len {
-            return Err(format!("{head:?}: payload is {} bytes", payload.len()));
-        }
-        if hex::encode(Sha256::digest(payload)) != field("sha=")? {
-            return Err(format!("{head:?}: payload digest differs"));
-        }
-        let sent = self
-            .shared
-            .sent
-            .get(writer)
-            .map(|s| s.load(Ordering::SeqCst));
-        if sent.is_none_or(|s| seq > s) {
-            return Err(format!("{head:?}: writer {writer} never sent seq {seq}"));
-        }
-        Ok((writer, seq))
     }
 
     async fn delete(
@@ -639,6 +598,48 @@ impl Client {
     }
 }
 
+/// The header line of a body: `soak k=<key> w=<writer> s=<seq> n=<len> sha=<sha256 of payload>`.
+fn body_of(key: &str, writer: usize, seq: u64, payload: &[u8]) -> Vec<u8> {
+    let sha = hex::encode(Sha256::digest(payload));
+    let n = payload.len();
+    let mut body = format!("soak k={key} w={writer} s={seq} n={n} sha={sha}\n").into_bytes();
+    body.extend_from_slice(payload);
+    body
+}
+
+/// Checks a body read from `key` against its header: written for this key, whole (length and
+/// digest), by a writer that sent that seq (`sent`: each writer's highest). Returns (writer, seq).
+fn check_body(key: &str, body: &[u8], sent: &[AtomicU64]) -> Result<(usize, u64), String> {
+    let nl = body
+        .iter()
+        .position(|&b| b == b'\n')
+        .ok_or("no header line")?;
+    let head = std::str::from_utf8(&body[..nl]).map_err(|_| "header not UTF-8")?;
+    let payload = &body[nl + 1..];
+    let field = |name: &str| {
+        head.split(' ')
+            .find_map(|f| f.strip_prefix(name))
+            .ok_or_else(|| format!("header {head:?} has no {name}"))
+    };
+    if field("k=")? != key {
+        return Err(format!("body written for another key: {head:?}"));
+    }
+    let writer: usize = field("w=")?.parse().map_err(|_| "bad w=")?;
+    let seq: u64 = field("s=")?.parse().map_err(|_| "bad s=")?;
+    let len: usize = field("n=")?.parse().map_err(|_| "bad n=")?;
+    if payload.len() != len {
+        return Err(format!("{head:?}: payload is {} bytes", payload.len()));
+    }
+    if hex::encode(Sha256::digest(payload)) != field("sha=")? {
+        return Err(format!("{head:?}: payload digest differs"));
+    }
+    let highest = sent.get(writer).map(|s| s.load(Ordering::SeqCst));
+    if highest.is_none_or(|s| seq > s) {
+        return Err(format!("{head:?}: writer {writer} never sent seq {seq}"));
+    }
+    Ok((writer, seq))
+}
+
 /// Sends one request on `sender` and reads the whole answer.
 async fn exchange(
     sender: &mut SendRequest<Full<Bytes>>,
@@ -784,4 +785,48 @@ fn server_binary(args: &Args) -> Result<PathBuf, String> {
         .and_then(|p| p.parent())
         .ok_or("cannot find the target directory")?;
     Ok(dir.join(format!("cos-mock{}", std::env::consts::EXE_SUFFIX)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sent(highest: &[u64]) -> Vec<AtomicU64> {
+        highest.iter().map(|&s| AtomicU64::new(s)).collect()
+    }
+
+    #[test]
+    fn check_body_accepts_a_whole_body_and_names_its_writer() {
+        let body = body_of("/k/1", 1, 7, b"payload");
+        assert_eq!(check_body("/k/1", &body, &sent(&[0, 7])), Ok((1, 7)));
+    }
+
+    #[test]
+    fn check_body_rejects_torn_foreign_and_unsent_bodies() {
+        let body = body_of("/k/1", 1, 7, b"payload");
+        let torn = &body[..body.len() - 1];
+        assert!(check_body("/k/1", torn, &sent(&[0, 7]))
+            .unwrap_err()
+            .contains("payload is"));
+        let mut mixed = body.clone();
+        *mixed.last_mut().unwrap() = b'X';
+        assert!(check_body("/k/1", &mixed, &sent(&[0, 7]))
+            .unwrap_err()
+            .contains("digest"));
+        assert!(check_body("/k/2", &body, &sent(&[0, 7]))
+            .unwrap_err()
+            .contains("another key"));
+        assert!(check_body("/k/1", &body, &sent(&[0, 6]))
+            .unwrap_err()
+            .contains("never sent"));
+        assert!(check_body("/k/1", &body, &sent(&[0])).is_err());
+        assert!(check_body("/k/1", b"no header", &sent(&[0])).is_err());
+    }
+
+    #[test]
+    fn keys_of_reads_escaped_keys_and_rejects_broken_xml() {
+        let xml = b"<ListBucketResult><Contents><Key>a&amp;b</Key></Contents><Contents><Key>k/1</Key></Contents></ListBucketResult>";
+        assert_eq!(keys_of(xml).unwrap(), ["a&b", "k/1"]);
+        assert!(keys_of(b"<ListBucketResult><Key>a\x00</Key></Oops>").is_err());
+    }
 }

@@ -437,3 +437,44 @@ fn words(text: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_target_takes_empty_and_binary_input() {
+        for (name, entry) in TARGETS {
+            for input in [&b""[..], b"\xff\xfe\x00<", b"\n\n\n:"] {
+                assert!(
+                    !entry(input).is_empty() || *name == "bucket-config",
+                    "{name}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn route_authenticates_a_capture_signed_request() {
+        let now = CAPTURE_NOW;
+        let host = "examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com";
+        let auth = cos_sign::authorization(
+            CAPTURE_ID,
+            CAPTURE_SECRET,
+            now - 60,
+            now + 600,
+            "GET",
+            "/a.txt",
+            &[],
+            &[("host", host)],
+        );
+        let head = format!("GET /a.txt HTTP/1.1\r\nHost: {host}\r\nAuthorization: {auth}\r\n\r\n");
+        assert_eq!(route(head.as_bytes()), "ok | ok");
+    }
+
+    #[test]
+    fn words_drop_echoed_input() {
+        assert_eq!(words("Invalid value \"x\" at 12: 9zz"), "Invalid value");
+        assert_eq!(words("`k` is: ok"), "is ok");
+    }
+}
