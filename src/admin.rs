@@ -150,7 +150,8 @@ fn set_clock(state: &AppState, body: &[u8]) -> Result<(), CosError> {
     Ok(())
 }
 
-/// Every bucket with its objects, as `GET /_cos-mock/state` shows it.
+/// Every bucket with its objects, and the count of caught handler panics, as
+/// `GET /_cos-mock/state` shows it.
 fn state_json(state: &AppState) -> serde_json::Value {
     let dialects = [("cos", &state.store), ("oss", &state.oss_store)];
     let buckets: Vec<_> = dialects
@@ -160,7 +161,21 @@ fn state_json(state: &AppState) -> serde_json::Value {
             let objects: Vec<_> = b
                 .objects
                 .iter()
-                .map(|(key, o)| json!({ "key": key, "size": o.data.len(), "etag": o.etag, "acl": acl_label(&o.acl) }))
+                .map(|(key, o)| {
+                    let mut v = json!({
+                        "key": key,
+                        "size": o.data.len(),
+                        "etag": o.etag,
+                        "acl": acl_label(&o.acl),
+                        "version_id": o.version_id,
+                        "tags": tag_map(&o.tags),
+                        "appendable": o.appendable,
+                    });
+                    if let Some(target) = &o.symlink_target {
+                        v["symlink_target"] = json!(target);
+                    }
+                    v
+                })
                 .collect();
             let text = match dialect {
                 "oss" => b.oss_policy.as_ref().map(|p| p.text.as_str()),
@@ -177,6 +192,8 @@ fn state_json(state: &AppState) -> serde_json::Value {
                 "acl": acl_label(&b.acl),
                 "policy": policy,
                 "configurations": b.configs.to_json(),
+                "tags": b.tagging.as_deref().map(tag_map),
+                "encryption": b.encryption.as_ref().map(|e| e.algorithm.as_str()),
                 "objects": objects,
                 "versioning": b.versioning.as_str(),
                 "versions": versions,
@@ -184,7 +201,15 @@ fn state_json(state: &AppState) -> serde_json::Value {
             })
         })
         .collect();
-    json!({ "buckets": buckets })
+    json!({ "buckets": buckets, "panics": state.panics() })
+}
+
+/// Tags as a JSON object.
+fn tag_map(tags: &[(String, String)]) -> serde_json::Value {
+    tags.iter()
+        .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+        .collect::<serde_json::Map<_, _>>()
+        .into()
 }
 
 /// The canned name an ACL amounts to, or `custom` for explicit grants.

@@ -236,8 +236,14 @@ pub fn default_account() -> Account {
 }
 
 impl ConfigFile {
-    /// Parses the config file text; errors name the JSON path.
+    /// Parses the config file text; errors name the JSON path. A key given twice in one object
+    /// (embedded policies included) is an error too.
     pub fn parse(text: &str) -> Result<ConfigFile, String> {
+        if let Err(e) = crate::json::parse(text.as_bytes()) {
+            if let Some(path) = e.path() {
+                return Err(format!("{path}: duplicate key"));
+            }
+        }
         let de = &mut serde_json::Deserializer::from_str(text);
         let file: ConfigFile = serde_path_to_error::deserialize(de).map_err(|e| {
             let path = e.path().to_string();
@@ -449,6 +455,17 @@ mod tests {
             err.starts_with("accounts[0].users[0].uin: invalid type"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn parse_duplicate_key_names_json_path() {
+        let bad = GOOD.replace(r#""uin":"11""#, r#""uin":"11","uin":"12""#);
+        let err = ConfigFile::parse(&bad).unwrap_err();
+        assert_eq!(err, "accounts[0].users[0].uin: duplicate key");
+        let policy = r#""acl":"private","policy":{"version":"2.0","statement":[{"effect":"deny","effect":"allow"}]}"#;
+        let bad = GOOD.replace(r#""acl":"private""#, policy);
+        let err = ConfigFile::parse(&bad).unwrap_err();
+        assert_eq!(err, "buckets[0].policy.statement[0].effect: duplicate key");
     }
 
     #[test]

@@ -104,9 +104,12 @@ pub async fn entry(State(state): State<Arc<AppState>>, req: Request) -> Response
         .catch_unwind()
         .await
         .unwrap_or_else(|_| {
+            // The last net: no client input should get here (a bug); count it so it shows.
+            let panics = state.count_panic();
             tracing::error!(
                 seq,
-                "internal fault while handling {} {}",
+                panics,
+                "internal fault (a panic, {panics} since start) while handling {} {}",
                 parts.method,
                 parts.uri
             );
@@ -449,8 +452,10 @@ fn record(
         (None, Some(_)) => Some("deny"),
         (None, None) => None,
     };
-    let bucket = facts.bucket.as_deref().unwrap_or("-");
-    let key = facts.key.as_deref().unwrap_or("-");
+    // The log line keeps no more of client-chosen text than the journal does.
+    let bucket = crate::journal::clip(facts.bucket.as_deref().unwrap_or("-"));
+    let key = crate::journal::clip(facts.key.as_deref().unwrap_or("-"));
+    let logged_reason = crate::journal::clip(&reason);
     let ms = format!("{duration_ms:.2}");
     match state.config.log_format {
         crate::config::LogFormat::Json => tracing::info!(
@@ -458,17 +463,17 @@ fn record(
             request_id,
             method = %parts.method,
             op,
-            bucket,
-            key,
+            bucket = bucket.as_ref(),
+            key = key.as_ref(),
             status,
             code,
             caller = caller.as_str(),
-            reason = reason.as_str(),
+            reason = logged_reason.as_ref(),
             ms = ms.as_str(),
         ),
         crate::config::LogFormat::Pretty => tracing::info!(
             target: "cos_mock::request",
-            "{} {op} {bucket}/{key} -> {status} {code} ({ms} ms) caller={caller} reason={reason} id={request_id}",
+            "{} {op} {bucket}/{key} -> {status} {code} ({ms} ms) caller={caller} reason={logged_reason} id={request_id}",
             parts.method,
         ),
     }

@@ -298,8 +298,10 @@ pub struct PostPolicy {
 /// Parses a policy's JSON text; any shape error is 400 `InvalidPolicyDocument`.
 pub fn parse_policy(text: &str) -> Result<PostPolicy, CosError> {
     use serde_json::Value;
-    let doc: Value = serde_json::from_str(text)
-        .map_err(|e| invalid_policy(format!("the policy is not JSON ({e})")))?;
+    let doc: Value = crate::json::parse(text.as_bytes()).map_err(|e| match e.path() {
+        Some(path) => invalid_policy(format!("the policy gives {path} twice")),
+        None => invalid_policy(format!("the policy is not JSON ({e})")),
+    })?;
     let exp = doc
         .get("expiration")
         .and_then(Value::as_str)
@@ -489,6 +491,18 @@ mod tests {
         );
     }
     const PYTHON_SIGNATURE: &str = "65d5d70507129b328c08e9f53d9b22af52a242de";
+
+    #[test]
+    fn parse_policy_duplicate_key_is_invalid_policy_document_naming_it() {
+        let doc = r#"{"expiration":"2030-01-01T00:00:00.000Z","conditions":[{"bucket":"a","bucket":"b"}]}"#;
+        let e = parse_policy(doc).unwrap_err();
+        assert_eq!(e.code, Code::InvalidPolicyDocument);
+        assert!(
+            e.message.contains("conditions[0].bucket twice"),
+            "{}",
+            e.message
+        );
+    }
 
     #[test]
     fn policy_conditions() {

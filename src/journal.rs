@@ -1,12 +1,44 @@
 //! The request journal behind `GET /_cos-mock/requests`: the most recent requests, bounded, with who
 //! called, what was decided and why.
+//!
+//! Bounded twice: at most `capacity` entries (`--journal-size`), and every text field of an entry
+//! at most [`FIELD_LIMIT`] bytes. A longer value (a 60 KB query, a long key or Host, a message that
+//! quotes client input) is cut at a character boundary and ends in `…(truncated N bytes)`, N being
+//! the bytes dropped. Eight fields carry client-chosen text (method, host, path, query, bucket, key,
+//! caller, reason), so an entry holds at most about 9 KiB and the journal about capacity × 9 KiB
+//! (~9 MB at the default 1,000 entries), whatever clients send. The request log line clips bucket,
+//! key and reason the same way.
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
 
 use serde::Serialize;
 
-/// One journal entry.
+/// The most bytes one text field of an entry keeps (see the module comment).
+pub const FIELD_LIMIT: usize = 1024;
+
+/// `text` cut to [`FIELD_LIMIT`] bytes (at a character boundary) with a `…(truncated N bytes)`
+/// marker, or unchanged when it fits. The request log line uses it too.
+pub fn clip(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.len() <= FIELD_LIMIT {
+        return text.into();
+    }
+    let mut cut = FIELD_LIMIT;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}…(truncated {} bytes)", &text[..cut], text.len() - cut).into()
+}
+
+/// [`clip`] for an owned string.
+fn bounded(text: String) -> String {
+    match clip(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(cut) => cut,
+    }
+}
+
+/// One journal entry; its text fields are cut to [`FIELD_LIMIT`] bytes when recorded.
 #[derive(Debug, Clone, Serialize)]
 pub struct Entry {
     pub time: String,
@@ -26,6 +58,28 @@ pub struct Entry {
     pub duration_ms: f64,
 }
 
+impl Entry {
+    /// The entry with every text field cut to [`FIELD_LIMIT`].
+    fn bounded(self) -> Entry {
+        let opt = |v: Option<String>| v.map(bounded);
+        Entry {
+            time: bounded(self.time),
+            request_id: bounded(self.request_id),
+            method: bounded(self.method),
+            host: bounded(self.host),
+            path: bounded(self.path),
+            query: bounded(self.query),
+            bucket: opt(self.bucket),
+            key: opt(self.key),
+            action: opt(self.action),
+            caller: bounded(self.caller),
+            error_code: opt(self.error_code),
+            reason: opt(self.reason),
+            ..self
+        }
+    }
+}
+
 /// A bounded list of entries, newest first.
 #[derive(Debug)]
 pub struct Journal {
@@ -41,10 +95,12 @@ impl Journal {
         }
     }
 
+    /// Keeps `entry` (its text fields cut to [`FIELD_LIMIT`]), dropping the oldest when full.
     pub fn record(&self, entry: Entry) {
         if self.capacity == 0 {
             return;
         }
+        let entry = entry.bounded();
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         if entries.len() == self.capacity {
             entries.pop_back();
@@ -102,5 +158,45 @@ mod tests {
         j.record(entry("3"));
         let ids: Vec<_> = j.snapshot().into_iter().map(|e| e.request_id).collect();
         assert_eq!(ids, ["3", "2"]);
+    }
+
+    #[test]
+    fn bounded_keeps_short_text_and_marks_what_it_cuts() {
+        assert_eq!(bounded("abc".into()), "abc");
+        let exact = "x".repeat(FIELD_LIMIT);
+        assert_eq!(bounded(exact.clone()), exact);
+        let long = bounded("y".repeat(60_000));
+        assert_eq!(
+            long,
+            format!(
+                "{}…(truncated {} bytes)",
+                "y".repeat(FIELD_LIMIT),
+                60_000 - FIELD_LIMIT
+            )
+        );
+    }
+
+    #[test]
+    fn bounded_cuts_at_a_character_boundary() {
+        let text = format!("a{}", "é".repeat(FIELD_LIMIT));
+        let cut = bounded(text.clone());
+        let kept = cut.split('…').next().unwrap();
+        assert_eq!(kept.len(), FIELD_LIMIT - 1);
+        assert!(cut.ends_with(&format!("(truncated {} bytes)", text.len() - kept.len())));
+    }
+
+    #[test]
+    fn record_bounds_every_text_field() {
+        let j = Journal::new(1);
+        let long = "z".repeat(10 * FIELD_LIMIT);
+        let mut e = entry(&long);
+        (e.method, e.host, e.path, e.query) =
+            (long.clone(), long.clone(), long.clone(), long.clone());
+        (e.bucket, e.key, e.reason) = (Some(long.clone()), Some(long.clone()), Some(long.clone()));
+        e.caller = long.clone();
+        j.record(e);
+        let kept = serde_json::to_string(&j.snapshot()[0]).unwrap();
+        assert!(kept.len() < 12 * (FIELD_LIMIT + 40), "{}", kept.len());
+        assert_eq!(kept.matches("(truncated 9216 bytes)").count(), 9);
     }
 }

@@ -40,6 +40,7 @@ pub mod form;
 pub mod fuzzing;
 pub(crate) mod handlers;
 pub(crate) mod journal;
+pub(crate) mod json;
 pub(crate) mod lifecycle;
 pub(crate) mod object;
 pub(crate) mod paginate;
@@ -84,6 +85,8 @@ pub struct AppState {
     /// "Now" for object times and expiry; tests move it with `POST /_cos-mock/clock`.
     pub clock: ServerClock,
     seq: AtomicU64,
+    /// Handler panics caught by dispatch's last net since start (not cleared by reset).
+    panics: AtomicU64,
 }
 
 impl AppState {
@@ -96,6 +99,7 @@ impl AppState {
             journal: Journal::new(config.journal_size),
             clock: ServerClock::new(),
             seq: AtomicU64::new(0),
+            panics: AtomicU64::new(0),
             config,
         };
         state.seed()?;
@@ -182,5 +186,15 @@ impl AppState {
     /// A fresh request sequence number (request ids are made from it in each dialect's shape).
     pub fn next_seq(&self) -> u64 {
         self.seq.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// Counts a caught handler panic; returns how many there have been, this one included.
+    pub fn count_panic(&self) -> u64 {
+        self.panics.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    /// How many handler panics were caught since start (`GET /_cos-mock/state` shows it).
+    pub fn panics(&self) -> u64 {
+        self.panics.load(Ordering::Relaxed)
     }
 }

@@ -30,6 +30,9 @@ pub struct Object {
     pub appendable: bool,
     /// Server-side encryption headers answered with the object (`x-cos-server-side-encryption*`).
     pub encryption: Vec<(String, String)>,
+    /// The key a symlink (PUT `?symlink`) points to; `None` for an ordinary object. A link's `data`
+    /// is the target key (so its size and ETag are those of the path, as COS documents).
+    pub symlink_target: Option<String>,
 }
 
 /// The version id of objects written while versioning is not enabled.

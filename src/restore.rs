@@ -242,6 +242,7 @@ mod tests {
             version_id: crate::object::NULL_VERSION.to_string(),
             tags: Vec::new(),
             appendable: false,
+            symlink_target: None,
             encryption: Vec::new(),
         }
     }

@@ -41,7 +41,7 @@ ops! {
     ListMultipartUploads, DeleteMultipleObjects, PostObject,
     PutObject, PutObjectCopy, AppendObject, GetObject, HeadObject, OptionsObject, DeleteObject,
     PutObjectACL, GetObjectACL, PutObjectTagging, GetObjectTagging, DeleteObjectTagging,
-    PostObjectRestore, SelectObjectContent,
+    PostObjectRestore, SelectObjectContent, PutSymlink, GetSymlink,
     InitiateMultipartUpload, UploadPart, UploadPartCopy, ListParts, CompleteMultipartUpload, AbortMultipartUpload,
     // OSS only (routed by `dialect::oss::route`):
     GetBucketInfo, ListObjectsV2,
@@ -86,6 +86,8 @@ impl Op {
                 | DeleteObjectTagging
                 | PostObjectRestore
                 | SelectObjectContent
+                | PutSymlink
+                | GetSymlink
                 | InitiateMultipartUpload
                 | UploadPart
                 | UploadPartCopy
@@ -186,7 +188,7 @@ const BUCKET_SUBRESOURCES: &[&str] = &[
 
 /// Sub-resources COS knows on an object (checked in this order).
 const OBJECT_SUBRESOURCES: &[&str] = &[
-    "acl", "tagging", "restore", "uploads", "uploadId", "append", "select",
+    "acl", "tagging", "restore", "uploads", "uploadId", "append", "select", "symlink",
 ];
 
 /// Sub-resources COS has that cos-mock does not model at all (answered `NotImplemented`).
@@ -274,6 +276,8 @@ fn object_subresource(sub: &str, req: &CosRequest) -> Option<Op> {
         ("uploadId", "DELETE") => AbortMultipartUpload,
         ("append", "POST") => AppendObject,
         ("select", "POST") => SelectObjectContent,
+        ("symlink", "PUT") => PutSymlink,
+        ("symlink", "GET") => GetSymlink,
         _ => return None,
     })
 }
@@ -581,6 +585,9 @@ mod tests {
             ("GET", VH, "/doc/a.txt?acl", &[], GetObjectACL),
             ("PUT", VH, "/k?tagging", &[], PutObjectTagging),
             ("POST", VH, "/k?restore", &[], PostObjectRestore),
+            ("PUT", VH, "/link?symlink", &[], PutSymlink),
+            ("GET", VH, "/link?symlink=", &[], GetSymlink),
+            ("GET", VH, "/link?symlink&versionId=v1", &[], GetSymlink),
             ("POST", VH, "/k?uploads", &[], InitiateMultipartUpload),
             ("PUT", VH, "/k?partNumber=1&uploadId=u", &[], UploadPart),
             (
@@ -616,6 +623,10 @@ mod tests {
         assert_eq!(err.code, Code::MethodNotAllowed);
         let err = route(&req("PATCH", VH, "/k", &[])).unwrap_err();
         assert_eq!(err.code, Code::MethodNotAllowed);
+        for m in ["DELETE", "POST", "HEAD"] {
+            let err = route(&req(m, VH, "/link?symlink", &[])).unwrap_err();
+            assert_eq!(err.code, Code::MethodNotAllowed, "{m}");
+        }
     }
 
     #[test]

@@ -400,8 +400,10 @@ fn tc3_call(state: &AppState, req: &CosRequest, now: u64) -> Result<Call, StsErr
             )
         })?
         .to_string();
-    let body: Value = serde_json::from_slice(&req.body)
-        .map_err(|e| err("InvalidParameter", format!("The body is not JSON: {e}")))?;
+    let body: Value = crate::json::parse(&req.body).map_err(|e| match e.path() {
+        Some(path) => err("InvalidParameter", format!("The body gives {path} twice.")),
+        None => err("InvalidParameter", format!("The body is not JSON: {e}")),
+    })?;
     let params = body
         .as_object()
         .map(|o| {

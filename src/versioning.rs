@@ -523,6 +523,7 @@ mod tests {
             version_id: NULL_VERSION.to_string(),
             tags: Vec::new(),
             appendable: false,
+            symlink_target: None,
             encryption: Vec::new(),
         }
     }

@@ -32,7 +32,7 @@ pub const XSI_NAMESPACE: &str = "http://www.w3.org/2001/XMLSchema-instance";
 
 /// Parses and validates a PUT `?acl` body for a resource owned by `owner_uin`.
 pub fn from_xml(kind: ResourceKind, owner_uin: &str, body: &[u8]) -> Result<Acl, CosError> {
-    check_root(body)?;
+    crate::xml::check_root(body, "AccessControlPolicy")?;
     let wire: PolicyIn = crate::xml::from_xml(body)?;
     let owner = owner_id(owner_uin);
     let given = wire
@@ -88,27 +88,6 @@ pub fn to_xml(acl: &Acl) -> String {
     };
     crate::xml::to_xml("AccessControlPolicy", &wire)
         .expect("ACL wire types hold only strings and always serialise")
-}
-
-/// The root element must be `AccessControlPolicy` (serde does not check the root's name).
-fn check_root(body: &[u8]) -> Result<(), CosError> {
-    use quick_xml::events::Event;
-    let mut reader = quick_xml::Reader::from_reader(body);
-    let mut buf = Vec::new();
-    loop {
-        match reader.read_event_into(&mut buf) {
-            Ok(Event::Start(e) | Event::Empty(e)) => {
-                return if e.local_name().as_ref() == b"AccessControlPolicy" {
-                    Ok(())
-                } else {
-                    Err(malformed("the root element must be AccessControlPolicy"))
-                };
-            }
-            Ok(Event::Eof) => return Err(malformed("the body is empty")),
-            Ok(_) => buf.clear(),
-            Err(e) => return Err(malformed(&e.to_string())),
-        }
-    }
 }
 
 fn grant_from_wire(kind: ResourceKind, grant: GrantIn) -> Result<Grant, CosError> {

@@ -17,13 +17,14 @@ pub enum AclCaller {
 /// objects have no WRITE. Choices where §6.5 is unverified, all for `kind == Bucket`:
 /// - READ also allows GetObject/HeadObject and READ_ACP/WRITE_ACP also allow Get/PutObjectACL: this
 ///   is what a `default` object inherits (use [`effective`]);
-/// - WRITE also allows AbortMultipartUpload, ListParts, AppendObject and DeleteMultipleObjects;
+/// - WRITE also allows AbortMultipartUpload, ListParts, AppendObject, PutSymlink and
+///   DeleteMultipleObjects; READ also allows GetSymlink (a link is read like an object);
 /// - PostObjectRestore/RestoreObject, tagging and every bucket configuration action: `None`.
 pub fn permission_for(action: &str, kind: ResourceKind) -> Option<Permission> {
     use Permission::{Read, ReadAcp, Write, WriteAcp};
     let action = action.strip_prefix("name/cos:").unwrap_or(action);
     match (kind, action) {
-        (_, "GetObject" | "HeadObject") => Some(Read),
+        (_, "GetObject" | "HeadObject" | "GetSymlink") => Some(Read),
         (_, "GetObjectACL") => Some(ReadAcp),
         (_, "PutObjectACL") => Some(WriteAcp),
         (ResourceKind::Object, _) => None,
@@ -44,6 +45,7 @@ pub fn permission_for(action: &str, kind: ResourceKind) -> Option<Permission> {
             | "AbortMultipartUpload"
             | "ListParts"
             | "AppendObject"
+            | "PutSymlink"
             | "DeleteMultipleObjects",
         ) => Some(Write),
         (ResourceKind::Bucket, "GetBucketACL") => Some(ReadAcp),

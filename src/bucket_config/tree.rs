@@ -89,7 +89,8 @@ pub(crate) fn malformed(why: impl std::fmt::Display) -> CosError {
 /// [`MAX_DEPTH`], more than [`MAX_ELEMENTS`] elements, text beside child elements, or content after
 /// the root → `MalformedXML`.
 pub fn parse(body: &[u8]) -> Result<Node, CosError> {
-    let text = std::str::from_utf8(body).map_err(|_| malformed("the body is not UTF-8"))?;
+    // The shared screen first (DTDs, processing instructions, attribute bombs; see `xml::screen`).
+    let (text, _) = crate::xml::screen(body)?;
     let mut reader = quick_xml::Reader::from_str(text);
     let mut stack: Vec<Node> = Vec::new();
     let mut root: Option<Node> = None;

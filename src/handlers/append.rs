@@ -157,6 +157,7 @@ mod tests {
             version_id: object::NULL_VERSION.to_string(),
             tags: Vec::new(),
             appendable: false,
+            symlink_target: None,
             encryption: Vec::new(),
         }
     }

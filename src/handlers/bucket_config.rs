@@ -123,9 +123,11 @@ fn put(ctx: &Ctx, kind: Kind) -> Result<Reply, CosError> {
 /// GET: the stored document; unset answers the kind's empty root or its 404.
 fn get(ctx: &Ctx, kind: Kind) -> Result<Reply, CosError> {
     let id = id_of(ctx, kind)?;
-    let doc = ctx
-        .store()
-        .with_bucket(ctx.bucket()?, |b| b.configs.get(kind, &id).cloned())?;
+    let doc = ctx.store().with_bucket(ctx.bucket()?, |b| {
+        b.configs.get(kind, &id).cloned().or_else(|| {
+            (kind == Kind::Tiering && id == DEFAULT_TIERING).then(|| v1_as_default(b))?
+        })
+    })?;
     match (doc, kind.unset()) {
         (Some(doc), _) => Ok(Reply::xml(doc.to_document())),
         (None, Unset::Empty) => Ok(Reply::xml(Node::leaf(kind.root(), "").to_document())),
@@ -182,11 +184,39 @@ fn list_inventory(ctx: &Ctx) -> Result<Reply, CosError> {
 /// `ListBucketIntelligentTieringConfigurationsOutput` (S3's root: COS's page shows no example).
 fn list_tiering(ctx: &Ctx) -> Result<Reply, CosError> {
     let docs: Vec<Node> = ctx.store().with_bucket(ctx.bucket()?, |b| {
-        b.configs.list(Kind::Tiering).cloned().collect()
+        let mut docs: Vec<Node> = b.configs.list(Kind::Tiering).cloned().collect();
+        if b.configs.get(Kind::Tiering, DEFAULT_TIERING).is_none() {
+            docs.splice(0..0, v1_as_default(b));
+        }
+        docs
     })?;
     let mut out = Node::leaf("ListBucketIntelligentTieringConfigurationsOutput", "");
     out.children.extend(docs);
     Ok(Reply::xml(out.to_document()))
+}
+
+/// The id under which the `?intelligent-tiering&id=` form shows the `?intelligenttiering` one.
+const DEFAULT_TIERING: &str = "default";
+
+/// The bucket's `?intelligenttiering` configuration as the `?intelligent-tiering&id=default` form
+/// shows it: the python SDK's own suite PUTs the first form and GETs the second (`Id=default`)
+/// from real COS, so COS keeps them as one. `Transition/Days` becomes the `INFREQUENT` tier.
+fn v1_as_default(b: &crate::store::Bucket) -> Option<Node> {
+    let v1 = b.configs.get(Kind::IntelligentTiering, "")?;
+    let mut tier = Node::leaf("Tiering", "");
+    tier.children.push(Node::leaf("AccessTier", "INFREQUENT"));
+    tier.children.push(Node::leaf(
+        "Days",
+        v1.text_at("Transition/Days").unwrap_or("30"),
+    ));
+    let mut doc = Node::leaf("IntelligentTieringConfiguration", "");
+    doc.children.push(Node::leaf("Id", DEFAULT_TIERING));
+    doc.children.push(Node::leaf(
+        "Status",
+        v1.text_at("Status").unwrap_or("Enabled"),
+    ));
+    doc.children.push(tier);
+    Some(doc)
 }
 
 /// Referer protection of a request already authorized (see `bucket_config::referer` for the

@@ -19,6 +19,7 @@ pub mod policy;
 pub mod post_object;
 pub mod restore;
 pub mod service;
+pub mod symlink;
 pub mod tagging;
 pub mod versioning;
 pub mod website;
@@ -117,6 +118,8 @@ pub fn handle(op: Op, ctx: &Ctx) -> Result<Reply, CosError> {
         PostObjectRestore => restore::post(ctx),
         PostObject => post_object::post(ctx),
         AppendObject => append::append(ctx),
+        PutSymlink => symlink::put(ctx),
+        GetSymlink => symlink::get(ctx),
         PutObjectTagging => tagging::put_object(ctx),
         GetObjectTagging => tagging::get_object(ctx),
         DeleteObjectTagging => tagging::delete_object(ctx),

@@ -80,6 +80,7 @@ pub fn object_from_request(ctx: &Ctx, data: Bytes) -> Result<Object, CosError> {
         version_id: object::NULL_VERSION.to_string(),
         tags,
         appendable: false,
+        symlink_target: None,
         encryption,
     })
 }
@@ -229,16 +230,19 @@ pub fn resolve_range(header: Option<&str>, size: u64) -> Result<Option<(u64, u64
     Ok(Some(range))
 }
 
-/// GET and HEAD Object.
+/// GET and HEAD Object (of a symlink: its target's current version, `symlink::follow`).
 pub fn get(ctx: &Ctx) -> Result<Reply, CosError> {
     let key = key(ctx)?;
     let bucket = ctx.bucket()?;
     let version = super::versioning::requested(ctx);
-    let object = ctx.store().get_version(bucket, &key, version.as_deref())?;
+    let found = ctx.store().get_version(bucket, &key, version.as_deref())?;
+    let version_id = found.version_id.clone();
+    // A symlink serves its target (the version id stays the link's: it is what was asked for).
+    let (served_key, object) = super::symlink::follow(ctx, &key, found)?;
     let versioned = ctx
         .store()
         .with_bucket(bucket, |b| b.versioning.is_versioned())?;
-    let restore = super::restore::gate(ctx, &key, &object)?;
+    let restore = super::restore::gate(ctx, &served_key, &object)?;
     super::encryption::check_key(ctx, &object.encryption, "x-cos-")?;
     let last_modified = http_date(object.last_modified);
     let header = |n: &str| ctx.req.header(n).map(str::to_string);
@@ -280,7 +284,7 @@ pub fn get(ctx: &Ctx) -> Result<Reply, CosError> {
     }
     reply = super::encryption::echo(reply, &object.encryption);
     if ctx.req.dialect == Dialect::Cos && (versioned || version.is_some()) {
-        reply = reply.header("x-cos-version-id", &object.version_id);
+        reply = reply.header("x-cos-version-id", &version_id);
     }
     for (param, name) in RESPONSE_OVERRIDES {
         if let Some(v) = ctx.req.param(param) {

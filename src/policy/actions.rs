@@ -82,6 +82,8 @@ pub const ACTIONS: &[&str] = &[
     "PostObjectRestore",
     "RestoreObject",
     "SelectObjectContent",
+    "PutSymlink", // COS's coscli documentation names cos:PutSymlink / cos:GetSymlink
+    "GetSymlink",
     "PutObjectRetention", // expanded
     "GetObjectRetention", // expanded
     // Multipart upload.

@@ -102,6 +102,21 @@ impl PolicyError {
     }
 }
 
+impl PolicyError {
+    /// Not JSON, or a key given twice in one object (strict, as COS/CAM parse: a duplicate is
+    /// refused, never "last one wins"); a duplicate's path is as the document spells it.
+    fn from_json(e: crate::json::JsonError) -> Self {
+        match e {
+            crate::json::JsonError::Duplicate { at, key } => {
+                PolicyError::new(&at, format!("duplicate key \"{key}\""))
+            }
+            crate::json::JsonError::Syntax(e) => {
+                PolicyError::new("", format!("not valid JSON: {e}"))
+            }
+        }
+    }
+}
+
 impl fmt::Display for PolicyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message_under(""))
@@ -127,8 +142,7 @@ pub fn parse(body: &[u8], kind: PolicyKind, limits: &Limits) -> Result<Policy, C
     if body.len() > limits.max_bytes {
         return Err(too_large(body.len(), limits.max_bytes));
     }
-    let value: Value = serde_json::from_slice(body)
-        .map_err(|e| PolicyError::new("", format!("not valid JSON: {e}")))?;
+    let value: Value = crate::json::parse(body).map_err(PolicyError::from_json)?;
     Ok(parse_value(&value, kind)?)
 }
 
@@ -572,6 +586,28 @@ mod tests {
         }
         assert!(wrong.is_empty(), "{}", wrong.join("\n"));
         files.len()
+    }
+
+    #[test]
+    fn parse_duplicate_key_is_malformed_policy_naming_it() {
+        let body = br#"{"version":"2.0","statement":[{"effect":"deny","effect":"allow","action":["*"],"resource":["*"],"principal":{"qcs":["*"]}}]}"#;
+        for kind in [PolicyKind::Bucket, PolicyKind::User, PolicyKind::Session] {
+            let err = parse(body, kind, &Limits::cam()).unwrap_err();
+            assert_eq!(err.code, Code::MalformedPolicy);
+            assert_eq!(
+                err.message, r#"statement[0]: duplicate key "effect""#,
+                "{kind:?}"
+            );
+        }
+        let top = br#"{"version":"2.0","version":"2.0","statement":[]}"#;
+        let err = parse(top, PolicyKind::Bucket, &Limits::default()).unwrap_err();
+        assert_eq!(err.message, r#"policy: duplicate key "version""#);
+        let deep = br#"{"version":"2.0","statement":[{"effect":"allow","principal":{"qcs":["*"]},"action":["*"],"resource":["*"],"condition":{"string_equal":{"cos:prefix":"a","cos:prefix":"b"}}}]}"#;
+        let err = parse(deep, PolicyKind::Bucket, &Limits::default()).unwrap_err();
+        assert_eq!(
+            err.message,
+            r#"statement[0].condition.string_equal: duplicate key "cos:prefix""#
+        );
     }
 
     #[test]

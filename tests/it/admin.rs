@@ -59,6 +59,40 @@ fn state_lists_buckets_and_objects() {
         b["objects"][0]["etag"],
         "\"5d41402abc4b2a76b9719d911017c592\""
     );
+    assert_eq!(b["objects"][0]["version_id"], "null");
+    assert_eq!(b["tags"], serde_json::Value::Null);
+    assert_eq!(b["encryption"], serde_json::Value::Null);
+}
+
+#[test]
+fn state_shows_tags_and_encryption() {
+    let s = Server::start();
+    s.create_bucket();
+    s.req("PUT", "/a")
+        .header("x-cos-tagging", "team=a")
+        .body(b"x")
+        .send();
+    let tags = "<Tagging><TagSet><Tag><Key>k</Key><Value>v</Value></Tag></TagSet></Tagging>";
+    assert_eq!(
+        s.req("PUT", "/?tagging")
+            .body(tags.as_bytes())
+            .send()
+            .status,
+        204
+    );
+    let sse = "<ServerSideEncryptionConfiguration><Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>AES256</SSEAlgorithm></ApplyServerSideEncryptionByDefault></Rule></ServerSideEncryptionConfiguration>";
+    assert_eq!(
+        s.req("PUT", "/?encryption")
+            .body(sse.as_bytes())
+            .send()
+            .status,
+        200
+    );
+    let state: serde_json::Value = serde_json::from_slice(&admin(&s, "GET", "state").body).unwrap();
+    let b = &state["buckets"][0];
+    assert_eq!(b["tags"], serde_json::json!({ "k": "v" }));
+    assert_eq!(b["encryption"], "AES256");
+    assert_eq!(b["objects"][0]["tags"], serde_json::json!({ "team": "a" }));
 }
 
 #[test]

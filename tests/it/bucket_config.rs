@@ -366,6 +366,25 @@ fn intelligent_tiering_by_id_put_get_list() {
 }
 
 #[test]
+fn intelligenttiering_shows_as_the_default_id_of_the_other_form() {
+    // cos-python-sdk-v5's own suite PUTs `?intelligenttiering` and GETs `id=default` from COS.
+    let s = Server::start();
+    s.create_bucket();
+    s.req("GET", "/?intelligent-tiering&id=default")
+        .send()
+        .assert_error(404, "IntelligentTieringConfigurationNotFoundError");
+    let v1 = "<IntelligentTieringConfiguration><Status>Enabled</Status><Transition><Days>60</Days><RequestFrequent>1</RequestFrequent></Transition></IntelligentTieringConfiguration>";
+    assert_eq!(put(&s, "/?intelligenttiering", v1).status, 200);
+    let r = s.req("GET", "/?intelligent-tiering&id=default").send();
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.xml("Id").as_deref(), Some("default"));
+    assert_eq!(r.xml("Days").as_deref(), Some("60"));
+    assert_eq!(r.xml("Status").as_deref(), Some("Enabled"));
+    let r = s.req("GET", "/?intelligent-tiering").send();
+    assert_eq!(r.xml_all("Id"), ["default"]);
+}
+
+#[test]
 fn put_replication_without_versioning_is_invalid_request() {
     let s = Server::start();
     s.create_bucket();

@@ -21,7 +21,7 @@ fn put_bucket_bad_name_is_invalid_bucket_name() {
     let s = Server::start();
     for host in [
         "bad_name-1250000000.cos.ap-guangzhou.myqcloud.com",
-        "abcdefghijklmnopqrstuvwxyzabcdefghijklmn-1250000000.cos.ap-guangzhou.myqcloud.com",
+        "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxy-1250000000.cos.ap-guangzhou.myqcloud.com",
         "-ab-1250000000.cos.ap-guangzhou.myqcloud.com",
     ] {
         s.req("PUT", "/")
@@ -32,7 +32,7 @@ fn put_bucket_bad_name_is_invalid_bucket_name() {
     let r = s
         .req(
             "PUT",
-            "/abcdefghijklmnopqrstuvwxyzabcdefghijklmn-1250000000",
+            "/abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxy-1250000000",
         )
         .header("Host", "127.0.0.1")
         .send();
@@ -186,4 +186,56 @@ fn get_bucket_location_answers_region() {
     s.create_bucket();
     let r = s.req("GET", "/?location").send();
     assert_eq!(r.xml("LocationConstraint").unwrap(), "ap-guangzhou");
+}
+
+#[test]
+fn get_service_filters_by_tag_region_and_creation_time_and_pages() {
+    let s = Server::start();
+    for (bucket, region) in [
+        ("alpha-1250000000", "ap-guangzhou"),
+        ("beta-1250000000", "ap-beijing"),
+        ("gamma-1250000000", "ap-guangzhou"),
+    ] {
+        let host = format!("{bucket}.cos.{region}.myqcloud.com");
+        assert_eq!(s.req("PUT", "/").header("Host", &host).send().status, 200);
+    }
+    let tags = "<Tagging><TagSet><Tag><Key>team</Key><Value>a</Value></Tag></TagSet></Tagging>";
+    let r = s
+        .req("PUT", "/?tagging")
+        .header("Host", "gamma-1250000000.cos.ap-guangzhou.myqcloud.com")
+        .body(tags.as_bytes())
+        .send();
+    assert_eq!(r.status, 204, "{}", r.text());
+    let local = format!("127.0.0.1:{}", s.addr.port());
+    let svc = |target: &str| s.req("GET", target).header("Host", &local);
+    let names = |target: &str| svc(target).send().xml_all("Name");
+    assert_eq!(names("/?tagkey=team&tagvalue=a"), ["gamma-1250000000"]);
+    assert!(names("/?tagkey=team&tagvalue=b").is_empty());
+    assert_eq!(
+        names("/?region=ap-guangzhou"),
+        ["alpha-1250000000", "gamma-1250000000"]
+    );
+    assert_eq!(names("/?create-time=1&range=gt").len(), 3);
+    assert!(names("/?create-time=1&range=lt").is_empty());
+    let page = svc("/?max-keys=2").send();
+    assert_eq!(
+        page.xml_all("Name"),
+        ["alpha-1250000000", "beta-1250000000"]
+    );
+    assert_eq!(page.xml("IsTruncated").as_deref(), Some("true"));
+    assert_eq!(page.xml("NextMarker").as_deref(), Some("beta-1250000000"));
+    assert_eq!(
+        names("/?marker=beta-1250000000&max-keys=2"),
+        ["gamma-1250000000"]
+    );
+    for bad in [
+        "/?range=lt",
+        "/?create-time=x&range=lt",
+        "/?create-time=1&range=eq",
+        "/?tagvalue=a",
+        "/?max-keys=0",
+        "/?max-keys=2001",
+    ] {
+        svc(bad).send().assert_error(400, "InvalidArgument");
+    }
 }

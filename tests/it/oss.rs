@@ -47,7 +47,7 @@ fn date() -> String {
 }
 
 /// A V1-signed request on the bucket's virtual host.
-fn oss(s: &Server, method: &str, key: &str, query: &str, extra: &[(&str, &str)]) -> Req {
+pub fn oss(s: &Server, method: &str, key: &str, query: &str, extra: &[(&str, &str)]) -> Req {
     signed_as(s, AK, SK, method, key, query, extra)
 }
 
@@ -79,7 +79,7 @@ fn signed_as(
     r
 }
 
-fn create(s: &Server) {
+pub fn create(s: &Server) {
     let r = oss(s, "PUT", "", "", &[]).send();
     assert_eq!(r.status, 200, "{}", r.text());
 }

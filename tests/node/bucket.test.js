@@ -56,7 +56,7 @@ for (const name of [`-bad-${APPID}`, `bad--${APPID}`]) {
 }
 
 test('putBucket with an over-long name is rejected with 400', async () => {
-  const err = await ctx.cos.putBucket({ Bucket: 'a'.repeat(40) + `-${APPID}`, Region: REGION }).then(
+  const err = await ctx.cos.putBucket({ Bucket: 'a'.repeat(51) + `-${APPID}`, Region: REGION }).then(
     () => assert.fail('succeeded'),
     (e) => e
   );
@@ -94,4 +94,17 @@ test('object calls on a missing bucket are NoSuchBucket', async () => {
   await expectError(ctx.cos.putObject({ Bucket: BUCKET, Region: REGION, Key: 'a', Body: 'x' }), 404, 'NoSuchBucket');
   await expectError(ctx.cos.getObject({ Bucket: BUCKET, Region: REGION, Key: 'a' }), 404, 'NoSuchBucket');
   await expectError(ctx.cos.getBucket({ Bucket: BUCKET, Region: REGION }), 404, 'NoSuchBucket');
+});
+
+test('getService filters by TagKey/TagValue and pages with Marker/MaxKeys', async () => {
+  const names = [`alpha-${APPID}`, `beta-${APPID}`, BUCKET];
+  for (const Bucket of names) await ctx.cos.putBucket({ Bucket, Region: REGION });
+  await ctx.cos.putBucketTagging({ Bucket: `beta-${APPID}`, Region: REGION, Tags: [{ Key: 'tagKey', Value: 'tagValue' }] });
+  const tagged = await ctx.cos.getService({ TagKey: 'tagKey', TagValue: 'tagValue' });
+  assert.deepEqual(tagged.Buckets.map((b) => b.Name), [`beta-${APPID}`]);
+  const page = await ctx.cos.getService({ MaxKeys: 2 });
+  assert.deepEqual(page.Buckets.map((b) => b.Name), [...names].sort().slice(0, 2));
+  const rest = await ctx.cos.getService({ Marker: page.Buckets[1].Name, MaxKeys: 2 });
+  assert.deepEqual(rest.Buckets.map((b) => b.Name), [...names].sort().slice(2));
+  await expectError(ctx.cos.getService({ CreateTime: 'x', CreateRange: 'lt' }), 400, 'InvalidArgument');
 });

@@ -28,8 +28,8 @@ for (const name of [`buckettest-maz-ofs123456-${APPID}`, `bucket-inventory${Date
   });
 }
 
-test('putBucket with a 51-character name is InvalidBucketName', async () => {
-  await expectError(ctx.cos.putBucket({ Bucket: 'a'.repeat(40) + `-${APPID}`, Region: REGION }), 400, 'InvalidBucketName');
+test('putBucket with 51 characters before the APPID is InvalidBucketName', async () => {
+  await expectError(ctx.cos.putBucket({ Bucket: 'a'.repeat(51) + `-${APPID}`, Region: REGION }), 400, 'InvalidBucketName');
 });
 
 // ---- empty grants ----

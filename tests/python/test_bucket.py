@@ -60,7 +60,7 @@ def test_create_bucket_with_illegal_characters_is_invalid_bucket_name(server, cl
 
 
 def test_create_bucket_with_too_long_name_is_rejected(client):
-    name = "a" * 40 + f"-{APPID}"  # 51 characters, over the 50 cos-mock accepts
+    name = "a" * 51 + f"-{APPID}"  # 51 characters before the APPID, over COS's 50
     with pytest.raises(CosServiceError) as info:
         client.create_bucket(Bucket=name)
     err = info.value
@@ -111,3 +111,25 @@ def test_reset_forgets_buckets(server, client):
     client.create_bucket(Bucket=BUCKET)
     server.reset()
     assert bucket_names(client) == []
+
+
+def test_list_buckets_filters_by_tag_and_region_and_pages(server, client):
+    # What the SDK's own suite does: tag a bucket, list by TagKey/TagValue, read each one's tags.
+    names = [f"alpha-{APPID}", f"beta-{APPID}", BUCKET]
+    for name in names:
+        client.create_bucket(Bucket=name)
+    client.put_bucket_tagging(
+        Bucket=f"beta-{APPID}", Tagging={"TagSet": {"Tag": [{"Key": "tagKey", "Value": "tagValue"}]}}
+    )
+    listed = client.list_buckets(Region=REGION, TagKey="tagKey", TagValue="tagValue")
+    assert [b["Name"] for b in listed["Buckets"]["Bucket"]] == [f"beta-{APPID}"]
+    for bucket in listed["Buckets"]["Bucket"]:
+        tag = client.get_bucket_tagging(Bucket=bucket["Name"])
+        assert tag["TagSet"]["Tag"][0] == {"Key": "tagKey", "Value": "tagValue"}
+    assert client.list_buckets(Region="ap-beijing")["Buckets"] is None
+    page = client.list_buckets(MaxKeys=2)
+    assert [b["Name"] for b in page["Buckets"]["Bucket"]] == sorted(names)[:2]
+    assert page["IsTruncated"] == "true"
+    rest = client.list_buckets(Marker=page["NextMarker"], MaxKeys=2)
+    assert [b["Name"] for b in rest["Buckets"]["Bucket"]] == sorted(names)[2:]
+    assert rest["IsTruncated"] == "false"

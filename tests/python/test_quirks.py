@@ -29,6 +29,7 @@ COS_MOCK_ARGS = ["--tls-listen", "127.0.0.1:0", "--tls-cert-out", str(CA_PEM)]
 SUITE_BUCKETS = [
     f"buckettest-maz-ofs123456-{APPID}",
     f"bucket-inventory1764547200000-{APPID}",
+    f"copy-cos-python-v5-test-3-11-ap-guangzhou-{APPID}",
 ]
 
 # Every grant header the python SDK sends (x-cos-grant-write too, which an object refuses when it
@@ -45,8 +46,8 @@ def test_create_bucket_with_sdk_suite_name_succeeds(client, name):
     assert name in [b["Name"] for b in client.list_buckets()["Buckets"]["Bucket"]]
 
 
-def test_create_bucket_over_50_characters_is_invalid_bucket_name(client):
-    expect_error(lambda: client.create_bucket(Bucket="a" * 40 + f"-{APPID}"), 400, "InvalidBucketName")
+def test_create_bucket_over_50_characters_before_the_appid_is_invalid_bucket_name(client):
+    expect_error(lambda: client.create_bucket(Bucket="a" * 51 + f"-{APPID}"), 400, "InvalidBucketName")
 
 
 # ---- empty grant headers ----

@@ -153,6 +153,21 @@ impl PolicyError {
     }
 }
 
+impl PolicyError {
+    /// Not JSON, or a key given twice in one object (strict, as COS/CAM parse: a duplicate is
+    /// refused, never "last one wins"); a duplicate's path is as the document spells it.
+    fn from_json(e: crate::json::JsonError) -> Self {
+        match e {
+            crate::json::JsonError::Duplicate { at, key } => {
+                PolicyError::new(&at, format!("duplicate key \"{key}\""))
+            }
+            crate::json::JsonError::Syntax(e) => {
+                PolicyError::new("", format!("not valid JSON: {e}"))
+            }
+        }
+    }
+}
+
 impl fmt::Display for PolicyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.path.is_empty() {
@@ -175,8 +190,7 @@ pub fn parse(body: &[u8], kind: PolicyKind) -> Result<Policy, PolicyError> {
         );
         return Err(PolicyError::new("", rule));
     }
-    let value: Value = serde_json::from_slice(body)
-        .map_err(|e| PolicyError::new("", format!("not valid JSON: {e}")))?;
+    let value: Value = crate::json::parse(body).map_err(PolicyError::from_json)?;
     parse_value(&value, kind)
 }
 
@@ -595,6 +609,14 @@ mod tests {
         let p = parse(doc.as_bytes(), PolicyKind::Bucket).unwrap();
         assert_eq!(p.statements[0].actions, ["oss:Get*"]);
         assert_eq!(p.statements[0].principals.as_deref().unwrap(), ["*"]);
+    }
+
+    #[test]
+    fn parse_duplicate_key_rejected_naming_it() {
+        let doc = r#"{"Version":"1","Statement":[{"Effect":"Deny","Effect":"Allow","Action":"oss:GetObject","Principal":"*","Resource":"acs:oss:*:*:b/*"}]}"#;
+        assert_eq!(bucket_err(doc), r#"Statement[0]: duplicate key "Effect""#);
+        let err = parse(doc.as_bytes(), PolicyKind::Ram).unwrap_err();
+        assert_eq!(err.to_string(), r#"Statement[0]: duplicate key "Effect""#);
     }
 
     #[test]
