@@ -5,6 +5,10 @@
 # self-signed certificate, trusted through REQUESTS_CA_BUNDLE).
 #
 #   scripts/sdk-own-suites.sh PATH/TO/cos-python-sdk-v5 [pytest args...]
+#   scripts/sdk-own-suites.sh --node PATH/TO/cos-nodejs-sdk-v5 [mocha args...]
+#
+# With --node, the node SDK's own suite (test/test.js, mocha) runs instead: see
+# scripts/sdk-own-suites-node.sh.
 #
 # Not part of `scripts/test.sh`: it needs a checkout of the SDK's repository (the published package
 # has no tests), and takes minutes. Tests of other Tencent Cloud services (CI, MetaInsight, vectors,
@@ -12,7 +16,11 @@
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-SDK="${1:?usage: scripts/sdk-own-suites.sh PATH/TO/cos-python-sdk-v5 [pytest args...]}"
+if [[ "${1:-}" == "--node" ]]; then
+    shift
+    exec bash "$ROOT/scripts/sdk-own-suites-node.sh" "$@"
+fi
+SDK="${1:?usage: scripts/sdk-own-suites.sh [--node] PATH/TO/cos-python-sdk-v5|cos-nodejs-sdk-v5 [pytest|mocha args...]}"
 shift
 SDK="$(cd "$SDK" && pwd)"
 [[ -f "$SDK/ut/test.py" ]] || { echo "sdk-own-suites: $SDK/ut/test.py not found" >&2; exit 2; }

@@ -3,6 +3,8 @@
 //! the limit. The body is read into one buffer sized from `Content-Length` (no second copy, no
 //! doubling), and only once the request is authenticated and authorized (see `dispatch`).
 
+use std::time::Duration;
+
 use axum::body::Body;
 use bytes::{Bytes, BytesMut};
 use http::HeaderMap;
@@ -126,6 +128,8 @@ pub struct Unread {
     body: Option<Body>,
     declared: Option<u64>,
     has_body: bool,
+    /// The longest wait for the next piece of the body (`--body-idle-timeout`).
+    idle: Option<Duration>,
 }
 
 impl Unread {
@@ -136,7 +140,16 @@ impl Unread {
             body: Some(body),
             declared,
             has_body: chunked || declared.is_some_and(|n| n > 0),
+            idle: None,
         }
+    }
+
+    /// Fails a read with 400 `RequestTimeout` when no byte of the body arrives for `idle` (a
+    /// stalled client, or one that sent less than its `Content-Length` and waits); the connection
+    /// is then closed.
+    pub fn with_idle_timeout(mut self, idle: Option<Duration>) -> Unread {
+        self.idle = idle;
+        self
     }
 
     /// Whether the client sent a body that was not read (whole).
@@ -163,7 +176,31 @@ impl Unread {
         let mut buf = BytesMut::with_capacity(usize::try_from(capacity).unwrap_or(0));
         // Only a paced read looks at the clock.
         let start = bps.map(|_| tokio::time::Instant::now());
-        while let Some(frame) = body.frame().await {
+        loop {
+            let next = match self.idle {
+                None => body.frame().await,
+                Some(idle) => match tokio::time::timeout(idle, body.frame()).await {
+                    Ok(next) => next,
+                    Err(_) => {
+                        // What is left of the body may still come: the connection closes.
+                        self.has_body = true;
+                        self.body = Some(Body::empty());
+                        return Err(CosError::with_message(
+                            Code::RequestTimeout,
+                            format!(
+                                "{} No byte of the request body arrived for {} s ({} bytes read{}).",
+                                Code::RequestTimeout.default_message(),
+                                idle.as_secs_f64(),
+                                buf.len(),
+                                self.declared
+                                    .map(|n| format!(" of {n}"))
+                                    .unwrap_or_default()
+                            ),
+                        ));
+                    }
+                },
+            };
+            let Some(frame) = next else { break };
             let frame = frame.map_err(|e| {
                 // Put nothing back: what is left of the body is unusable, so the connection closes.
                 self.has_body = true;

@@ -7,7 +7,8 @@ use md5::{Digest, Md5};
 use crate::error::{Code, CosError};
 
 /// CRC-64/XZ, which COS calls `crc64ecma`.
-const CRC64: crc::Crc<u64> = crc::Crc::<u64>::new(&crc::CRC_64_XZ);
+/// Slice-by-16 tables: several times the byte-at-a-time speed on large bodies.
+const CRC64: crc::Crc<u64, crc::Table<16>> = crc::Crc::<u64, crc::Table<16>>::new(&crc::CRC_64_XZ);
 
 /// The CRC-64 COS answers in `x-cos-hash-crc64ecma`.
 pub fn crc64(data: &[u8]) -> u64 {

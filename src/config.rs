@@ -59,6 +59,8 @@ pub struct Config {
     pub admin_token: Option<String>,
     /// The OSS dialect's accounts and buckets.
     pub oss: OssConfig,
+    /// Timeouts, the connection cap and the shutdown grace.
+    pub transport: crate::transport::Transport,
 }
 
 /// The `oss` section: Alibaba Cloud accounts, their RAM users, and buckets created at start.
@@ -219,6 +221,7 @@ impl Default for Config {
             tls: None,
             admin_token: None,
             oss: OssConfig::default(),
+            transport: crate::transport::Transport::default(),
         }
     }
 }

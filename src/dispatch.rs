@@ -93,7 +93,8 @@ pub async fn entry(State(state): State<Arc<AppState>>, req: Request) -> Response
         secure: req.extensions().get::<Secure>().is_some_and(|s| s.0),
     };
     let (parts, body) = req.into_parts();
-    let mut body = Unread::new(body, &parts.headers);
+    let mut body =
+        Unread::new(body, &parts.headers).with_idle_timeout(state.config.transport.body_idle);
     let mut facts = Facts::default();
     let call = Call {
         state: &state,
@@ -244,10 +245,19 @@ fn read_head(
 /// COS, a bucket that region's endpoint does not have: 404 `NoSuchBucket`, before authentication
 /// (COS documents no code for this; the choice is in the README). A Host that names no region
 /// (`127.0.0.1`, `localhost`) reaches the bucket wherever it is; PUT Bucket keeps its own answers.
+/// A Host whose region label is no region (`<bucket>.cos.gz.myqcloud.com`,
+/// [`crate::request::unknown_region_of_host`]) gets the same 404 for every operation, PUT Bucket
+/// included: no bucket can exist in, or be created in, a region COS does not have.
 fn check_region(state: &AppState, req: &CosRequest, op: Op) -> Result<(), CosError> {
     let (Dialect::Cos, Some(bucket)) = (req.dialect, req.bucket()) else {
         return Ok(());
     };
+    if let Some(label) = crate::request::unknown_region_of_host(&req.host) {
+        return Err(CosError::with_message(
+            Code::NoSuchBucket,
+            format!("The specified bucket does not exist in region {label}."),
+        ));
+    }
     let Some(asked) = crate::request::region_of_host(&req.host) else {
         return Ok(());
     };
@@ -419,6 +429,16 @@ fn check_length(req: &CosRequest) -> Result<(), CosError> {
     Ok(())
 }
 
+/// Text for one pretty log line: a key may hold CR or LF (XML carries them), which would otherwise
+/// start a line of the client's making.
+fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains(['\r', '\n']) {
+        text.replace('\r', "\\r").replace('\n', "\\n").into()
+    } else {
+        text.into()
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn record(
     state: &AppState,
@@ -473,8 +493,11 @@ fn record(
         ),
         crate::config::LogFormat::Pretty => tracing::info!(
             target: "cos_mock::request",
-            "{} {op} {bucket}/{key} -> {status} {code} ({ms} ms) caller={caller} reason={logged_reason} id={request_id}",
+            "{} {op} {}/{} -> {status} {code} ({ms} ms) caller={caller} reason={} id={request_id}",
             parts.method,
+            one_line(&bucket),
+            one_line(&key),
+            one_line(&logged_reason),
         ),
     }
     if matches!(
@@ -514,6 +537,28 @@ fn record(
         reason: (reason != "-").then_some(reason),
         duration_ms,
     });
+}
+
+/// The answer on a connection over the cap (see `transport::Gate`) to anything but the health
+/// check: 503 `SlowDown`, and the connection closes. Not journaled: nothing was served.
+pub fn over_cap(method: &http::Method, path: &str) -> Response {
+    let now = SystemTime::now();
+    let request_id = crate::response::new_request_id(now, 0);
+    let err = CosError::with_message(
+        Code::SlowDown,
+        "Please reduce your request rate: the server is at its connection cap (--max-connections).",
+    );
+    let mut reply = finish(
+        error_reply(&err, path, &request_id, method),
+        &request_id,
+        now,
+        method,
+    );
+    reply.headers.insert(
+        http::header::CONNECTION,
+        http::HeaderValue::from_static("close"),
+    );
+    into_response(reply, None)
 }
 
 fn into_response(reply: Reply, paced_bps: Option<u64>) -> Response {

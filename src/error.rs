@@ -85,9 +85,11 @@ codes! {
     PolicyFull => 400, "your policy or acl has reached the limit";
     PreconditionFailed => 412, "At least one of the preconditions you specified did not hold.";
     ReplicationConfigurationnotFoundError => 404, "The replication configuration was not found.";
+    RequestTimeout => 400, "Your socket connection to the server was not read from or written to within the timeout period.";
     RequestTimeTooSkewed => 403, "The difference between the request time and the server's time is too large.";
     RestoreAlreadyInProgress => 409, "Object restore is already in progress.";
     SignatureDoesNotMatch => 403, "The Signature you specified is invalid.";
+    SlowDown => 503, "Please reduce your request rate.";
     TooManyBuckets => 400, "You have attempted to create more buckets than allowed.";
     // The admin API's own (not COS's): a state-changing admin body that is not JSON.
     UnsupportedMediaType => 415, "The admin API takes application/json bodies.";
@@ -160,7 +162,7 @@ impl std::error::Error for CosError {}
 pub type Result<T, E = CosError> = std::result::Result<T, E>;
 
 /// Renders the COS error body. Every element has non-empty text (the python SDK needs all five).
-/// Escapes with quick-xml directly: `crate::xml` builds on this module, not the other way round.
+/// Escapes with `wire` (a leaf): `crate::xml` builds on this module, not the other way round.
 pub fn render_xml(err: &CosError, resource: &str, request_id: &str, trace_id: &str) -> String {
     let mut out = String::with_capacity(256);
     out.push_str("<?xml version='1.0' encoding='utf-8' ?>\n<Error>\n");
@@ -174,7 +176,7 @@ pub fn render_xml(err: &CosError, resource: &str, request_id: &str, trace_id: &s
     for (name, value) in &err.extra {
         out.push_str(&format!(
             "\t<{name}>{}</{name}>\n",
-            quick_xml::escape::escape(value)
+            crate::wire::xml_escape(value)
         ));
     }
     push_elem(
@@ -191,7 +193,7 @@ pub fn render_xml(err: &CosError, resource: &str, request_id: &str, trace_id: &s
 fn push_elem(out: &mut String, name: &str, text: &str) {
     out.push_str(&format!(
         "\t<{name}>{}</{name}>\n",
-        quick_xml::escape::escape(text)
+        crate::wire::xml_escape(text)
     ));
 }
 

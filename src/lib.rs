@@ -6,7 +6,8 @@
 //! who is calling, from the head → `access` decides whether the caller may (a pure decision over
 //! gathered facts) → `body` reads the body, bounded by the operation's limit → `checksum` verifies
 //! Content-MD5 → `handlers` act on the in-memory `store` → `response` renders. `server` runs it over
-//! HTTP/1.1; `admin` and `journal` serve the `/_cos-mock/*` endpoints.
+//! HTTP/1.1, under `transport`'s timeouts and connection cap; `admin` and `journal` serve the
+//! `/_cos-mock/*` endpoints.
 //!
 //! **Dialects.** The address step says which protocol a request speaks (`dialect::Dialect`). A dialect
 //! brings only what differs — its hosts (`dialect::oss::hosts`), its signatures (`auth::cos_sign`;
@@ -56,6 +57,7 @@ pub(crate) mod sts;
 pub(crate) mod tagging;
 pub mod tls;
 pub(crate) mod traffic;
+pub mod transport;
 pub(crate) mod uploads;
 pub(crate) mod versioning;
 pub(crate) mod wire;

@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use cos_mock::config::{AuthMode, Config, LogFormat, TlsListen};
 use cos_mock::server::Listener;
 use cos_mock::tls::CertSource;
+use cos_mock::transport::Transport;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -117,6 +118,37 @@ struct Opts {
         global = true
     )]
     journal_size: usize,
+    /// Seconds (or e.g. `500ms`) a client has to send a complete request head: from the accept on a
+    /// new connection, from the head's first byte on a kept-alive one; then the connection is
+    /// dropped (slowloris). 0 turns it off.
+    #[arg(long, env = "COS_MOCK_HEADER_READ_TIMEOUT", default_value = "30", value_parser = timeout, global = true)]
+    header_read_timeout: Timeout,
+    /// Seconds the server waits for the next byte of a request body; then the request fails with
+    /// 400 RequestTimeout and the connection closes (a body shorter than its Content-Length ends
+    /// so). 0 turns it off.
+    #[arg(long, env = "COS_MOCK_BODY_IDLE_TIMEOUT", default_value = "30", value_parser = timeout, global = true)]
+    body_idle_timeout: Timeout,
+    /// Seconds a kept-alive connection may wait idle for its next request before it is closed.
+    /// 0 turns it off.
+    #[arg(long, env = "COS_MOCK_KEEP_ALIVE_TIMEOUT", default_value = "60", value_parser = timeout, global = true)]
+    keep_alive_timeout: Timeout,
+    /// Connections served at once (default 4096, or the open-file limit less 64 when lower). Past
+    /// it a connection answers one request, the health check as usual and anything else 503
+    /// SlowDown, then closes; reaching the cap is logged once.
+    #[arg(long, env = "COS_MOCK_MAX_CONNECTIONS", value_parser = clap::value_parser!(u64).range(1..), global = true)]
+    max_connections: Option<u64>,
+    /// Seconds requests in flight may run on after SIGTERM/SIGINT; those still running then are
+    /// cut, logged, and the exit code is 1.
+    #[arg(long, env = "COS_MOCK_SHUTDOWN_GRACE", default_value = "10", value_parser = timeout, global = true)]
+    shutdown_grace: Timeout,
+}
+
+/// A duration flag's value: seconds, fractions of them, or with `ms`/`s`; `0` is none.
+#[derive(Clone, Copy, Debug)]
+struct Timeout(Option<std::time::Duration>);
+
+fn timeout(text: &str) -> Result<Timeout, String> {
+    cos_mock::transport::parse_duration(text).map(Timeout)
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -194,6 +226,16 @@ fn build_config(o: &Opts) -> Result<Config, String> {
                 },
             },
         }),
+        transport: Transport {
+            header_read: o.header_read_timeout.0,
+            body_idle: o.body_idle_timeout.0,
+            keep_alive: o.keep_alive_timeout.0,
+            max_connections: o
+                .max_connections
+                .map(|n| usize::try_from(n).unwrap_or(usize::MAX))
+                .unwrap_or_else(Transport::default_max_connections),
+            shutdown_grace: o.shutdown_grace.0.unwrap_or_default(),
+        },
         ..Config::default()
     };
     if let Some(region) = &o.region {
@@ -274,7 +316,14 @@ async fn run(config: Config) -> ExitCode {
     }
     eprintln!("cos-mock ready on http://{local}");
     match cos_mock::server::serve_all(listeners, state, shutdown_signal()).await {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(stopped) if stopped.cut.is_empty() => ExitCode::SUCCESS,
+        Ok(stopped) => {
+            eprintln!(
+                "cos-mock: exiting 1: {} request(s) were cut at the end of the shutdown grace",
+                stopped.cut.len()
+            );
+            ExitCode::FAILURE
+        }
         Err(e) => {
             eprintln!("cos-mock: {e}");
             ExitCode::FAILURE

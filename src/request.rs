@@ -57,13 +57,16 @@ pub struct Addressing<'a> {
 }
 
 impl CosRequest {
-    /// Reads a request's head. Fails on a path that is not percent-encoded UTF-8 (`InvalidURI`) and
-    /// on a path-style bucket with a bad name (`InvalidBucketName`).
+    /// Reads a request's head. Fails on a Host header missing (HTTP/1.1) or repeated
+    /// (`InvalidArgument`, [`check_host_headers`]), on a path that is not percent-encoded UTF-8 or
+    /// holds a character XML 1.0 cannot carry (`InvalidURI`, [`check_path_chars`]), and on a
+    /// path-style bucket with a bad name (`InvalidBucketName`).
     pub fn from_head(
         parts: &http::request::Parts,
         addr: &Addressing,
         remote: Option<SocketAddr>,
     ) -> Result<CosRequest, CosError> {
+        check_host_headers(parts)?;
         let host = parts
             .uri
             .authority()
@@ -78,6 +81,7 @@ impl CosRequest {
             .unwrap_or_default();
         let raw_path = parts.uri.path().to_string();
         let path = decode_path(&raw_path)?;
+        check_path_chars(&path)?;
         let raw_query = parts.uri.query().unwrap_or("").to_string();
         let query = parse_query(&raw_query);
         let oss_credential = crate::dialect::oss::hosts::carries_credential(
@@ -186,6 +190,43 @@ impl CosRequest {
     }
 }
 
+/// RFC 9112 §3.2: a server answers 400 to an HTTP/1.1 request without a Host header, and to any
+/// request with more than one. cos-mock answers COS's `InvalidArgument` (COS documents neither
+/// case; its front end answers a bare 400). An HTTP/1.0 request without Host is served, addressed
+/// as a Host naming no bucket would be (`--default-bucket`, or the bucket in the path).
+pub fn check_host_headers(parts: &http::request::Parts) -> Result<(), CosError> {
+    let hosts = parts.headers.get_all(http::header::HOST).iter().count();
+    let message = match hosts {
+        0 if parts.version >= http::Version::HTTP_11 => {
+            "An HTTP/1.1 request must carry a Host header."
+        }
+        0 | 1 => return Ok(()),
+        _ => "The request carries more than one Host header.",
+    };
+    Err(CosError::with_message(Code::InvalidArgument, message))
+}
+
+/// Refuses a path (bucket and key) holding a character XML 1.0 cannot carry (`\x00`-`\x08`,
+/// `\x0b`, `\x0c`, `\x0e`-`\x1f`, U+FFFE, U+FFFF): such a key could never be listed in
+/// well-formed XML, so it is not stored. COS's object overview (product/436/13324) allows any UTF-8
+/// but says the control characters CAN, EM, SUB and ESC (`\x18`-`\x1b`) are not supported, without
+/// naming the error; cos-mock refuses every character XML cannot carry, with `InvalidURI` naming the
+/// character and its position (counted in characters of the decoded key, from 0). Tab, LF, CR and
+/// DEL are legal XML and stay accepted.
+pub fn check_path_chars(path: &str) -> Result<(), CosError> {
+    match crate::wire::unrepresentable(path) {
+        None => Ok(()),
+        Some((at, c)) => Err(CosError::with_message(
+            Code::InvalidURI,
+            format!(
+                "Couldn't parse the specified URI: the path holds U+{:04X} at character {at}, \
+                 which XML 1.0 cannot carry; object keys may not contain it.",
+                c as u32
+            ),
+        )),
+    }
+}
+
 /// Percent-decodes a path into UTF-8 without touching `+` or dot segments.
 pub fn decode_path(raw: &str) -> Result<String, CosError> {
     crate::wire::decode_path(raw).ok_or_else(|| {
@@ -264,6 +305,27 @@ pub fn region_of_host(host: &str) -> Option<String> {
         .get(service_at + 1)
         .filter(|r| looks_like_region(r))?;
     Some(region.to_string())
+}
+
+/// A Host on COS's own domains (`myqcloud.com`, `tencentcos.cn`) whose region label is not a
+/// region at all, `<bucket>.cos.<label>.myqcloud.com` with `<label>` such as `gz` (the node SDK's
+/// suite addresses `Region: 'gz'` and expects an error): that label. On COS no such endpoint exists
+/// (the name does not resolve); cos-mock answers as for a bucket in another region
+/// (`dispatch::check_region`). `accelerate` is not a region but a real endpoint, and hosts on other
+/// domains (`<bucket>.cos.localhost`, a test's own names) are never refused.
+pub fn unknown_region_of_host(host: &str) -> Option<String> {
+    let hostname = strip_port(host).to_ascii_lowercase();
+    let labels: Vec<&str> = hostname.split('.').collect();
+    let service_at = labels
+        .iter()
+        .take(2)
+        .position(|l| matches!(*l, "cos" | "cos-internal" | "cos-website"))?;
+    let suffix = &labels[service_at + 2..];
+    if !matches!(suffix, ["myqcloud", "com"] | ["tencentcos", "cn"]) {
+        return None;
+    }
+    let label = labels[service_at + 1];
+    (label != "accelerate" && !looks_like_region(label)).then(|| label.to_string())
 }
 
 /// Whether the Host's first label is a bucket, `<name>-<appid>.…` (port and case ignored).
@@ -708,6 +770,27 @@ mod tests {
         ];
         for (host, want) in cases {
             assert_eq!(region_of_host(host).as_deref(), want, "{host}");
+        }
+    }
+
+    #[test]
+    fn unknown_region_of_host_cases() {
+        let cases = [
+            ("b-1250000000.cos.gz.myqcloud.com", Some("gz")),
+            ("b-1250000000.cos.gz.myqcloud.com:443", Some("gz")),
+            ("cos.tj.tencentcos.cn", Some("tj")),
+            ("b-1250000000.cos-website.sh.myqcloud.com", Some("sh")),
+            ("b-1250000000.cos.ap-guangzhou.myqcloud.com", None),
+            ("b-1250000000.cos.ap-beijing-1.tencentcos.cn", None),
+            ("b-1250000000.cos.accelerate.myqcloud.com", None),
+            ("b-1250000000.cos.gz.example.com", None),
+            ("b-1250000000.cos.localhost", None),
+            ("b-1250000000.cos.myqcloud.com", None),
+            ("service.cos.myqcloud.com", None),
+            ("127.0.0.1:9000", None),
+        ];
+        for (host, want) in cases {
+            assert_eq!(unknown_region_of_host(host).as_deref(), want, "{host}");
         }
     }
 

@@ -1,6 +1,7 @@
-//! The HTTP/1.1 server: accept loop (TCP_NODELAY, keep-alive, graceful shutdown), `CONNECT`
-//! tunnels, and COS's exact spelling of response header names (`ETag`, `Content-Length`, ...),
-//! which hyper would lowercase.
+//! The HTTP/1.1 server: accept loop (TCP_NODELAY, keep-alive, the connection cap), each connection
+//! under its timeouts (`transport`), graceful shutdown within `--shutdown-grace` (requests cut at
+//! its end are reported), `CONNECT` tunnels, and COS's exact spelling of response header names
+//! (`ETag`, `Content-Length`, ...), which hyper would lowercase.
 //!
 //! `CONNECT host:port` (what an HTTPS client sends to its proxy) is answered only when TLS is
 //! configured (`--tls-listen`): cos-mock answers 200, terminates TLS on the tunnel with the same
@@ -27,6 +28,7 @@ use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
 use crate::dispatch::Secure;
+use crate::transport::{Activity, Admission, Gate, InFlight, Tracked, Transport, Watched};
 use crate::AppState;
 
 /// Response header names as COS spells them. Names not listed go out in lower case, as COS writes
@@ -71,12 +73,13 @@ pub struct Listener {
     pub tls: Option<TlsAcceptor>,
 }
 
-/// Serves `listener` until `shutdown` completes, then lets open requests finish (up to 10 s).
+/// Serves `listener` until `shutdown` completes, then lets open requests finish within the
+/// configured grace ([`serve_all`]).
 pub async fn serve(
     listener: TcpListener,
     state: Arc<AppState>,
     shutdown: impl Future<Output = ()>,
-) -> std::io::Result<()> {
+) -> std::io::Result<Stopped> {
     serve_all(
         vec![Listener {
             tcp: listener,
@@ -88,16 +91,29 @@ pub async fn serve(
     .await
 }
 
-/// Serves every listener until `shutdown` completes, then lets open requests finish (up to 10 s).
+/// How serving ended.
+#[derive(Debug, Default)]
+pub struct Stopped {
+    /// The requests still in flight when the shutdown grace ran out (method, target, client, how
+    /// long each had run); the binary exits 1 when there are any.
+    pub cut: Vec<String>,
+}
+
+/// Serves every listener until `shutdown` completes; then stops accepting, closes idle connections
+/// and lets requests in flight finish within `--shutdown-grace`. Those still running then are cut,
+/// logged one by one and returned in [`Stopped`].
 pub async fn serve_all(
     listeners: Vec<Listener>,
     state: Arc<AppState>,
     shutdown: impl Future<Output = ()>,
-) -> std::io::Result<()> {
+) -> std::io::Result<Stopped> {
+    let transport = state.config.transport;
     let spellings = header_spellings().await;
     let router = app(state);
     let tunnel = listeners.iter().find_map(|l| l.tls.clone());
     let graceful = Arc::new(GracefulShutdown::new());
+    let in_flight = Arc::new(InFlight::default());
+    let gate = Arc::new(Gate::new(transport.max_connections));
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let loops: Vec<_> = listeners
         .into_iter()
@@ -106,6 +122,9 @@ pub async fn serve_all(
                 router: router.clone(),
                 spellings: spellings.clone(),
                 tunnel: tunnel.clone(),
+                transport,
+                gate: gate.clone(),
+                in_flight: in_flight.clone(),
             };
             tokio::spawn(accept_loop(l, conn, graceful.clone(), stop_rx.clone()))
         })
@@ -118,11 +137,29 @@ pub async fn serve_all(
     // Only the accept loops held the shutdown handle (connections hold watchers), and they are done.
     let graceful = Arc::try_unwrap(graceful)
         .map_err(|_| std::io::Error::other("an accept loop is still running"))?;
-    tokio::select! {
-        _ = graceful.shutdown() => {}
-        _ = tokio::time::sleep(Duration::from_secs(10)) => tracing::warn!("open connections did not finish in 10 s"),
+    let grace = transport.shutdown_grace;
+    let running = in_flight.open().len();
+    if running > 0 {
+        tracing::info!(
+            "stopped accepting; {running} request(s) in flight may finish within {} s",
+            grace.as_secs_f64()
+        );
     }
-    Ok(())
+    let cut = tokio::select! {
+        _ = graceful.shutdown() => Vec::new(),
+        _ = tokio::time::sleep(grace) => in_flight.open(),
+    };
+    if !cut.is_empty() {
+        tracing::warn!(
+            "shutdown grace of {} s ran out: {} request(s) cut",
+            grace.as_secs_f64(),
+            cut.len()
+        );
+        for what in &cut {
+            tracing::warn!("cut at shutdown: {what}");
+        }
+    }
+    Ok(Stopped { cut })
 }
 
 /// What every connection is served with.
@@ -132,6 +169,15 @@ struct Conn {
     spellings: Extensions,
     /// Terminates `CONNECT` tunnels on the plain listener; none without TLS.
     tunnel: Option<TlsAcceptor>,
+    transport: Transport,
+    gate: Arc<Gate>,
+    in_flight: Arc<InFlight>,
+}
+
+/// A connection let in by the [`Gate`]: its slot is held as long as the connection lives.
+struct Admitted {
+    _permit: tokio::sync::OwnedSemaphorePermit,
+    over_cap: bool,
 }
 
 /// How long a TLS client may take to finish its handshake.
@@ -143,17 +189,35 @@ async fn accept_loop(
     graceful: Arc<GracefulShutdown>,
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) {
+    // Whether accepting fails (e.g. out of file descriptors): logged once per episode.
+    let mut failing = false;
     loop {
         let (stream, remote) = tokio::select! {
             accepted = listener.tcp.accept() => match accepted {
                 Ok(pair) => pair,
                 Err(e) => {
-                    tracing::warn!("accept failed: {e}");
+                    if !std::mem::replace(&mut failing, true) {
+                        tracing::warn!("accept failed: {e} (--max-connections may be above the open-file limit)");
+                    }
                     tokio::time::sleep(Duration::from_millis(10)).await;
                     continue;
                 }
             },
             _ = stop.changed() => return,
+        };
+        if std::mem::replace(&mut failing, false) {
+            tracing::info!("accepting connections again");
+        }
+        let admitted = match conn.gate.admit() {
+            Admission::Served(permit) => Admitted {
+                _permit: permit,
+                over_cap: false,
+            },
+            Admission::OverCap(permit) => Admitted {
+                _permit: permit,
+                over_cap: true,
+            },
+            Admission::Refused => continue,
         };
         let _ = stream.set_nodelay(true);
         let conn = conn.clone();
@@ -164,12 +228,12 @@ async fn accept_loop(
                 tokio::spawn(async move {
                     // A tunnel still being set up at shutdown is dropped, with its watcher.
                     tokio::select! {
-                        _ = plain_or_tunnel(stream, remote, conn, watcher) => {}
+                        _ = plain_or_tunnel(stream, remote, conn, watcher, admitted) => {}
                         _ = stop.changed() => {}
                     }
                 });
             }
-            None => serve_connection(TokioIo::new(stream), remote, false, conn, watcher),
+            None => serve_connection(stream, remote, false, conn, watcher, admitted),
             Some(acceptor) => {
                 let acceptor = acceptor.clone();
                 let mut stop = stop.clone();
@@ -179,7 +243,7 @@ async fn accept_loop(
                         tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, acceptor.accept(stream));
                     tokio::select! {
                         done = handshake => match done {
-                            Ok(Ok(tls)) => serve_connection(TokioIo::new(tls), remote, true, conn, watcher),
+                            Ok(Ok(tls)) => serve_connection(tls, remote, true, conn, watcher, admitted),
                             Ok(Err(e)) => tracing::debug!("TLS handshake with {remote} failed: {e}"),
                             Err(_) => tracing::debug!("TLS handshake with {remote} timed out"),
                         },
@@ -201,27 +265,33 @@ async fn plain_or_tunnel(
     remote: SocketAddr,
     conn: Conn,
     watcher: Watcher,
+    admitted: Admitted,
 ) {
     const METHOD: &[u8] = b"CONNECT ";
-    let mut first = [0u8; METHOD.len()];
-    let is_connect = loop {
-        let Ok(n) = stream.peek(&mut first).await else {
-            return;
-        };
-        if n == 0 {
-            return;
+    let peek = async {
+        let mut first = [0u8; METHOD.len()];
+        loop {
+            let n = stream.peek(&mut first).await.ok().filter(|n| *n > 0)?;
+            if first[..n] != METHOD[..n] {
+                return Some(false);
+            }
+            if n == METHOD.len() {
+                return Some(true);
+            }
+            // A prefix of `CONNECT `: wait for the rest.
+            tokio::time::sleep(Duration::from_millis(5)).await;
         }
-        if first[..n] != METHOD[..n] {
-            break false;
-        }
-        if n == METHOD.len() {
-            break true;
-        }
-        // A prefix of `CONNECT `: wait for the rest.
-        tokio::time::sleep(Duration::from_millis(5)).await;
+    };
+    // The first bytes come under the header read timeout, as they would on any connection.
+    let peeked = match conn.transport.header_read {
+        Some(limit) => tokio::time::timeout(limit, peek).await.ok().flatten(),
+        None => peek.await,
+    };
+    let Some(is_connect) = peeked else {
+        return;
     };
     if !is_connect {
-        return serve_connection(TokioIo::new(stream), remote, false, conn, watcher);
+        return serve_connection(stream, remote, false, conn, watcher, admitted);
     }
     let Some(acceptor) = conn.tunnel.clone() else {
         return;
@@ -239,7 +309,7 @@ async fn plain_or_tunnel(
         Ok::<_, String>(tls)
     };
     match tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, tunnel).await {
-        Ok(Ok(tls)) => serve_connection(TokioIo::new(tls), remote, true, conn, watcher),
+        Ok(Ok(tls)) => serve_connection(tls, remote, true, conn, watcher, admitted),
         Ok(Err(e)) => tracing::debug!("CONNECT from {remote} failed: {e}"),
         Err(_) => tracing::debug!("CONNECT from {remote} timed out"),
     }
@@ -284,43 +354,89 @@ fn connect_target(head: &[u8]) -> Option<String> {
     valid.then(|| target.to_string())
 }
 
-/// Serves one HTTP/1.1 connection (keep-alive, `Expect: 100-continue`, COS header spellings).
+/// The health check, answered even on a connection over the cap.
+const HEALTH_PATH: &str = "/_cos-mock/health";
+
+/// Longest request path kept in the register of requests in flight.
+const MAX_TARGET_SHOWN: usize = 200;
+
+/// Serves one HTTP/1.1 connection (keep-alive, `Expect: 100-continue`, COS header spellings) under
+/// its timeouts ([`crate::transport`]). A connection over the cap answers one request (the health
+/// check, or 503 `SlowDown`) and closes.
 fn serve_connection<I>(
-    io: TokioIo<I>,
+    io: I,
     remote: SocketAddr,
     secure: bool,
     conn: Conn,
     watcher: Watcher,
+    admitted: Admitted,
 ) where
     I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
     let Conn {
-        router, spellings, ..
+        router,
+        spellings,
+        transport,
+        in_flight,
+        ..
     } = conn;
+    let activity = Activity::new();
+    let io = TokioIo::new(Watched::new(io, activity.clone()));
+    let over_cap = admitted.over_cap;
+    let on_request = activity.clone();
     let service = hyper::service::service_fn(move |mut req: Request<Incoming>| {
+        let done = on_request.begin();
+        let registered = in_flight.register(describe(&req, remote));
         req.extensions_mut().insert(ConnectInfo(remote));
         req.extensions_mut().insert(Secure(secure));
         let router = router.clone();
         let spellings = spellings.clone();
         async move {
-            let mut resp = match router.oneshot(req.map(axum::body::Body::new)).await {
-                Ok(r) => r,
-                Err(never) => match never {},
+            let mut resp = if over_cap && req.uri().path() != HEALTH_PATH {
+                crate::dispatch::over_cap(req.method(), req.uri().path())
+            } else {
+                match router.oneshot(req.map(axum::body::Body::new)).await {
+                    Ok(r) => r,
+                    Err(never) => match never {},
+                }
             };
             resp.extensions_mut().extend(spellings);
+            let resp = resp.map(|b| axum::body::Body::new(Tracked::new(b, done, registered)));
             Ok::<_, Infallible>(resp)
         }
     });
     let connection = hyper::server::conn::http1::Builder::new()
         .preserve_header_case(true)
-        .keep_alive(true)
+        .keep_alive(!over_cap)
         .serve_connection(io, service);
     let connection = watcher.watch(connection);
     tokio::spawn(async move {
-        if let Err(e) = connection.await {
-            tracing::debug!("connection from {remote} ended: {e}");
+        let _admitted = admitted;
+        tokio::select! {
+            ended = connection => if let Err(e) = ended {
+                tracing::debug!("connection from {remote} ended: {e}");
+            },
+            why = activity.watchdog(transport) => {
+                tracing::debug!("closed the connection from {remote}: {why}");
+            }
         }
     });
+}
+
+/// `PUT /key from 127.0.0.1:50000`, the target cut to [`MAX_TARGET_SHOWN`] characters.
+fn describe(req: &Request<Incoming>, remote: SocketAddr) -> String {
+    let target = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or("/");
+    let shown: String = target.chars().take(MAX_TARGET_SHOWN).collect();
+    let more = if shown.len() < target.len() {
+        "…"
+    } else {
+        ""
+    };
+    format!("{} {shown}{more} from {remote}", req.method())
 }
 
 /// hyper writes a response header name in the case recorded in a header-case map found in the

@@ -423,8 +423,21 @@ pub(crate) fn list(objects: &BTreeMap<String, Arc<Object>>, q: &ListQuery) -> Li
     }
 }
 
-/// COS's key length limit: over `MAX_KEY_BYTES` is 400 `KeyTooLong`.
+/// COS's key length limit: over `MAX_KEY_BYTES` is 400 `KeyTooLong`; and a key holding a character
+/// XML 1.0 cannot carry (a form's key, a symlink target, a batch-delete key) is 400
+/// `InvalidArgument`, as no listing could show it (a key in the path is refused earlier, with
+/// `InvalidURI`: `request::check_path_chars`).
 pub(crate) fn check_key(key: &str) -> Result<(), CosError> {
+    if let Some((at, c)) = crate::wire::unrepresentable(key) {
+        return Err(CosError::with_message(
+            Code::InvalidArgument,
+            format!(
+                "The object key holds U+{:04X} at character {at}, which XML 1.0 cannot carry; \
+                 object keys may not contain it.",
+                c as u32
+            ),
+        ));
+    }
     if key.len() > MAX_KEY_BYTES {
         return Err(CosError::with_message(
             Code::KeyTooLong,

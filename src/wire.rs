@@ -1,5 +1,6 @@
 //! URL and form encoding on the wire: the one RFC 3986 encoder, the one form decoder and the one
-//! query parser, used by addressing, signatures, STS, listings and form uploads alike.
+//! query parser, used by addressing, signatures, STS, listings and form uploads alike; and the one
+//! XML text escaper, which makes any text well-formed XML 1.0.
 
 use percent_encoding::{percent_decode, percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
@@ -83,9 +84,65 @@ pub fn case_twins(pairs: &[(String, String)]) -> Option<(&str, &str)> {
     })
 }
 
+/// Whether XML 1.0 can carry `c` (its `Char` production; surrogates cannot occur in a `str`).
+pub fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{fffd}' | '\u{10000}'..)
+}
+
+/// The first character XML 1.0 cannot carry, with its position in characters.
+pub fn unrepresentable(text: &str) -> Option<(usize, char)> {
+    text.chars().enumerate().find(|(_, c)| !is_xml_char(*c))
+}
+
+/// Escapes text for an XML element or attribute value, so any text gives well-formed XML: markup
+/// characters as entities, and a character XML 1.0 cannot carry at all (no key holds one: see
+/// `request::check_path_chars`; a query value echoed back may) as U+FFFD. Tab, LF and CR go out
+/// raw, as COS and S3 write them: the node SDK's parser does not decode `&#13;`, and a parser
+/// that normalises line ends (python's expat) reads a raw CR as LF, as it would from COS; a key
+/// with CR round-trips exactly through `encoding-type=url`.
+pub fn xml_escape(text: &str) -> std::borrow::Cow<'_, str> {
+    match quick_xml::escape::escape(text) {
+        std::borrow::Cow::Borrowed(t) => xml_carry(t),
+        std::borrow::Cow::Owned(t) => std::borrow::Cow::Owned(xml_carry(&t).into_owned()),
+    }
+}
+
+/// `text` (markup already escaped) with what XML 1.0 cannot carry as U+FFFD; the rest as it is.
+pub fn xml_carry(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().all(is_xml_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .map(|c| if is_xml_char(c) { c } else { '\u{fffd}' })
+        .collect::<String>()
+        .into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn xml_escape_gives_well_formed_text_for_any_input() {
+        assert_eq!(xml_escape("a<b>&'\"c"), "a&lt;b&gt;&amp;&apos;&quot;c");
+        assert_eq!(xml_escape("plain/ключ"), "plain/ключ");
+        assert!(matches!(xml_escape("plain"), std::borrow::Cow::Borrowed(_)));
+        assert_eq!(xml_escape("t\tn\nr\r\u{7f}"), "t\tn\nr\r\u{7f}");
+        assert_eq!(
+            xml_escape("a\0b\u{1}c\u{1f}\u{fffe}<"),
+            "a\u{fffd}b\u{fffd}c\u{fffd}\u{fffd}&lt;"
+        );
+    }
+
+    #[test]
+    fn unrepresentable_finds_the_first_character_xml_forbids() {
+        assert_eq!(unrepresentable("ok\t\n\r\u{7f}\u{10000}"), None);
+        assert_eq!(unrepresentable("ab\u{1}\0"), Some((2, '\u{1}')));
+        assert_eq!(unrepresentable("é\u{ffff}"), Some((1, '\u{ffff}')));
+        for c in (0u8..0x20).map(char::from) {
+            assert_eq!(is_xml_char(c), matches!(c, '\t' | '\n' | '\r'), "{c:?}");
+        }
+    }
 
     #[test]
     fn encode_keeps_only_unreserved() {

@@ -7,12 +7,15 @@ use crate::error::{Code, CosError};
 /// The declaration COS writes at the top of XML bodies.
 pub const DECLARATION: &str = "<?xml version='1.0' encoding='utf-8' ?>\n";
 
-/// Escapes text for an XML element or attribute value.
+/// Escapes text for an XML element or attribute value (see [`crate::wire::xml_escape`]): any
+/// text gives well-formed XML.
 pub fn escape(text: &str) -> std::borrow::Cow<'_, str> {
-    quick_xml::escape::escape(text)
+    crate::wire::xml_escape(text)
 }
 
 /// Serialises a serde value as an XML document with COS's declaration; `root` names the element.
+/// The text is passed through [`crate::wire::xml_carry`], so the document is well-formed whatever the
+/// values hold (the serializer escapes markup but not control characters).
 pub fn to_xml<T: serde::Serialize>(root: &str, value: &T) -> Result<String, CosError> {
     let mut body = String::from(DECLARATION);
     let mut ser = quick_xml::se::Serializer::with_root(&mut body, Some(root))
@@ -21,7 +24,7 @@ pub fn to_xml<T: serde::Serialize>(root: &str, value: &T) -> Result<String, CosE
     value
         .serialize(ser)
         .map_err(|e| CosError::with_message(Code::InternalError, e.to_string()))?;
-    Ok(body)
+    Ok(crate::wire::xml_carry(&body).into_owned())
 }
 
 /// How much structure a client's XML document may have. Every COS document fits well inside:
@@ -48,6 +51,7 @@ pub mod bounds {
 pub fn screen(body: &[u8]) -> Result<(&str, String), CosError> {
     use quick_xml::events::Event;
     let text = std::str::from_utf8(body).map_err(|_| malformed("the body is not UTF-8".into()))?;
+    check_chars(text)?;
     let mut reader = quick_xml::Reader::from_str(text);
     let (mut depth, mut elements, mut root) = (0usize, 0usize, None::<String>);
     let mut declared = false;
@@ -101,6 +105,37 @@ pub fn screen(body: &[u8]) -> Result<(&str, String), CosError> {
     }
     let root = root.ok_or_else(|| malformed("the body is empty".into()))?;
     Ok((text, root))
+}
+
+/// XML 1.0's well-formedness constraint on characters: the document, and every character reference
+/// in it (`&#1;`, `&#x1F;`), may hold only what XML 1.0 allows (quick-xml lets `&#1;` through, and a
+/// key holding it could be listed only as U+FFFD).
+fn check_chars(text: &str) -> Result<(), CosError> {
+    if let Some((at, c)) = crate::wire::unrepresentable(text) {
+        return Err(malformed(format!(
+            "the body holds U+{:04X} at character {at}, which XML 1.0 does not allow",
+            c as u32
+        )));
+    }
+    for (at, _) in text.match_indices("&#") {
+        let rest = &text[at + 2..];
+        let Some(end) = rest.find(';').filter(|end| *end <= 10) else {
+            continue; // Not a character reference: the parser answers it.
+        };
+        let code = match rest[..end].strip_prefix('x') {
+            Some(hex) => u32::from_str_radix(hex, 16).ok(),
+            None => rest[..end].parse().ok(),
+        };
+        if let Some(code) = code {
+            if !char::from_u32(code).is_some_and(crate::wire::is_xml_char) {
+                return Err(malformed(format!(
+                    "the character reference &#{}; names a character XML 1.0 does not allow",
+                    &rest[..end]
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Counts an element's attributes up to the bound, without quick-xml's duplicate check.
@@ -179,6 +214,41 @@ mod tests {
         let err = from_xml::<Delete>(body.as_bytes()).unwrap_err();
         assert_eq!(err.code, Code::MalformedXML, "{body}");
         err.message
+    }
+
+    #[test]
+    fn screen_refuses_characters_xml_forbids_raw_or_referenced() {
+        for doc in [
+            "<Delete><Object><Key>a\u{1}</Key></Object></Delete>",
+            "<Delete><Object><Key>a&#1;</Key></Object></Delete>",
+            "<Delete><Object><Key>a&#x1f;</Key></Object></Delete>",
+            "<Delete><Object><Key>a&#xFFFF;</Key></Object></Delete>",
+            "<Delete><Object><Key>a&#xD800;</Key></Object></Delete>",
+            "<Delete a='&#2;'><Object><Key>a</Key></Object></Delete>",
+        ] {
+            let msg = refused(doc);
+            assert!(msg.contains("XML 1.0 does not allow"), "{doc}: {msg}");
+        }
+        let ok: Delete =
+            from_xml(b"<Delete><Object><Key>a&#13;&#x9;&#127;</Key></Object></Delete>").unwrap();
+        assert_eq!(ok.objects[0].key, "a\r\t\u{7f}");
+    }
+
+    #[test]
+    fn to_xml_output_is_well_formed_whatever_the_values() {
+        #[derive(serde::Serialize)]
+        struct Doc {
+            #[serde(rename = "Key")]
+            key: String,
+        }
+        let xml = to_xml(
+            "Doc",
+            &Doc {
+                key: "a\0b\rc<".into(),
+            },
+        )
+        .unwrap();
+        assert!(xml.contains("<Key>a\u{fffd}b\rc&lt;</Key>"), "{xml}");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 pub mod cos_sign;
 pub mod oss;
+pub mod v4_sign;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -323,6 +324,11 @@ pub fn authenticate(req: &CosRequest, keys: &KeyRing, clock: Clock) -> Result<Ca
         .header("authorization")
         .map(str::trim)
         .filter(|v| !v.is_empty());
+    if header.is_none() && cos_sign::from_query(&req.raw_query).is_none() {
+        if let Some(v4) = v4_sign::from_sign_param(&req.raw_query) {
+            return authenticate_v4(req, keys, clock, v4);
+        }
+    }
     let parts = match header {
         Some(value) => cos_sign::from_authorization(value).map_err(malformed)?,
         None => match cos_sign::from_query(&req.raw_query)
@@ -349,6 +355,39 @@ pub fn authenticate(req: &CosRequest, keys: &KeyRing, clock: Clock) -> Result<Ca
         headers: &headers,
     };
     cos_sign::verify(&parts, &view, &secret_key).map_err(signature_mismatch)?;
+    Ok(caller)
+}
+
+/// A legacy V4 signature in `sign=` ([`v4_sign`], where the choices are): a download of the
+/// bucket it names, inside its window, signed by a known key (a temporary one with its token).
+fn authenticate_v4(
+    req: &CosRequest,
+    keys: &KeyRing,
+    clock: Clock,
+    v4: Result<v4_sign::V4Sign, String>,
+) -> Result<Caller, CosError> {
+    let denied = |why: String| {
+        CosError::with_message(
+            Code::AccessDenied,
+            format!("The V4 signature in sign= does not allow this request: {why}."),
+        )
+    };
+    let v4 = v4.map_err(|e| denied(format!("it is malformed ({e})")))?;
+    if !matches!(req.method.as_str(), "GET" | "HEAD") {
+        return Err(denied(format!("{} is not a download", req.method)));
+    }
+    let bucket = req
+        .bucket()
+        .ok_or_else(|| denied("the request names no bucket".into()))?;
+    let token = req.param("x-cos-security-token");
+    let (secret_key, caller) = resolve_key(keys, &v4.secret_id, token, clock.now)?;
+    clock.check_window(v4.start, v4.end)?;
+    if !v4.verify(&secret_key) {
+        return Err(CosError::new(Code::SignatureDoesNotMatch));
+    }
+    if let Some(why) = v4.scope_error(bucket, req.key()) {
+        return Err(denied(why));
+    }
     Ok(caller)
 }
 

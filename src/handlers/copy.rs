@@ -75,11 +75,23 @@ pub fn parse_copy_source(value: &str, region: &str) -> Result<CopySource, CosErr
     let cos = address(host, &path, &addressing, false)
         .map(|a| (a.dialect == crate::dialect::Dialect::Cos).then_some(a.target));
     match cos.map(|t| t.unwrap_or(Target::Service)) {
-        Ok(Target::Bucket { bucket, key }) if !key.is_empty() => Ok(CopySource {
-            bucket,
-            key,
-            version_id,
-        }),
+        Ok(Target::Bucket { bucket, key }) if !key.is_empty() => {
+            if let Some((at, c)) = crate::wire::unrepresentable(&key) {
+                return Err(CosError::with_message(
+                    Code::InvalidArgument,
+                    format!(
+                        "x-cos-copy-source: the key holds U+{:04X} at character {at}, which XML \
+                         1.0 cannot carry; no object key contains it.",
+                        c as u32
+                    ),
+                ));
+            }
+            Ok(CopySource {
+                bucket,
+                key,
+                version_id,
+            })
+        }
         Ok(_) => Err(invalid()),
         Err(e) => Err(e),
     }

@@ -253,7 +253,7 @@ pub struct Resp {
 }
 
 impl Resp {
-    fn parse(raw: &[u8], head_request: bool) -> Resp {
+    pub fn parse(raw: &[u8], head_request: bool) -> Resp {
         let split = raw
             .windows(4)
             .position(|w| w == b"\r\n\r\n")

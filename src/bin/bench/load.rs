@@ -36,29 +36,46 @@ pub struct Call<'a> {
 }
 
 impl Target {
-    /// Builds the request with a fresh `Authorization` over `host` and every header of `call`.
-    pub fn request(&self, call: &Call) -> Request<Full<Bytes>> {
+    /// A target for requests that are built already (nothing is signed through it).
+    pub fn unsigned(addr: SocketAddr) -> Target {
+        Target {
+            addr,
+            host: addr.to_string(),
+            secret_id: String::new(),
+            secret_key: String::new(),
+        }
+    }
+
+    /// The `Authorization` of `call` for `[now - 60 s, now + valid]`: with a long `valid`, one value
+    /// signs many identical requests (cos-mock checks it on each).
+    pub fn authorization(&self, call: &Call, valid: Duration) -> String {
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
         let mut signed = vec![("host", self.host.as_str())];
         signed.extend_from_slice(call.headers);
-        let auth = cos_sign::authorization(
+        cos_sign::authorization(
             &self.secret_id,
             &self.secret_key,
             now.saturating_sub(60),
-            now + 600,
+            now + valid.as_secs(),
             call.method,
             call.path,
             call.query,
             &signed,
-        );
+        )
+    }
+
+    /// Builds the request with a fresh `Authorization` over `host` and every header of `call`.
+    pub fn request(&self, call: &Call) -> Request<Full<Bytes>> {
+        let auth = self.authorization(call, Duration::from_secs(600));
         let mut builder = Request::builder()
             .method(call.method)
             .uri(uri(call.path, call.query))
-            .header("authorization", auth);
-        for (name, value) in signed {
-            builder = builder.header(name, value);
+            .header("authorization", auth)
+            .header("host", self.host.as_str());
+        for (name, value) in call.headers {
+            builder = builder.header(*name, *value);
         }
         // hyper omits `Content-Length: 0`, which COS (and cos-mock) require on an empty PUT.
         if matches!(call.method, "PUT" | "POST") {
@@ -70,7 +87,8 @@ impl Target {
     }
 }
 
-fn uri(path: &str, query: &[(&str, &str)]) -> String {
+/// The request target of `call`: path and encoded query.
+pub fn uri(path: &str, query: &[(&str, &str)]) -> String {
     let pairs: Vec<String> = query
         .iter()
         .map(|(k, v)| match v.is_empty() {
@@ -97,24 +115,67 @@ pub async fn connect(addr: SocketAddr) -> Result<SendRequest<Full<Bytes>>, Strin
     Ok(sender)
 }
 
-/// Sends one request on `sender` and reads the whole answer; returns the status.
+/// Sends one request on `sender` and reads the whole answer; returns the status and whether the
+/// server keeps the connection open (no `Connection: close`, as moto's server sends on every answer).
 pub async fn exchange(
     sender: &mut SendRequest<Full<Bytes>>,
     req: Request<Full<Bytes>>,
-) -> Result<u16, String> {
+) -> Result<(u16, bool), String> {
     let ask = async {
         sender.ready().await.map_err(|e| e.to_string())?;
         let resp = sender.send_request(req).await.map_err(|e| e.to_string())?;
         let status = resp.status().as_u16();
+        let keep = resp.version() == hyper::Version::HTTP_11
+            && !resp
+                .headers()
+                .get(hyper::header::CONNECTION)
+                .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"close"));
         resp.into_body()
             .collect()
             .await
             .map_err(|e| e.to_string())?;
-        Ok(status)
+        Ok((status, keep))
     };
     tokio::time::timeout(REQUEST_TIMEOUT, ask)
         .await
         .map_err(|_| "timeout".to_string())?
+}
+
+/// Sends one request and reads the whole answer: status, headers, body.
+pub async fn exchange_full(
+    sender: &mut SendRequest<Full<Bytes>>,
+    req: Request<Full<Bytes>>,
+) -> Result<(u16, hyper::HeaderMap, Bytes), String> {
+    sender.ready().await.map_err(|e| e.to_string())?;
+    let resp = sender.send_request(req).await.map_err(|e| e.to_string())?;
+    let (parts, body) = resp.into_parts();
+    let body = body.collect().await.map_err(|e| e.to_string())?.to_bytes();
+    Ok((parts.status.as_u16(), parts.headers, body))
+}
+
+/// Sends one request and reads the answer's body frame by frame without keeping it; returns the
+/// status and the number of body bytes.
+pub async fn exchange_counting(
+    sender: &mut SendRequest<Full<Bytes>>,
+    req: Request<Full<Bytes>>,
+) -> Result<(u16, u64), String> {
+    sender.ready().await.map_err(|e| e.to_string())?;
+    let resp = sender.send_request(req).await.map_err(|e| e.to_string())?;
+    let status = resp.status().as_u16();
+    let mut body = resp.into_body();
+    let mut bytes = 0u64;
+    while let Some(frame) = body.frame().await {
+        if let Some(data) = frame.map_err(|e| e.to_string())?.data_ref() {
+            bytes += data.len() as u64;
+        }
+    }
+    Ok((status, bytes))
+}
+
+/// Nearest-rank percentile of sorted values.
+pub fn percentile(sorted: &[u32], q: f64) -> Option<u32> {
+    let rank = (q * sorted.len() as f64).ceil() as usize;
+    sorted.get(rank.clamp(1, sorted.len().max(1)) - 1).copied()
 }
 
 /// What one run of a workload produced.
@@ -195,10 +256,13 @@ where
         let req = make(&target);
         let sent = Instant::now();
         match exchange(sender, req).await {
-            Ok(status) => {
+            Ok((status, keep)) => {
                 let us = sent.elapsed().as_micros().min(u32::MAX as u128) as u32;
                 tally.latencies_us.push(us);
                 tally.count(status.to_string());
+                if !keep {
+                    conn = None;
+                }
             }
             Err(e) => {
                 tally.count(if e == "timeout" { e } else { "error".into() });
@@ -217,7 +281,16 @@ fn take(budget: &AtomicU64) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::uri;
+    use super::{percentile, uri};
+
+    #[test]
+    fn percentile_is_nearest_rank() {
+        let v: Vec<u32> = (1..=100).collect();
+        assert_eq!(percentile(&v, 0.50), Some(50));
+        assert_eq!(percentile(&v, 0.99), Some(99));
+        assert_eq!(percentile(&[7], 0.99), Some(7));
+        assert_eq!(percentile(&[], 0.5), None);
+    }
 
     #[test]
     fn uri_writes_a_bare_subresource_and_encodes_values() {

@@ -4,7 +4,8 @@ use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
 const READY_PREFIX: &str = "cos-mock ready on http://";
@@ -17,7 +18,8 @@ pub struct Server {
 }
 
 impl Server {
-    /// Spawns `binary --listen 127.0.0.1:0` and waits (at most `timeout`) for its ready line on stderr.
+    /// Spawns `binary --listen 127.0.0.1:0 --auth enforce` and waits (at most `timeout`) for its ready
+    /// line on stderr.
     pub fn spawn(binary: &Path, log_level: &str, timeout: Duration) -> Result<Server, String> {
         let started = Instant::now();
         let mut child = Command::new(binary)
@@ -52,9 +54,46 @@ impl Server {
 
     /// Current and peak resident set size in KiB (`VmRSS`, `VmHWM` of /proc/<pid>/status).
     pub fn rss_kib(&self) -> Option<(u64, u64)> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).ok()?;
-        Some((field_kib(&status, "VmRSS:")?, field_kib(&status, "VmHWM:")?))
+        rss_kib(self.pid())
     }
+
+    /// Samples `VmRSS` every 2 ms until the returned guard is stopped; the guard gives the highest value.
+    pub fn rss_sampler(&self) -> RssSampler {
+        let pid = self.pid();
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let thread = std::thread::spawn(move || {
+            let mut peak = 0;
+            while !flag.load(Ordering::Relaxed) {
+                if let Some((rss, _)) = rss_kib(pid) {
+                    peak = peak.max(rss);
+                }
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            peak
+        });
+        RssSampler { stop, thread }
+    }
+}
+
+/// A running [`Server::rss_sampler`].
+pub struct RssSampler {
+    stop: Arc<AtomicBool>,
+    thread: std::thread::JoinHandle<u64>,
+}
+
+impl RssSampler {
+    /// Stops sampling; the highest `VmRSS` seen, in KiB.
+    pub fn peak_kib(self) -> u64 {
+        self.stop.store(true, Ordering::Relaxed);
+        self.thread.join().unwrap_or(0)
+    }
+}
+
+/// Current and peak resident set size of `pid` in KiB.
+pub fn rss_kib(pid: u32) -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    Some((field_kib(&status, "VmRSS:")?, field_kib(&status, "VmHWM:")?))
 }
 
 impl Drop for Server {
