@@ -190,6 +190,8 @@ async fn soak(args: &Args) -> Result<(), String> {
             c.await.map_err(|e| format!("a client died: {e}"))?;
         }
         let rss_loaded = rss(&server)?;
+        // A fresh connection: the setup one sat idle through the phase, past the keep-alive timeout.
+        let mut conn = load::connect(server.addr).await?;
         let left = delete_everything(&shared, &mut conn).await?;
         tokio::time::sleep(Duration::from_secs(1)).await;
         let rss_end = rss(&server)?;
