@@ -14,6 +14,14 @@ step "cargo clippy"
 cargo clippy --all-targets -- -D warnings
 step "cargo test"
 cargo test 2>&1 | tee -a "$LOG"
+# The examples' own tests (the soak client's body and listing checks).
+cargo test --examples 2>&1 | tee -a "$LOG"
+if [ -x scripts/fuzz.sh ] && [ "${COS_MOCK_SKIP_FUZZ:-0}" != 1 ]; then
+  # Every fuzz target for 2 s, its corpus (with the regression inputs) replayed first; the dev
+  # build `cargo test` just made, so no release build is needed here.
+  step "fuzz targets (2 s each)"
+  scripts/fuzz.sh --debug --seconds 2
+fi
 step "benchmark smoke (cos-mock alone, debug build, a few seconds; figures not judged)"
 scripts/bench.sh --smoke
 if [ -x scripts/test-sdk.sh ]; then

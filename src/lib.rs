@@ -37,6 +37,8 @@ pub mod dialect;
 pub(crate) mod dispatch;
 pub mod error;
 pub mod form;
+#[doc(hidden)]
+pub mod fuzzing;
 pub(crate) mod handlers;
 pub(crate) mod journal;
 pub(crate) mod json;

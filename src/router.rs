@@ -244,9 +244,10 @@ fn unknown_subresource(req: &CosRequest, known: &[&str]) -> Result<(), CosError>
     let is_known = |name: &str| {
         known.contains(&name)
             || ORDINARY_PARAMS.iter().any(|p| p.eq_ignore_ascii_case(name))
-            || ORDINARY_PREFIXES
-                .iter()
-                .any(|p| name.len() >= p.len() && name[..p.len()].eq_ignore_ascii_case(p))
+            || ORDINARY_PREFIXES.iter().any(|p| {
+                name.get(..p.len())
+                    .is_some_and(|h| h.eq_ignore_ascii_case(p))
+            })
     };
     match req.query.iter().find(|(k, v)| v.is_empty() && !is_known(k)) {
         Some((name, _)) => Err(CosError::with_message(
@@ -641,6 +642,11 @@ mod tests {
             let err = route(&req(m, VH, target, &[])).unwrap_err();
             assert_eq!(err.code, Code::NotImplemented, "{m} {target}");
             assert!(err.message.contains('?'), "{}", err.message);
+        }
+        // Found by fuzzing: a name whose first bytes are not ASCII once panicked (a 500).
+        for target in ["/?%F0%9F%98%80", "/k?%C3%A9policy", "/?a%EF%BB%BFcl"] {
+            let err = route(&req("GET", VH, target, &[])).unwrap_err();
+            assert_eq!(err.code, Code::NotImplemented, "{target}");
         }
         // A parameter with a value is not a sub-resource.
         assert_eq!(

@@ -95,7 +95,7 @@ fn malformed(why: &str) -> CosError {
 }
 
 /// The checked request: quiet or not, and the objects (keys, and versions when named).
-fn parse(body: &[u8]) -> Result<(bool, Vec<ObjectToDelete>), CosError> {
+pub(crate) fn parse(body: &[u8]) -> Result<(bool, Vec<ObjectToDelete>), CosError> {
     let req: DeleteRequest = from_xml(body)?;
     let quiet = match req.quiet.as_deref().map(str::trim) {
         None => false,

@@ -11,7 +11,7 @@ pub mod delete_multiple;
 pub mod encryption;
 pub mod lifecycle;
 pub mod multipart;
-mod multipart_xml;
+pub(crate) mod multipart_xml;
 pub mod object;
 pub mod oss;
 pub mod overwrite;

@@ -16,6 +16,7 @@ mod cors;
 mod delete_multiple;
 mod encryption;
 mod errors;
+mod fuzz_regressions;
 mod hostile;
 mod keys;
 mod lifecycle;
