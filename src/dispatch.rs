@@ -29,7 +29,7 @@ use crate::dialect::Dialect;
 use crate::error::{Code, CosError};
 use crate::form::Form;
 use crate::handlers::{self, Ctx};
-use crate::journal::Entry;
+use crate::journal::Record;
 use crate::request::{Addressing, CosRequest, Target};
 use crate::response::{error_reply, finish, Reply};
 use crate::router::{Op, Route};
@@ -117,7 +117,9 @@ pub async fn entry(State(state): State<Arc<AppState>>, req: Request) -> Response
             Err(CosError::new(Code::InternalError))
         });
     let request_id = call.request_id(facts.dialect);
-    let mut reply = render(&state, &parts, &facts, &result, &request_id);
+    // The error is kept for the log and the journal (a clone on the error path only).
+    let err = result.as_ref().err().cloned();
+    let mut reply = render(&state, &parts, &facts, result, &request_id);
     if body.left_unread() {
         // The client may still be sending what was not read: answer, then close.
         reply.headers.insert(
@@ -125,19 +127,19 @@ pub async fn entry(State(state): State<Arc<AppState>>, req: Request) -> Response
             http::HeaderValue::from_static("close"),
         );
     }
+    let paced = facts
+        .download_bps
+        .filter(|_| err.is_none() && reply.status.is_success());
     record(
         &state,
         &parts,
-        &facts,
-        result.as_ref().err(),
+        facts,
+        err.as_ref(),
         reply.status.as_u16(),
-        &request_id,
+        request_id,
         now,
         started,
     );
-    let paced = facts
-        .download_bps
-        .filter(|_| result.is_ok() && reply.status.is_success());
     into_response(reply, paced)
 }
 
@@ -146,7 +148,7 @@ fn render(
     state: &AppState,
     parts: &http::request::Parts,
     facts: &Facts,
-    result: &Result<Reply, CosError>,
+    result: Result<Reply, CosError>,
     request_id: &str,
 ) -> Reply {
     let method = &parts.method;
@@ -159,8 +161,8 @@ fn render(
     match facts.dialect {
         Dialect::Cos => {
             let reply = match result {
-                Ok(reply) => reply.clone(),
-                Err(err) => error_reply(err, &resource(), request_id, method),
+                Ok(reply) => reply,
+                Err(err) => error_reply(&err, &resource(), request_id, method),
             };
             let reply = handlers::cors::decorate(state, facts.bucket.as_deref(), parts, reply);
             finish(reply, request_id, SystemTime::now(), method)
@@ -168,8 +170,8 @@ fn render(
         Dialect::Oss => {
             use crate::dialect::oss::render;
             let reply = match result {
-                Ok(reply) => reply.clone(),
-                Err(err) => render::error_reply(err, &facts.host_id, request_id, method),
+                Ok(reply) => reply,
+                Err(err) => render::error_reply(&err, &facts.host_id, request_id, method),
             };
             render::finish(reply, request_id, SystemTime::now(), method)
         }
@@ -439,44 +441,100 @@ fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// The request's log line and its journal entry.
 #[allow(clippy::too_many_arguments)]
 fn record(
     state: &AppState,
     parts: &http::request::Parts,
-    facts: &Facts,
+    mut facts: Facts,
     err: Option<&CosError>,
     status: u16,
-    request_id: &str,
+    request_id: String,
     now: SystemTime,
     started: Instant,
 ) {
     let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
-    let caller = facts
-        .caller
-        .as_ref()
-        .map(Caller::label)
-        .unwrap_or_else(|| "anonymous".into());
-    let op = facts.op.map(Op::name).unwrap_or("-");
     let code = err.map(|e| e.code.as_str()).unwrap_or("-");
     // A request refused before authorization (a bad signature, an expired key, ...) is explained by
     // its error.
     let refused =
         err.filter(|e| e.status() == http::StatusCode::FORBIDDEN && facts.decision.is_none());
-    let reason = match (&facts.decision, refused) {
-        (Some(d), _) => d.reason.clone(),
-        (None, Some(e)) => format!("authentication failed: {}: {}", e.code.as_str(), e.message),
-        (None, None) => "-".to_string(),
+    let (decision, reason) = match (facts.decision.take(), refused) {
+        (Some(d), _) => (
+            Some(if d.allowed { "allow" } else { "deny" }),
+            Some(d.reason),
+        ),
+        (None, Some(e)) => (
+            Some("deny"),
+            Some(format!(
+                "authentication failed: {}: {}",
+                e.code.as_str(),
+                e.message
+            )),
+        ),
+        (None, None) => (None, None),
     };
-    let decision = match (&facts.decision, refused) {
-        (Some(d), _) => Some(if d.allowed { "allow" } else { "deny" }),
-        (None, Some(_)) => Some("deny"),
-        (None, None) => None,
+    log_request(
+        state,
+        parts,
+        &facts,
+        &request_id,
+        status,
+        code,
+        reason.as_deref().unwrap_or("-"),
+        duration_ms,
+    );
+    if matches!(
+        parts.uri.path(),
+        "/_cos-mock/requests" | "/_cos-mock/health"
+    ) {
+        return;
+    }
+    let host = match parts.uri.authority() {
+        Some(a) => a.as_str(),
+        None => parts
+            .headers
+            .get("host")
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or_default(),
     };
+    state.journal.record(Record {
+        time: now,
+        request_id,
+        method: crate::journal::method_name(&parts.method),
+        host: host.to_string(),
+        path: parts.uri.path().to_string(),
+        query: parts.uri.query().unwrap_or("").to_string(),
+        bucket: facts.bucket,
+        key: facts.key,
+        op: facts.op.map(|op| (op, facts.dialect)),
+        caller: facts.caller,
+        status,
+        error_code: err.map(|e| e.code.as_str()),
+        decision,
+        reason: reason.filter(|r| r != "-"),
+        duration_ms,
+    });
+}
+
+/// The request's one log line (target `cos_mock::request`).
+#[allow(clippy::too_many_arguments)]
+fn log_request(
+    state: &AppState,
+    parts: &http::request::Parts,
+    facts: &Facts,
+    request_id: &str,
+    status: u16,
+    code: &str,
+    reason: &str,
+    duration_ms: f64,
+) {
+    let op = facts.op.map(Op::name).unwrap_or("-");
+    let caller = facts.caller.as_ref().unwrap_or(&Caller::Anonymous);
     // The log line keeps no more of client-chosen text than the journal does.
     let bucket = crate::journal::clip(facts.bucket.as_deref().unwrap_or("-"));
     let key = crate::journal::clip(facts.key.as_deref().unwrap_or("-"));
-    let logged_reason = crate::journal::clip(&reason);
-    let ms = format!("{duration_ms:.2}");
+    let reason = crate::journal::clip(reason);
     match state.config.log_format {
         crate::config::LogFormat::Json => tracing::info!(
             target: "cos_mock::request",
@@ -487,56 +545,19 @@ fn record(
             key = key.as_ref(),
             status,
             code,
-            caller = caller.as_str(),
-            reason = logged_reason.as_ref(),
-            ms = ms.as_str(),
+            caller = %caller,
+            reason = reason.as_ref(),
+            ms = %format_args!("{duration_ms:.2}"),
         ),
         crate::config::LogFormat::Pretty => tracing::info!(
             target: "cos_mock::request",
-            "{} {op} {}/{} -> {status} {code} ({ms} ms) caller={caller} reason={} id={request_id}",
+            "{} {op} {}/{} -> {status} {code} ({duration_ms:.2} ms) caller={caller} reason={} id={request_id}",
             parts.method,
             one_line(&bucket),
             one_line(&key),
-            one_line(&logged_reason),
+            one_line(&reason),
         ),
     }
-    if matches!(
-        parts.uri.path(),
-        "/_cos-mock/requests" | "/_cos-mock/health"
-    ) {
-        return;
-    }
-    state.journal.record(Entry {
-        time: crate::clock::iso8601(now),
-        request_id: request_id.to_string(),
-        method: parts.method.to_string(),
-        host: parts
-            .uri
-            .authority()
-            .map(|a| a.to_string())
-            .or_else(|| {
-                parts
-                    .headers
-                    .get("host")
-                    .and_then(|h| h.to_str().ok())
-                    .map(str::to_string)
-            })
-            .unwrap_or_default(),
-        path: parts.uri.path().to_string(),
-        query: parts.uri.query().unwrap_or("").to_string(),
-        bucket: facts.bucket.clone(),
-        key: facts.key.clone(),
-        action: facts.op.map(|op| match facts.dialect {
-            Dialect::Cos => op.action(),
-            Dialect::Oss => op.oss_action(),
-        }),
-        caller,
-        status,
-        error_code: err.map(|e| e.code.as_str().to_string()),
-        decision,
-        reason: (reason != "-").then_some(reason),
-        duration_ms,
-    });
 }
 
 /// The answer on a connection over the cap (see `transport::Gate`) to anything but the health

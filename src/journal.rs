@@ -9,10 +9,16 @@
 //! (~9 MB at the default 1,000 entries), whatever clients send. The request log line clips bucket,
 //! key and reason the same way.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::sync::Mutex;
+use std::time::SystemTime;
 
 use serde::Serialize;
+
+use crate::auth::Caller;
+use crate::dialect::Dialect;
+use crate::router::Op;
 
 /// The most bytes one text field of an entry keeps (see the module comment).
 pub const FIELD_LIMIT: usize = 1024;
@@ -38,7 +44,8 @@ fn bounded(text: String) -> String {
     }
 }
 
-/// One journal entry; its text fields are cut to [`FIELD_LIMIT`] bytes when recorded.
+/// One journal entry as `GET /_cos-mock/requests` answers it: every text field at most
+/// [`FIELD_LIMIT`] bytes.
 #[derive(Debug, Clone, Serialize)]
 pub struct Entry {
     pub time: String,
@@ -58,25 +65,96 @@ pub struct Entry {
     pub duration_ms: f64,
 }
 
-impl Entry {
-    /// The entry with every text field cut to [`FIELD_LIMIT`].
-    fn bounded(self) -> Entry {
+/// One request as the journal keeps it: cheap values taken from the request path, spelled out as an
+/// [`Entry`] only when the journal is read. The text fields that may be long are cut to
+/// [`FIELD_LIMIT`] when recorded (see the module comment), the others when read.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub time: SystemTime,
+    pub request_id: String,
+    pub method: Cow<'static, str>,
+    pub host: String,
+    pub path: String,
+    pub query: String,
+    pub bucket: Option<String>,
+    pub key: Option<String>,
+    /// The operation and the dialect that names its action.
+    pub op: Option<(Op, Dialect)>,
+    pub caller: Option<Caller>,
+    pub status: u16,
+    pub error_code: Option<&'static str>,
+    pub decision: Option<&'static str>,
+    pub reason: Option<String>,
+    pub duration_ms: f64,
+}
+
+impl Record {
+    /// The record with its client-chosen text fields cut to [`FIELD_LIMIT`].
+    fn bounded(self) -> Record {
         let opt = |v: Option<String>| v.map(bounded);
-        Entry {
-            time: bounded(self.time),
+        Record {
             request_id: bounded(self.request_id),
-            method: bounded(self.method),
+            method: match self.method {
+                Cow::Owned(m) => Cow::Owned(bounded(m)),
+                fixed => fixed,
+            },
             host: bounded(self.host),
             path: bounded(self.path),
             query: bounded(self.query),
             bucket: opt(self.bucket),
             key: opt(self.key),
-            action: opt(self.action),
-            caller: bounded(self.caller),
-            error_code: opt(self.error_code),
             reason: opt(self.reason),
             ..self
         }
+    }
+
+    /// The entry `GET /_cos-mock/requests` shows.
+    fn entry(&self) -> Entry {
+        let text = |v: &str| clip(v).into_owned();
+        Entry {
+            time: crate::clock::iso8601(self.time),
+            request_id: self.request_id.clone(),
+            method: self.method.to_string(),
+            host: self.host.clone(),
+            path: self.path.clone(),
+            query: self.query.clone(),
+            bucket: self.bucket.clone(),
+            key: self.key.clone(),
+            action: self.op.map(|(op, dialect)| match dialect {
+                Dialect::Cos => op.action(),
+                Dialect::Oss => op.oss_action(),
+            }),
+            caller: text(
+                &self
+                    .caller
+                    .as_ref()
+                    .map_or_else(|| "anonymous".into(), Caller::label),
+            ),
+            status: self.status,
+            error_code: self.error_code.map(str::to_string),
+            decision: self.decision,
+            reason: self.reason.clone(),
+            duration_ms: self.duration_ms,
+        }
+    }
+}
+
+/// How a method is kept: the standard ones without allocating.
+pub fn method_name(method: &http::Method) -> Cow<'static, str> {
+    use http::Method;
+    let fixed = [
+        Method::GET,
+        Method::PUT,
+        Method::POST,
+        Method::HEAD,
+        Method::DELETE,
+        Method::OPTIONS,
+        Method::PATCH,
+    ];
+    const NAMES: [&str; 7] = ["GET", "PUT", "POST", "HEAD", "DELETE", "OPTIONS", "PATCH"];
+    match fixed.iter().position(|m| m == method) {
+        Some(i) => Cow::Borrowed(NAMES[i]),
+        None => Cow::Owned(method.as_str().to_string()),
     }
 }
 
@@ -84,7 +162,7 @@ impl Entry {
 #[derive(Debug)]
 pub struct Journal {
     capacity: usize,
-    entries: Mutex<VecDeque<Entry>>,
+    entries: Mutex<VecDeque<Record>>,
 }
 
 impl Journal {
@@ -95,12 +173,12 @@ impl Journal {
         }
     }
 
-    /// Keeps `entry` (its text fields cut to [`FIELD_LIMIT`]), dropping the oldest when full.
-    pub fn record(&self, entry: Entry) {
+    /// Keeps `record` (its text fields cut to [`FIELD_LIMIT`]), dropping the oldest when full.
+    pub fn record(&self, record: Record) {
         if self.capacity == 0 {
             return;
         }
-        let entry = entry.bounded();
+        let entry = record.bounded();
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         if entries.len() == self.capacity {
             entries.pop_back();
@@ -114,7 +192,7 @@ impl Journal {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .iter()
-            .cloned()
+            .map(Record::entry)
             .collect()
     }
 
@@ -130,9 +208,9 @@ impl Journal {
 mod tests {
     use super::*;
 
-    fn entry(id: &str) -> Entry {
-        Entry {
-            time: String::new(),
+    fn record(id: &str) -> Record {
+        Record {
+            time: SystemTime::UNIX_EPOCH,
             request_id: id.into(),
             method: "GET".into(),
             host: String::new(),
@@ -140,8 +218,8 @@ mod tests {
             query: String::new(),
             bucket: None,
             key: None,
-            action: None,
-            caller: "anonymous".into(),
+            op: None,
+            caller: None,
             status: 200,
             error_code: None,
             decision: None,
@@ -153,9 +231,9 @@ mod tests {
     #[test]
     fn journal_keeps_newest_first_and_is_bounded() {
         let j = Journal::new(2);
-        j.record(entry("1"));
-        j.record(entry("2"));
-        j.record(entry("3"));
+        j.record(record("1"));
+        j.record(record("2"));
+        j.record(record("3"));
         let ids: Vec<_> = j.snapshot().into_iter().map(|e| e.request_id).collect();
         assert_eq!(ids, ["3", "2"]);
     }
@@ -189,11 +267,15 @@ mod tests {
     fn record_bounds_every_text_field() {
         let j = Journal::new(1);
         let long = "z".repeat(10 * FIELD_LIMIT);
-        let mut e = entry(&long);
-        (e.method, e.host, e.path, e.query) =
-            (long.clone(), long.clone(), long.clone(), long.clone());
+        let mut e = record(&long);
+        (e.method, e.host, e.path, e.query) = (
+            long.clone().into(),
+            long.clone(),
+            long.clone(),
+            long.clone(),
+        );
         (e.bucket, e.key, e.reason) = (Some(long.clone()), Some(long.clone()), Some(long.clone()));
-        e.caller = long.clone();
+        e.caller = Some(Caller::OssAccount { uid: long.clone() });
         j.record(e);
         let kept = serde_json::to_string(&j.snapshot()[0]).unwrap();
         assert!(kept.len() < 12 * (FIELD_LIMIT + 40), "{}", kept.len());

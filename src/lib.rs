@@ -43,6 +43,7 @@ pub(crate) mod handlers;
 pub(crate) mod journal;
 pub(crate) mod json;
 pub(crate) mod lifecycle;
+pub mod log_sink;
 pub(crate) mod object;
 pub(crate) mod paginate;
 pub mod policy;

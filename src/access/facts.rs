@@ -35,7 +35,8 @@ pub(crate) struct Facts<'a> {
     pub existing: Option<BucketFacts>,
     /// The CAM policies of the caller's permanent identity (empty for roots and anonymous callers).
     pub cam: &'a [Policy],
-    /// Condition keys to their values (see [`condition_context`]).
+    /// Condition keys to their values (see [`condition_context`]); empty when no policy (session,
+    /// CAM or bucket policy) is there to read them.
     pub context: HashMap<String, Vec<String>>,
     /// The time policy date conditions compare with.
     pub now: SystemTime,
@@ -83,14 +84,23 @@ pub(crate) fn gather<'a>(
             .ok()
     });
     let region = found.as_ref().map_or(req.region.as_str(), |(r, _)| r);
+    let cam = state.keys.cam_policies(caller.identity());
+    // Only policies read conditions: a decision that evaluates none does not build them.
+    let session_policy = matches!(caller, Caller::Temporary(t) if t.policy.is_some());
+    let bucket_policy = found.as_ref().is_some_and(|(_, b)| b.policy.is_some());
+    let context = if session_policy || bucket_policy || !cam.is_empty() {
+        condition_context(req)
+    } else {
+        HashMap::new()
+    };
     Facts {
         op,
         caller,
         action: op.action(),
         bucket,
         resource: resource_string(region, bucket, key),
-        cam: state.keys.cam_policies(caller.identity()),
-        context: condition_context(req),
+        cam,
+        context,
         now: SystemTime::now(),
         existing: found.map(|(_, facts)| facts),
     }

@@ -51,6 +51,21 @@ pub enum Caller {
     },
 }
 
+/// The caller's label (see [`Caller::label`]), written without building a string.
+impl std::fmt::Display for Caller {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Caller::Anonymous => f.write_str("anonymous"),
+            Caller::Root { uin, .. } => f.write_str(uin),
+            Caller::SubUser { root_uin, uin, .. } => write!(f, "{root_uin}/{uin}"),
+            Caller::Role { root_uin, name, .. } => write!(f, "{root_uin}/role:{name}"),
+            Caller::Temporary(t) => write!(f, "{} (temporary key {})", t.parent, t.secret_id),
+            Caller::OssAccount { uid } => f.write_str(uid),
+            Caller::RamUser { root_uid, uid } => write!(f, "{root_uid}/{uid}"),
+        }
+    }
+}
+
 /// A temporary key issued by cos-mock's STS.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TempKey {
@@ -69,15 +84,7 @@ impl Caller {
     /// How the caller is written in logs and the journal: `<uin>`, `<root>/<sub>`,
     /// `<root>/role:<name>`, `anonymous`, or the parent's label with ` (temporary key <id>)`.
     pub fn label(&self) -> String {
-        match self {
-            Caller::Anonymous => "anonymous".into(),
-            Caller::Root { uin, .. } => uin.clone(),
-            Caller::SubUser { root_uin, uin, .. } => format!("{root_uin}/{uin}"),
-            Caller::Role { root_uin, name, .. } => format!("{root_uin}/role:{name}"),
-            Caller::Temporary(t) => format!("{} (temporary key {})", t.parent.label(), t.secret_id),
-            Caller::OssAccount { uid } => uid.clone(),
-            Caller::RamUser { root_uid, uid } => format!("{root_uid}/{uid}"),
-        }
+        self.to_string()
     }
 
     /// The permanent identity behind the caller (a temporary key's parent).
