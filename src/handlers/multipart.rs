@@ -166,7 +166,13 @@ pub fn upload_part_copy(ctx: &Ctx) -> Result<Reply, CosError> {
     let key = object::key(ctx)?;
     let bucket = ctx.bucket()?;
     let id = upload_id(ctx);
-    ctx.store().with_upload(bucket, &key, id, |_| ())?;
+    // As Upload Part: a part copied into an SSE-C upload needs the upload's key, and the part
+    // answers the upload's encryption.
+    let encryption = ctx.store().with_upload(bucket, &key, id, |u| {
+        let encryption = u.template.encryption.clone();
+        super::encryption::check_key(ctx, &encryption, "x-cos-")?;
+        Ok::<_, CosError>(encryption)
+    })??;
     let src = source_of(ctx)?;
     let source = read_source(ctx, &src)?;
     let data = match copy_range(
@@ -185,7 +191,9 @@ pub fn upload_part_copy(ctx: &Ctx) -> Result<Reply, CosError> {
     let crc64 = part.crc64.to_string();
     ctx.store()
         .with_upload(bucket, &key, id, |u| u.parts.insert(number, part))?;
-    Ok(Reply::xml(to_xml("CopyPartResult", &result)?).header("x-cos-hash-crc64ecma", crc64))
+    let reply =
+        Reply::xml(to_xml("CopyPartResult", &result)?).header("x-cos-hash-crc64ecma", crc64);
+    Ok(super::encryption::echo(reply, &encryption))
 }
 
 /// List Parts (`part-number-marker`, `max-parts`, `encoding-type`).

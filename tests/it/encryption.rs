@@ -271,6 +271,30 @@ fn multipart_sse_is_echoed_and_sse_c_parts_need_the_key() {
 }
 
 #[test]
+fn upload_part_copy_into_an_sse_c_upload_needs_the_key() {
+    let s = Server::start();
+    s.create_bucket();
+    s.put("src", b"source bytes");
+    let key = customer_key(5);
+    let r = with_key(s.req("POST", "/big?uploads"), &key).send();
+    let id = r.xml("UploadId").unwrap();
+    let part = format!("/big?partNumber=1&uploadId={id}");
+    let source = "examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com/src";
+    s.req("PUT", &part)
+        .header("x-cos-copy-source", source)
+        .send()
+        .assert_error(400, "InvalidRequest");
+    let p = with_key(s.req("PUT", &part), &key)
+        .header("x-cos-copy-source", source)
+        .send();
+    assert_eq!(p.status, 200, "{}", p.text());
+    assert_eq!(
+        p.header("x-cos-server-side-encryption-customer-key-MD5"),
+        Some(key.1.as_str())
+    );
+}
+
+#[test]
 fn bucket_encryption_put_get_delete_round_trip() {
     let s = Server::start();
     s.create_bucket();

@@ -85,3 +85,21 @@ def test_put_get_delete_bucket_encryption_and_default(client, bucket):
 def test_put_bucket_encryption_unknown_algorithm_is_invalid_argument(client, bucket):
     config = {"Rule": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "ROT13"}}]}
     expect_error(lambda: client.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration=config), 400, "InvalidArgument")
+
+
+def test_upload_part_copy_into_an_sse_c_upload_needs_its_key(client, bucket):
+    key = sse_c(4)
+    client.put_object(Bucket=bucket, Key="src", Body=b"source bytes")
+    upload = client.create_multipart_upload(Bucket=bucket, Key="big", **key)
+    source = {"Bucket": BUCKET, "Key": "src", "Region": "ap-guangzhou"}
+    expect_error(
+        lambda: client.upload_part_copy(
+            Bucket=bucket, Key="big", PartNumber=1, UploadId=upload["UploadId"], CopySource=source
+        ),
+        400,
+        "InvalidRequest",
+    )
+    part = client.upload_part_copy(
+        Bucket=bucket, Key="big", PartNumber=1, UploadId=upload["UploadId"], CopySource=source, **key
+    )
+    assert part["ETag"]
