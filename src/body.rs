@@ -84,7 +84,8 @@ impl Limit {
             PutObjectTagging | PutBucketTagging | PutBucketEncryption => Limit::document(TAGGING),
             CompleteMultipartUpload => Limit::document(COMPLETE_MULTIPART),
             DeleteMultipleObjects => Limit::document(DELETE_MULTIPLE),
-            // Configurations cos-mock does not model are answered NotImplemented before the body.
+            // The stored bucket configurations (referer, website, ... `crate::bucket_config`),
+            // versioning and symlinks: 64 KiB. Bodies of other requests are read and ignored.
             _ => Limit::document(NONE),
         }
     }
