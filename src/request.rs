@@ -127,16 +127,33 @@ impl CosRequest {
         })
     }
 
-    /// Refuses query names that differ only in letter case (`InvalidArgument`): signatures compare
-    /// names without case, the router with it, so both must act on one value.
+    /// Refuses a request whose parameters or headers could be read two ways (`InvalidArgument`):
+    /// query names that differ only in letter case (signatures compare names without case, the
+    /// router with it), a query name given twice, or a header the service reads one value of given
+    /// twice ([`single_valued`]). Handlers read the first value; the signature binds both, so the
+    /// signer and the server must not be able to disagree about which one counts.
     pub fn check_query(&self) -> Result<(), CosError> {
-        match crate::wire::case_twins(&self.query) {
-            Some((a, b)) => Err(CosError::with_message(
-                Code::InvalidArgument,
-                format!("The query parameters {a:?} and {b:?} differ only in letter case."),
-            )),
-            None => Ok(()),
+        let ambiguous =
+            |message: String| Err(CosError::with_message(Code::InvalidArgument, message));
+        if let Some((a, b)) = crate::wire::case_twins(&self.query) {
+            return ambiguous(format!(
+                "The query parameters {a:?} and {b:?} differ only in letter case."
+            ));
         }
+        if let Some(name) = crate::wire::repeated(&self.query) {
+            return ambiguous(format!(
+                "The query parameter {name:?} is given more than once."
+            ));
+        }
+        if let Some(name) = self.headers.keys().find(|name| {
+            single_valued(name.as_str()) && self.headers.get_all(*name).iter().nth(1).is_some()
+        }) {
+            return ambiguous(format!(
+                "The header {:?} is given more than once.",
+                name.as_str()
+            ));
+        }
+        Ok(())
     }
 
     /// The first value of a query parameter (names compared case-sensitively, as COS does).
@@ -188,6 +205,28 @@ impl CosRequest {
         let host = strip_port(&self.host);
         format!("{host}{}", self.raw_path)
     }
+}
+
+/// Whether the service reads one value of this (lower-case) header, so that two copies of it are
+/// ambiguous: the dialects' own `x-cos-*`/`x-oss-*` headers but user metadata, and the standard
+/// headers that carry a checksum, a range, a condition or the credentials. Hyper already refuses
+/// conflicting `Content-Length`s; `Host` has [`check_host_headers`].
+pub fn single_valued(name: &str) -> bool {
+    let own = ["x-cos-", "x-oss-"].iter().any(|p| name.starts_with(p))
+        && !["x-cos-meta-", "x-oss-meta-"]
+            .iter()
+            .any(|p| name.starts_with(p));
+    own || matches!(
+        name,
+        "authorization"
+            | "content-md5"
+            | "content-type"
+            | "range"
+            | "if-match"
+            | "if-none-match"
+            | "if-modified-since"
+            | "if-unmodified-since"
+    )
 }
 
 /// RFC 9112 §3.2: a server answers 400 to an HTTP/1.1 request without a Host header, and to any
@@ -720,27 +759,47 @@ mod tests {
     }
 
     #[test]
-    fn check_query_names_differing_in_case_are_refused() {
-        let head = |target: &str| {
-            let (parts, _) = http::Request::builder()
+    fn check_query_ambiguous_names_and_headers_are_refused() {
+        let head = |target: &str, headers: &[(&str, &str)]| {
+            let mut builder = http::Request::builder()
                 .uri(target)
-                .header("host", "b-1.cos.ap-guangzhou.myqcloud.com")
-                .body(())
-                .unwrap()
-                .into_parts();
+                .header("host", "b-1.cos.ap-guangzhou.myqcloud.com");
+            for (name, value) in headers {
+                builder = builder.header(*name, *value);
+            }
+            let (parts, _) = builder.body(()).unwrap().into_parts();
             CosRequest::from_head(&parts, &addr(None), None).and_then(|r| r.check_query())
         };
         for target in [
             "/k?partnumber=1&partNumber=9&uploadId=U",
             "/?Prefix=public%2F&prefix=secret%2F",
+            "/?prefix=a&prefix=b",
+            "/k?position=0&position=1",
+            "/k?acl&acl",
         ] {
-            assert_eq!(
-                head(target).unwrap_err().code,
-                Code::InvalidArgument,
-                "{target}"
-            );
+            let err = head(target, &[]).unwrap_err();
+            assert_eq!(err.code, Code::InvalidArgument, "{target}");
         }
-        assert!(head("/?prefix=a&prefix=b").is_ok());
+        for name in [
+            "x-cos-tagging",
+            "x-cos-traffic-limit",
+            "x-cos-server-side-encryption",
+            "x-oss-object-acl",
+            "content-md5",
+            "range",
+            "authorization",
+        ] {
+            let err = head("/k", &[(name, "a"), (name, "b")]).unwrap_err();
+            assert_eq!(err.code, Code::InvalidArgument, "{name}");
+            assert!(err.message.contains(name), "{}", err.message);
+        }
+        assert!(head("/?prefix=a&marker=b&uploads", &[]).is_ok());
+        let meta = [
+            ("x-cos-meta-a", "1"),
+            ("x-cos-meta-a", "2"),
+            ("accept", "a"),
+        ];
+        assert!(head("/k", &[meta[0], meta[1], meta[2], ("accept", "b")]).is_ok());
     }
 
     #[test]

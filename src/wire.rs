@@ -74,6 +74,15 @@ pub fn parse_query(raw: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The first name given twice, exactly (`prefix=a&prefix=b`), if any.
+pub fn repeated(pairs: &[(String, String)]) -> Option<&str> {
+    pairs
+        .iter()
+        .enumerate()
+        .find(|(i, (a, _))| pairs[i + 1..].iter().any(|(b, _)| a == b))
+        .map(|(_, (a, _))| a.as_str())
+}
+
 /// The first two names that are the same but for ASCII letter case (`Prefix` and `prefix`), if any.
 pub fn case_twins(pairs: &[(String, String)]) -> Option<(&str, &str)> {
     pairs.iter().enumerate().find_map(|(i, (a, _))| {
@@ -181,7 +190,9 @@ mod tests {
     fn case_twins_found_only_for_different_spellings() {
         let q = parse_query("prefix=a&prefix=b&uploadId=1");
         assert_eq!(case_twins(&q), None);
+        assert_eq!(repeated(&q), Some("prefix"));
         let q = parse_query("partnumber=1&uploadId=U&partNumber=9");
+        assert_eq!(repeated(&q), None);
         assert_eq!(case_twins(&q), Some(("partnumber", "partNumber")));
         let q = parse_query("Prefix=public%2F&prefix=secret%2F");
         assert_eq!(case_twins(&q), Some(("Prefix", "prefix")));

@@ -449,6 +449,21 @@ fn oss_query_names_differing_in_case_are_invalid_argument() {
 }
 
 #[test]
+fn oss_repeated_parameters_and_headers_are_invalid_argument() {
+    let s = Server::start();
+    create(&s);
+    let r = oss(&s, "GET", "", "prefix=public%2F&prefix=secret%2F", &[]).send();
+    r.assert_error(400, "InvalidArgument");
+    let r = oss(&s, "PUT", "k", "", &[("x-oss-object-acl", "private")])
+        .also_header("x-oss-object-acl", "public-read-write")
+        .body(b"x")
+        .send();
+    r.assert_error(400, "InvalidArgument");
+    assert!(r.header("x-oss-request-id").is_some(), "{}", r.raw_head);
+    assert_eq!(oss(&s, "HEAD", "k", "", &[]).send().status, 404);
+}
+
+#[test]
 fn oss_anonymous_large_put_is_refused_before_body_is_read() {
     let s = Server::start();
     create(&s);

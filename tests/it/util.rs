@@ -141,6 +141,12 @@ impl Req {
         self
     }
 
+    /// Adds another copy of a header (after any already set), as a client that repeats it would.
+    pub fn also_header(mut self, name: &str, value: &str) -> Req {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
     pub fn body(mut self, body: &[u8]) -> Req {
         self.body = body.to_vec();
         self
@@ -326,6 +332,12 @@ impl Resp {
     /// The error code of a COS error body.
     pub fn code(&self) -> String {
         self.xml("Code").unwrap_or_default()
+    }
+
+    /// Asserts the status, showing the answer when it differs.
+    #[track_caller]
+    pub fn assert_status(&self, status: u16) {
+        assert_eq!(self.status, status, "{}\n{}", self.raw_head, self.text());
     }
 
     /// Asserts status and error code.

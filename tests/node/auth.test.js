@@ -155,3 +155,19 @@ test('a pre-signed URL used for another key is rejected', async () => {
   assert.equal(res.statusCode, 403);
   assert.match(res.body.toString(), /<Code>SignatureDoesNotMatch<\/Code>/);
 });
+
+test('a pre-signed URL with a signed parameter given again is InvalidArgument, not the first value', async () => {
+  await putObj();
+  const url = await objectUrl(urlClient(), {
+    Key: KEY,
+    Sign: true,
+    Query: { 'response-content-type': 'text/plain' },
+  });
+  const ok = await viaProxy(ctx.server, url);
+  assert.equal(ok.statusCode, 200, ok.body.toString());
+  assert.equal(ok.headers['content-type'], 'text/plain');
+  const res = await viaProxy(ctx.server, url + '&response-content-type=text%2Fhtml');
+  assert.equal(res.statusCode, 400, res.body.toString());
+  assert.match(res.body.toString(), /<Code>InvalidArgument<\/Code>/);
+  assert.match(res.body.toString(), /response-content-type/);
+});

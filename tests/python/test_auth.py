@@ -133,3 +133,16 @@ def test_presigned_url_for_another_key_is_rejected(server, client, obj):
     resp = requests.get(tampered, proxies=proxies(server), timeout=10)
     assert resp.status_code == 403
     assert "<Code>SignatureDoesNotMatch</Code>" in resp.text
+
+
+def test_presigned_url_with_a_parameter_given_again_is_invalid_argument(server, obj):
+    url = host_client().get_presigned_url(
+        Bucket=BUCKET, Key=obj, Method="GET", Params={"response-content-type": "text/plain"}
+    )
+    ok = requests.get(url, proxies=proxies(server), timeout=10)
+    assert ok.status_code == 200, ok.text
+    assert ok.headers["Content-Type"] == "text/plain"
+    resp = requests.get(url + "&response-content-type=text%2Fhtml", proxies=proxies(server), timeout=10)
+    assert resp.status_code == 400, resp.text
+    assert "<Code>InvalidArgument</Code>" in resp.text
+    assert "response-content-type" in resp.text
