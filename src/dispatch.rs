@@ -298,11 +298,13 @@ async fn operation(
     req.body = body
         .read_paced(Limit::of(op, &call.state.config), bps)
         .await?;
-    check_content_md5(
-        req.headers.get("content-md5").map(|v| v.as_bytes()),
-        &req.body,
-    )?;
-    handle(call, op, &req, &caller)
+    heavy(op, req.body.len(), || {
+        check_content_md5(
+            req.headers.get("content-md5").map(|v| v.as_bytes()),
+            &req.body,
+        )?;
+        handle(call, op, &req, &caller)
+    })
 }
 
 /// POST Object: the signature is inside the form, so the (bounded) body is read and parsed first;
@@ -318,11 +320,13 @@ async fn post_object(
     req.body = body
         .read_paced(Limit::of(Op::PostObject, &call.state.config), bps)
         .await?;
-    check_content_md5(
-        req.headers.get("content-md5").map(|v| v.as_bytes()),
-        &req.body,
-    )?;
-    let form = handlers::post_object::parse_form(&req)?;
+    let form = heavy(Op::PostObject, req.body.len(), || {
+        check_content_md5(
+            req.headers.get("content-md5").map(|v| v.as_bytes()),
+            &req.body,
+        )?;
+        handlers::post_object::parse_form(&req)
+    })?;
     crate::traffic::parse(form.field(crate::traffic::NAME))?;
     let caller = authenticate_form(call.state, &req, &form)?;
     facts.caller = Some(caller.clone());
@@ -338,7 +342,29 @@ async fn post_object(
         &put,
     )?;
     enforce(call.state, decision, facts)?;
-    handle(call, Op::PostObject, &req, &caller)
+    heavy(Op::PostObject, req.body.len(), || {
+        handle(call, Op::PostObject, &req, &caller)
+    })
+}
+
+/// A body at least this large makes its request's checksum, parse and store [`heavy`].
+const HEAVY_BODY: usize = 256 * 1024;
+
+/// Runs a request's CPU-bound part (the body's MD5 and CRC64, a document's parse, a Complete's
+/// joining of parts) with `block_in_place` when it can take more than a few milliseconds: a body
+/// of [`HEAVY_BODY`] or more, or a Complete. The runtime then hands this worker's other connections
+/// to another thread meanwhile, so a 1 GiB PUT or an 8 MiB batch delete does not stall health
+/// checks and small requests queued behind it. Small requests run in place (no thread handoff).
+fn heavy<T>(op: Op, body_len: usize, work: impl FnOnce() -> T) -> T {
+    use tokio::runtime::{Handle, RuntimeFlavor};
+    let big = body_len >= HEAVY_BODY || op == Op::CompleteMultipartUpload;
+    let multi_thread =
+        Handle::try_current().is_ok_and(|h| h.runtime_flavor() == RuntimeFlavor::MultiThread);
+    if big && multi_thread {
+        tokio::task::block_in_place(work)
+    } else {
+        work()
+    }
 }
 
 /// Records the decision; a denial refuses the request under `--auth enforce`.
