@@ -115,6 +115,12 @@ pub struct Activity {
     since: AtomicU64,
     /// Whether a request was served on the connection (then waiting is keep-alive idle).
     served: AtomicBool,
+    /// 1 + the milliseconds after `base` a write began to wait for the client to read; 0 while
+    /// writes go through.
+    write_blocked: AtomicU64,
+    /// Milliseconds after `base` of the last write that went through: hyper has the whole body
+    /// of a response (and the request is over) long before a slow client has read it.
+    last_write: AtomicU64,
 }
 
 impl Activity {
@@ -124,6 +130,8 @@ impl Activity {
             phase: AtomicU8::new(WAITING),
             since: AtomicU64::new(0),
             served: AtomicBool::new(false),
+            write_blocked: AtomicU64::new(0),
+            last_write: AtomicU64::new(0),
         })
     }
 
@@ -143,23 +151,57 @@ impl Activity {
         RequestDone(self.clone())
     }
 
+    /// Notes whether a write (or flush) went through or waits for the client to read; `sent`:
+    /// whether bytes went out (a flush with nothing to send is no sign of life).
+    fn wrote<T>(&self, polled: &Poll<T>, sent: bool) {
+        let blocked = self.write_blocked.load(Ordering::Acquire);
+        match polled {
+            Poll::Pending if blocked == 0 => {
+                self.write_blocked.store(self.now() + 1, Ordering::Release)
+            }
+            Poll::Pending => {}
+            Poll::Ready(_) => {
+                if sent {
+                    self.last_write.store(self.now(), Ordering::Release);
+                }
+                if blocked != 0 {
+                    self.write_blocked.store(0, Ordering::Release)
+                }
+            }
+        }
+    }
+
+    /// When a client that stopped reading its response is to be dropped: a write has waited
+    /// for it for the body idle timeout (the response direction's twin of a stalled upload).
+    fn send_deadline(&self, t: &Transport) -> Option<Instant> {
+        let blocked = self.write_blocked.load(Ordering::Acquire).checked_sub(1)?;
+        Some(self.base + Duration::from_millis(blocked) + t.body_idle?)
+    }
+
     /// When the connection is due to be closed, from what it is doing now; `None` while a request
-    /// is under way or the applicable timeout is off.
+    /// is under way (and its response is being read) or the applicable timeout is off.
     fn deadline(&self, t: &Transport) -> Option<Instant> {
+        if let Some(deadline) = self.send_deadline(t) {
+            return Some(deadline);
+        }
         let after = match self.phase.load(Ordering::Acquire) {
             IN_REQUEST => return None,
             IN_HEAD => t.header_read?,
             _ if self.served.load(Ordering::Acquire) => t.keep_alive?,
             _ => t.header_read?,
         };
-        let since = Duration::from_millis(self.since.load(Ordering::Acquire));
-        Some(self.base + since + after)
+        // Idle counts from the end of the last response as sent, not as handed to hyper.
+        let since = self
+            .since
+            .load(Ordering::Acquire)
+            .max(self.last_write.load(Ordering::Acquire));
+        Some(self.base + Duration::from_millis(since) + after)
     }
 
     /// Runs until the connection outlives its timeout, and says why. Looks again at least every
     /// quarter of the shortest timeout (at most every second), as the phase may change meanwhile.
     pub async fn watchdog(&self, t: Transport) -> &'static str {
-        let recheck = [t.header_read, t.keep_alive]
+        let recheck = [t.header_read, t.keep_alive, t.body_idle]
             .into_iter()
             .flatten()
             .min()
@@ -169,13 +211,16 @@ impl Activity {
             let now = Instant::now();
             match self.deadline(&t) {
                 Some(deadline) if deadline <= now => {
+                    if self.send_deadline(&t).is_some() {
+                        return "the client read nothing of its response within the body idle timeout";
+                    }
                     return match self.phase.load(Ordering::Acquire) {
                         IN_HEAD => "no complete request head within the header read timeout",
                         _ if self.served.load(Ordering::Acquire) => {
                             "idle past the keep-alive timeout"
                         }
                         _ => "no request head within the header read timeout",
-                    }
+                    };
                 }
                 Some(deadline) => {
                     tokio::time::sleep_until(deadline.min(now + recheck).into()).await
@@ -229,11 +274,16 @@ impl<I: AsyncWrite + Unpin> AsyncWrite for Watched<I> {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<std::io::Result<usize>> {
-        Pin::new(&mut self.inner).poll_write(cx, buf)
+        let polled = Pin::new(&mut self.inner).poll_write(cx, buf);
+        let sent = matches!(polled, Poll::Ready(Ok(n)) if n > 0);
+        self.activity.wrote(&polled, sent);
+        polled
     }
 
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        Pin::new(&mut self.inner).poll_flush(cx)
+        let polled = Pin::new(&mut self.inner).poll_flush(cx);
+        self.activity.wrote(&polled, false);
+        polled
     }
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
@@ -245,7 +295,10 @@ impl<I: AsyncWrite + Unpin> AsyncWrite for Watched<I> {
         cx: &mut Context<'_>,
         bufs: &[std::io::IoSlice<'_>],
     ) -> Poll<std::io::Result<usize>> {
-        Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
+        let polled = Pin::new(&mut self.inner).poll_write_vectored(cx, bufs);
+        let sent = matches!(polled, Poll::Ready(Ok(n)) if n > 0);
+        self.activity.wrote(&polled, sent);
+        polled
     }
 
     fn is_write_vectored(&self) -> bool {
@@ -438,6 +491,42 @@ mod tests {
             ..t
         };
         assert_eq!(a.deadline(&off), None);
+    }
+
+    #[test]
+    fn deadline_while_a_response_is_sent() {
+        let t = Transport {
+            body_idle: Some(Duration::from_secs(3)),
+            keep_alive: Some(Duration::from_secs(5)),
+            ..Transport::default()
+        };
+        let a = Activity::new();
+        let done = a.begin();
+        a.wrote(&Poll::<()>::Pending, false);
+        let stalled = a.deadline(&t).unwrap() - a.base;
+        assert!(
+            stalled <= Duration::from_secs(4),
+            "a stalled write: body idle"
+        );
+        drop(done);
+        assert_eq!(
+            a.deadline(&t).unwrap() - a.base,
+            stalled,
+            "the response handed to hyper, still not read: body idle"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+        a.wrote(&Poll::Ready(()), true);
+        let idle = a.deadline(&t).unwrap() - a.base;
+        assert!(
+            idle >= Duration::from_millis(5020),
+            "keep-alive counts from the last write: {idle:?}"
+        );
+        let off = Transport {
+            body_idle: None,
+            ..t
+        };
+        a.wrote(&Poll::<()>::Pending, false);
+        assert!(a.deadline(&off).unwrap() - a.base >= Duration::from_millis(5020));
     }
 
     #[test]

@@ -350,3 +350,53 @@ async fn with_tls_configured_silent_and_partial_connect_clients_are_dropped() {
         assert!(started.elapsed() < Duration::from_secs(2));
     }
 }
+
+/// The object the response-direction tests download: larger than what the socket buffers of both
+/// ends hold, so a client that stops reading makes the server's writes wait.
+fn put_large(s: &Server) -> usize {
+    let len = 24 << 20;
+    let r = s.req("PUT", "/large").body(&vec![b'x'; len]).send();
+    assert_eq!(r.status, 200, "{}", r.text());
+    len
+}
+
+#[test]
+fn client_that_stops_reading_its_response_is_dropped_after_body_idle_timeout() {
+    let s = server(short_timeouts());
+    let len = put_large(&s);
+    let mut stream = connect(&s);
+    write!(stream, "GET /large HTTP/1.1\r\nHost: {HOST}\r\n\r\n").unwrap();
+    std::thread::sleep(Duration::from_secs(2));
+    let (got, _) = read_until_closed(&mut stream);
+    assert!(
+        got.len() < len,
+        "the whole {len}-byte body was sent to a client that read nothing for 2 s ({} bytes)",
+        got.len()
+    );
+    let mut stream = connect(&s);
+    stream.write_all(HEALTH.as_bytes()).unwrap();
+    assert_eq!(read_one_response(&mut stream).status, 200);
+}
+
+#[test]
+fn slow_but_steady_reader_gets_the_whole_response() {
+    let s = server(short_timeouts());
+    let len = put_large(&s);
+    let mut stream = connect(&s);
+    write!(
+        stream,
+        "GET /large HTTP/1.1\r\nHost: {HOST}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut got = 0;
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        match stream.read(&mut buf).unwrap() {
+            0 => break,
+            n => got += n,
+        }
+        // Slower than the server writes, but never idle for the 300 ms timeout.
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(got > len, "{got} bytes of a {len}-byte body and its head");
+}
