@@ -6,13 +6,10 @@ use md5::{Digest, Md5};
 
 use crate::error::{Code, CosError};
 
-/// CRC-64/XZ, which COS calls `crc64ecma`.
-/// Slice-by-16 tables: several times the byte-at-a-time speed on large bodies.
-const CRC64: crc::Crc<u64, crc::Table<16>> = crc::Crc::<u64, crc::Table<16>>::new(&crc::CRC_64_XZ);
-
-/// The CRC-64 COS answers in `x-cos-hash-crc64ecma`.
+/// The CRC-64 COS answers in `x-cos-hash-crc64ecma`: CRC-64/XZ, computed with SIMD carry-less
+/// multiplication where the CPU has it (tens of GB/s; the table-driven `crc` crate managed 3.3).
 pub fn crc64(data: &[u8]) -> u64 {
-    CRC64.checksum(data)
+    crc_fast::checksum(crc_fast::CrcAlgorithm::Crc64Xz, data)
 }
 
 /// The binary MD5 of `data`.
@@ -50,12 +47,33 @@ pub(crate) fn check_content_md5(header: Option<&[u8]>, body: &[u8]) -> Result<()
 mod tests {
     use super::*;
 
+    /// CRC-64/XZ one bit at a time (reflected polynomial 0xC96C5795D7870F42, init and xorout all
+    /// ones): the definition, to check the fast one against.
+    fn bitwise_crc64_xz(data: &[u8]) -> u64 {
+        let mut crc = u64::MAX;
+        for byte in data {
+            crc ^= u64::from(*byte);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xC96C_5795_D787_0F42
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+
     #[test]
     fn crc64_check_values() {
-        assert_eq!(CRC64.checksum(b"123456789"), 0x995DC9BBDF1939FA);
-        assert_eq!(CRC64.checksum(b"hello"), 11177612005948864433);
-        assert_eq!(CRC64.checksum(b""), 0);
+        assert_eq!(crc64(b"123456789"), 0x995DC9BBDF1939FA);
         assert_eq!(crc64(b"hello"), 11177612005948864433);
+        assert_eq!(crc64(b""), 0);
+        // Past the SIMD block sizes, against a bitwise reference.
+        let data: Vec<u8> = (0..5000u32).map(|i| (i * 7 + i / 13) as u8).collect();
+        for len in [1, 15, 16, 17, 63, 64, 65, 255, 256, 257, 4096, 5000] {
+            assert_eq!(crc64(&data[..len]), bitwise_crc64_xz(&data[..len]), "{len}");
+        }
     }
 
     #[test]
