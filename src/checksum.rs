@@ -12,6 +12,15 @@ pub fn crc64(data: &[u8]) -> u64 {
     crc_fast::checksum(crc_fast::CrcAlgorithm::Crc64Xz, data)
 }
 
+/// [`crc64`] of buffers taken one after the other.
+pub fn crc64_of<'a>(chunks: impl IntoIterator<Item = &'a bytes::Bytes>) -> u64 {
+    let mut digest = crc_fast::Digest::new(crc_fast::CrcAlgorithm::Crc64Xz);
+    for chunk in chunks {
+        digest.update(chunk);
+    }
+    digest.finalize()
+}
+
 /// The binary MD5 of `data`.
 pub(crate) fn md5(data: &[u8]) -> [u8; 16] {
     Md5::digest(data).into()
@@ -69,6 +78,12 @@ mod tests {
         assert_eq!(crc64(b"123456789"), 0x995DC9BBDF1939FA);
         assert_eq!(crc64(b"hello"), 11177612005948864433);
         assert_eq!(crc64(b""), 0);
+        let parts = [
+            bytes::Bytes::from_static(b"1234"),
+            bytes::Bytes::from_static(b"56789"),
+        ];
+        assert_eq!(crc64_of(&parts), 0x995DC9BBDF1939FA);
+        assert_eq!(crc64_of(&[]), 0);
         // Past the SIMD block sizes, against a bitwise reference.
         let data: Vec<u8> = (0..5000u32).map(|i| (i * 7 + i / 13) as u8).collect();
         for len in [1, 15, 16, 17, 63, 64, 65, 255, 256, 257, 4096, 5000] {

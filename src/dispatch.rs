@@ -14,7 +14,6 @@ use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use axum::body::Body;
 use axum::extract::connect_info::ConnectInfo;
 use axum::extract::{Request, State};
 use axum::response::Response;
@@ -611,7 +610,7 @@ pub fn over_cap(method: &http::Method, path: &str) -> Response {
 fn into_response(reply: Reply, paced_bps: Option<u64>) -> Response {
     let body = match paced_bps {
         Some(bps) if !reply.body.is_empty() => crate::traffic::paced_body(reply.body, bps),
-        _ => Body::from(reply.body),
+        _ => reply.body.into_body(),
     };
     let mut resp = Response::new(body);
     *resp.status_mut() = reply.status;

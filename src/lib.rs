@@ -33,6 +33,7 @@ pub mod checksum;
 pub(crate) mod clock;
 pub mod config;
 pub(crate) mod cors;
+pub(crate) mod data;
 pub mod dialect;
 pub(crate) mod dispatch;
 pub mod error;

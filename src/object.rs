@@ -2,15 +2,14 @@
 
 use std::time::SystemTime;
 
-use bytes::Bytes;
-
 use crate::acl::Acl;
+use crate::data::Data;
 use crate::error::{Code, CosError};
 
 /// A stored object. Immutable once stored: a PUT replaces the whole `Arc`.
 #[derive(Debug, Clone)]
 pub struct Object {
-    pub data: Bytes,
+    pub data: Data,
     /// Quoted hex MD5 (or a multipart ETag).
     pub etag: String,
     pub crc64: u64,

@@ -4,11 +4,11 @@
 use std::time::SystemTime;
 
 use base64::Engine;
-use bytes::Bytes;
 use http::header::{HeaderName, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE};
 use http::{HeaderMap, Method, StatusCode};
 
 use crate::clock::http_date;
+use crate::data::Data;
 use crate::error::{render_xml, CosError};
 
 /// A successful answer, before the common headers are added.
@@ -16,7 +16,7 @@ use crate::error::{render_xml, CosError};
 pub struct Reply {
     pub status: StatusCode,
     pub headers: HeaderMap,
-    pub body: Bytes,
+    pub body: Data,
 }
 
 impl Reply {
@@ -24,7 +24,7 @@ impl Reply {
         Reply {
             status,
             headers: HeaderMap::new(),
-            body: Bytes::new(),
+            body: Data::default(),
         }
     }
 
@@ -36,7 +36,7 @@ impl Reply {
     }
 
     /// 200 with a JSON body.
-    pub fn json(body: impl Into<Bytes>) -> Reply {
+    pub fn json(body: impl Into<Data>) -> Reply {
         Reply::new(StatusCode::OK)
             .header(CONTENT_TYPE, "application/json")
             .body(body)
@@ -51,7 +51,7 @@ impl Reply {
         self
     }
 
-    pub fn body(mut self, body: impl Into<Bytes>) -> Reply {
+    pub fn body(mut self, body: impl Into<Data>) -> Reply {
         self.body = body.into();
         self
     }
@@ -119,7 +119,7 @@ pub fn finish_as(
         h.insert(CONTENT_LENGTH, HeaderValue::from(reply.body.len()));
     }
     if method == Method::HEAD {
-        reply.body = Bytes::new();
+        reply.body = Data::default();
     }
     reply
 }
@@ -175,7 +175,7 @@ mod tests {
         let r = error_reply(&err, "b/k", "rid", &Method::GET);
         assert_eq!(r.status, StatusCode::NOT_FOUND);
         assert!(r.headers.contains_key("x-cos-trace-id"));
-        assert!(std::str::from_utf8(&r.body)
+        assert!(std::str::from_utf8(&r.body.to_bytes())
             .unwrap()
             .contains("<RequestId>rid</RequestId>"));
         let r = error_reply(&err, "b/k", "rid", &Method::HEAD);

@@ -231,7 +231,7 @@ mod tests {
 
     fn archived(class: &str) -> Object {
         Object {
-            data: bytes::Bytes::new(),
+            data: Default::default(),
             etag: "\"e\"".into(),
             crc64: 0,
             last_modified: SystemTime::UNIX_EPOCH,

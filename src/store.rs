@@ -493,11 +493,10 @@ pub fn validate_bucket_name(bucket: &str) -> Result<(), CosError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bytes::Bytes;
 
     fn obj() -> Arc<Object> {
         Arc::new(Object {
-            data: Bytes::new(),
+            data: Default::default(),
             etag: String::new(),
             crc64: 0,
             last_modified: SystemTime::UNIX_EPOCH,

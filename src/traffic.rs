@@ -10,7 +10,7 @@
 
 use std::time::Duration;
 
-use bytes::Bytes;
+use crate::data::Data;
 
 use crate::error::{Code, CosError};
 use crate::request::CosRequest;
@@ -74,7 +74,7 @@ pub fn chunk_size(bps: u64) -> usize {
 }
 
 /// A response body that sends `data` at `bps` bits per second.
-pub fn paced_body(data: Bytes, bps: u64) -> axum::body::Body {
+pub fn paced_body(data: Data, bps: u64) -> axum::body::Body {
     use futures_util::stream;
     let chunk = chunk_size(bps);
     let start = tokio::time::Instant::now();
@@ -87,7 +87,7 @@ pub fn paced_body(data: Bytes, bps: u64) -> axum::body::Body {
             tokio::time::sleep_until(start + due(sent as u64, bps)).await;
             let end = (sent + chunk).min(data.len());
             Some((
-                Ok::<_, std::convert::Infallible>(data.slice(sent..end)),
+                Ok::<_, std::convert::Infallible>(data.slice(sent..=end - 1).to_bytes()),
                 end,
             ))
         }
@@ -160,9 +160,12 @@ mod tests {
         use http_body_util::BodyExt;
         // 200 KiB at 1 MiB/s in 51 KiB chunks: the last one leaves at 150 ms.
         let bps = 8 * 1024 * 1024;
-        let data = Bytes::from(vec![7u8; 204_800]);
+        let data = bytes::Bytes::from(vec![7u8; 204_800]);
         let started = std::time::Instant::now();
-        let body = paced_body(data.clone(), bps).collect().await.unwrap();
+        let body = paced_body(data.clone().into(), bps)
+            .collect()
+            .await
+            .unwrap();
         assert_eq!(body.to_bytes(), data);
         let took = started.elapsed();
         let chunk = chunk_size(bps);

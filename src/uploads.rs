@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::SystemTime;
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
+
+use crate::data::Data;
 use md5::{Digest, Md5};
 
 use crate::checksum;
@@ -205,13 +207,9 @@ pub(crate) fn multipart_etag(parts: &[Part]) -> String {
     format!("\"{}-{}\"", hex::encode(h.finalize()), parts.len())
 }
 
-/// The object's bytes: the parts in order.
-pub(crate) fn concat(parts: &[Part]) -> Bytes {
-    let mut out = BytesMut::with_capacity(parts.iter().map(|p| p.data.len()).sum());
-    for p in parts {
-        out.extend_from_slice(&p.data);
-    }
-    out.freeze()
+/// The object's bytes: the parts in order, shared, not copied.
+pub(crate) fn concat(parts: &[Part]) -> Data {
+    Data::joined(parts.iter().map(|p| p.data.clone()))
 }
 
 /// What List Multipart Uploads asks for.
@@ -316,7 +314,7 @@ mod tests {
 
     fn template() -> Object {
         Object {
-            data: Bytes::new(),
+            data: Default::default(),
             etag: String::new(),
             crc64: 0,
             last_modified: SystemTime::UNIX_EPOCH,

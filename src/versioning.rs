@@ -507,12 +507,11 @@ pub(crate) fn list_versions(bucket: &Bucket, q: &VersionQuery) -> VersionPage {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bytes::Bytes;
     use std::time::Duration;
 
     fn object(body: &str, at: u64) -> Object {
         Object {
-            data: Bytes::from(body.to_string()),
+            data: body.to_string().into(),
             etag: String::new(),
             crc64: 0,
             last_modified: SystemTime::UNIX_EPOCH + Duration::from_secs(at),
@@ -536,7 +535,7 @@ mod tests {
 
     fn body(b: &Bucket, key: &str, id: Option<&str>) -> String {
         let o = b.version(key, id).unwrap();
-        String::from_utf8(o.data.to_vec()).unwrap()
+        String::from_utf8(o.data.to_bytes().to_vec()).unwrap()
     }
 
     #[test]

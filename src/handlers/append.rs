@@ -127,11 +127,14 @@ pub fn appended(
         (None, None) => return Err(CosError::new(Code::AppendPositionErr)),
     };
     let mut joined = BytesMut::with_capacity(length as usize + data.len());
-    joined.extend_from_slice(&object.data);
+    for chunk in object.data.chunks() {
+        joined.extend_from_slice(chunk);
+    }
     joined.extend_from_slice(data);
-    object.data = joined.freeze();
-    object.etag = checksum::etag(&checksum::md5(&object.data));
-    object.crc64 = checksum::crc64(&object.data);
+    let joined = joined.freeze();
+    object.etag = checksum::etag(&checksum::md5(&joined));
+    object.crc64 = checksum::crc64(&joined);
+    object.data = joined.into();
     object.last_modified = now;
     object.appendable = true;
     object.version_id = object::NULL_VERSION.to_string();
@@ -146,7 +149,7 @@ mod tests {
 
     fn fresh() -> Object {
         Object {
-            data: Bytes::new(),
+            data: Default::default(),
             etag: String::new(),
             crc64: 0,
             last_modified: SystemTime::UNIX_EPOCH,
@@ -192,7 +195,7 @@ mod tests {
     #[test]
     fn appended_to_normal_object_is_not_appendable() {
         let mut normal = fresh();
-        normal.data = Bytes::from_static(b"ab");
+        normal.data = "ab".into();
         let err = appended(Some(&normal), 2, b"x", None, 100, SystemTime::now()).unwrap_err();
         assert_eq!(err.code, Code::ObjectNotAppendable);
     }

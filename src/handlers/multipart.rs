@@ -179,8 +179,8 @@ pub fn upload_part_copy(ctx: &Ctx) -> Result<Reply, CosError> {
         ctx.req.header("x-cos-copy-source-range"),
         source.data.len() as u64,
     )? {
-        Some((a, b)) => source.data.slice(a as usize..=b as usize),
-        None => source.data.clone(),
+        Some((a, b)) => source.data.slice(a as usize..=b as usize).to_bytes(),
+        None => source.data.to_bytes(),
     };
     let part = Part::new(data, ctx.now);
     let result = CopyResult {
@@ -266,7 +266,7 @@ pub fn complete(ctx: &Ctx) -> Result<Reply, CosError> {
     let mut object = upload.template.clone();
     object.data = uploads::concat(&parts);
     object.etag = uploads::multipart_etag(&parts);
-    object.crc64 = checksum::crc64(&object.data);
+    object.crc64 = checksum::crc64_of(object.data.chunks());
     object.last_modified = ctx.now;
     let result = CompleteResult {
         location: format!("{bucket}.cos.{}.myqcloud.com/{key}", ctx.req.region),

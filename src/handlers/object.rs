@@ -71,7 +71,7 @@ pub fn object_from_request(ctx: &Ctx, data: Bytes) -> Result<Object, CosError> {
     Ok(Object {
         etag: checksum::etag(&checksum::md5(&data)),
         crc64: checksum::crc64(&data),
-        data,
+        data: data.into(),
         last_modified: ctx.now,
         content_type,
         headers,

@@ -49,7 +49,7 @@ mod tests {
     #[test]
     fn check_refuses_only_an_existing_key_when_forbidden() {
         let o = Object {
-            data: bytes::Bytes::new(),
+            data: Default::default(),
             etag: String::new(),
             crc64: 0,
             last_modified: std::time::SystemTime::UNIX_EPOCH,

@@ -217,6 +217,84 @@ fn complete_stores_object_with_multipart_etag_and_whole_crc64() {
     complete(&s, "doc/big.bin", &id, &[(1, &e1)]).assert_error(404, "NoSuchUpload");
 }
 
+/// A completed object keeps its parts as uploaded (nothing is joined): every read across the part
+/// boundaries answers the joined bytes — ranges, HEAD, copies (whole and by range), a copy of a
+/// range as a part, and a paced download.
+#[test]
+fn completed_object_reads_across_part_boundaries() {
+    let s = Server::start();
+    s.create_bucket();
+    let id = initiate(&s, "m");
+    let parts: Vec<Vec<u8>> = (0..3u8)
+        .map(|i| {
+            (0..MB + 3)
+                .map(|j| (j as u8).wrapping_mul(31) ^ i)
+                .collect()
+        })
+        .collect();
+    let etags: Vec<String> = (0..3)
+        .map(|i| upload_part(&s, "m", &id, i as u32 + 1, &parts[i]))
+        .collect();
+    let listed: Vec<(u32, &str)> = (0..3).map(|i| (i as u32 + 1, etags[i].as_str())).collect();
+    complete(&s, "m", &id, &listed).assert_status(200);
+    let whole = parts.concat();
+    for (first, last) in [
+        (0, 9),
+        (MB, MB + 5),
+        (MB - 2, MB + 3 + 2),
+        (MB + 2, 2 * (MB + 3) + 1),
+        (10, whole.len() - 1),
+        (0, whole.len() - 1),
+    ] {
+        let r = s
+            .req("GET", "/m")
+            .header("Range", &format!("bytes={first}-{last}"))
+            .send();
+        assert_eq!(r.status, 206, "{}", r.text());
+        assert!(r.body == whole[first..=last], "bytes {first}-{last}");
+    }
+    let suffix = s.req("GET", "/m").header("Range", "bytes=-7").send();
+    assert!(suffix.body == whole[whole.len() - 7..]);
+    let head = s.req("HEAD", "/m").send();
+    assert_eq!(
+        head.header("Content-Length"),
+        Some(whole.len().to_string().as_str())
+    );
+    let source = format!("{BUCKET}.cos.ap-guangzhou.myqcloud.com/m");
+    s.req("PUT", "/copy")
+        .header("x-cos-copy-source", &source)
+        .send()
+        .assert_status(200);
+    let copy = s.req("GET", "/copy").send();
+    assert!(copy.body == whole, "a copy of a multipart object");
+    assert_eq!(
+        copy.header("x-cos-hash-crc64ecma"),
+        Some(crc64(&whole).as_str())
+    );
+    let id2 = initiate(&s, "m2");
+    let r = s
+        .req("PUT", &format!("/m2?partNumber=1&uploadId={id2}"))
+        .header("x-cos-copy-source", &source)
+        .header(
+            "x-cos-copy-source-range",
+            &format!("bytes={}-{}", MB - 1, MB + 4),
+        )
+        .send();
+    r.assert_status(200);
+    assert_eq!(
+        r.xml("ETag").map(|e| e.replace("&quot;", "").replace('"', "")),
+        Some(md5_hex(&whole[MB - 1..=MB + 4]))
+    );
+    let paced = s
+        .req("GET", "/m")
+        .header("x-cos-traffic-limit", &(100 * 1024 * 1024 * 8).to_string())
+        .send();
+    assert!(
+        paced.body == whole,
+        "a paced download of a multipart object"
+    );
+}
+
 #[test]
 fn complete_subset_of_parts_keeps_only_those() {
     let s = Server::start();
