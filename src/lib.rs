@@ -134,7 +134,7 @@ impl AppState {
             if let Some(acl) = &seed.acl {
                 let canned =
                     acl::Canned::parse(acl::ResourceKind::Bucket, acl).map_err(|e| e.message)?;
-                bucket.acl = acl::Acl::from_canned(&owner.uin, canned);
+                bucket.acl = acl::Acl::from_canned(&owner.uin, canned).into();
             }
             if let Some(doc) = &seed.policy {
                 let parsed = policy::parse_value(doc, policy::PolicyKind::Bucket)
@@ -160,7 +160,7 @@ impl AppState {
             let canned = seed.acl.as_deref().unwrap_or("private");
             let canned = acl::Canned::parse(acl::ResourceKind::Bucket, canned)
                 .map_err(|e| format!("{at}.acl: {}", e.message))?;
-            bucket.acl = acl::Acl::from_canned(&seed.owner, canned);
+            bucket.acl = acl::Acl::from_canned(&seed.owner, canned).into();
             if let Some(doc) = &seed.policy {
                 let parsed = dialect::oss::policy::parse_value(
                     doc,

@@ -1,5 +1,7 @@
 //! The object model: a stored object and the storage classes COS knows. No HTTP types.
 
+use std::borrow::Cow;
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use crate::acl::Acl;
@@ -18,11 +20,14 @@ pub struct Object {
     /// Stored response headers: `x-cos-meta-*`, `Cache-Control`, `Content-Disposition`,
     /// `Content-Encoding`, `Content-Language`, `Expires`, with the name as it is answered.
     pub headers: Vec<(String, String)>,
-    pub storage_class: String,
-    /// The object's own ACL; `default` defers to the bucket's.
-    pub acl: Acl,
+    /// One of [`STORAGE_CLASSES`], borrowed: no allocation per object.
+    pub storage_class: Cow<'static, str>,
+    /// The object's own ACL; `default` defers to the bucket's. Shared (see
+    /// `Bucket::default_object_acl`), so the access check reads it without copying.
+    pub acl: Arc<Acl>,
     /// The version id: `null` for objects written while versioning was never enabled or suspended.
-    pub version_id: String,
+    /// Borrowed [`NULL_VERSION`] for most objects: no allocation.
+    pub version_id: Cow<'static, str>,
     /// Object tags, in the order they were set.
     pub tags: Vec<(String, String)>,
     /// Whether APPEND Object wrote it (only such objects may be appended to).
@@ -52,23 +57,28 @@ pub(crate) const STORAGE_CLASSES: &[&str] = &[
 
 /// The storage class an `x-cos-storage-class` header asks for (any case; `STANDARD` when absent), or
 /// 400 `InvalidArgument` naming the classes COS knows.
-pub(crate) fn storage_class(header: Option<&str>) -> Result<String, CosError> {
-    Ok(match header {
-        None => "STANDARD".to_string(),
-        Some(v) => {
-            let upper = v.to_ascii_uppercase();
-            if !STORAGE_CLASSES.contains(&upper.as_str()) {
-                return Err(CosError::with_message(
-                    Code::InvalidArgument,
-                    format!(
-                        "x-cos-storage-class {v:?} is not one of {}.",
-                        STORAGE_CLASSES.join(", ")
-                    ),
-                ));
-            }
-            upper
-        }
-    })
+pub(crate) fn storage_class(header: Option<&str>) -> Result<Cow<'static, str>, CosError> {
+    let Some(v) = header else {
+        return Ok(Cow::Borrowed("STANDARD"));
+    };
+    match STORAGE_CLASSES.iter().find(|c| c.eq_ignore_ascii_case(v)) {
+        Some(class) => Ok(Cow::Borrowed(class)),
+        None => Err(CosError::with_message(
+            Code::InvalidArgument,
+            format!(
+                "x-cos-storage-class {v:?} is not one of {}.",
+                STORAGE_CLASSES.join(", ")
+            ),
+        )),
+    }
+}
+
+/// A class name as objects keep it: borrowed from [`STORAGE_CLASSES`] when it is one of them.
+pub(crate) fn class_name(class: &str) -> Cow<'static, str> {
+    match STORAGE_CLASSES.iter().find(|c| **c == class) {
+        Some(known) => Cow::Borrowed(known),
+        None => Cow::Owned(class.to_string()),
+    }
 }
 
 /// Whether objects of this class must be restored before they can be read.

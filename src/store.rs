@@ -52,7 +52,11 @@ pub struct Bucket {
     pub appid: String,
     pub region: String,
     pub created: SystemTime,
-    pub acl: Acl,
+    /// Shared, so the access check reads it without copying.
+    pub acl: Arc<Acl>,
+    /// The ACL of a new object that names none (`default`, owned by the bucket's owner), shared
+    /// by all of them: most objects carry this one.
+    pub default_object_acl: Arc<Acl>,
     /// Shared, so the access check reads it without copying the document on every request.
     pub policy: Option<Arc<StoredPolicy>>,
     /// An OSS bucket's policy (OSS grammar); COS buckets never have one.
@@ -87,7 +91,8 @@ impl Bucket {
             appid: appid_of(name).unwrap_or_default().to_string(),
             region: region.to_string(),
             created: SystemTime::now(),
-            acl: Acl::bucket_default(owner_uin),
+            acl: Arc::new(Acl::bucket_default(owner_uin)),
+            default_object_acl: Arc::new(Acl::object_default(owner_uin)),
             policy: None,
             oss_policy: None,
             objects: BTreeMap::new(),
@@ -342,7 +347,9 @@ fn apply_lifecycle_to_key(b: &mut Bucket, config: &LifecycleConfig, key: &str, n
         if e.expire {
             b.delete_version(key, None, now);
         } else if let Some(class) = e.transition_to {
-            let _ = b.update_version(key, None, |o| o.storage_class = class);
+            let _ = b.update_version(key, None, |o| {
+                o.storage_class = crate::object::class_name(&class)
+            });
         }
     }
     let Some(history) = b.versions.get_mut(key) else {
@@ -357,14 +364,14 @@ fn apply_lifecycle_to_key(b: &mut Bucket, config: &LifecycleConfig, key: &str, n
             continue;
         };
         let (class, tags) = v.object.as_ref().map_or(("STANDARD", &[][..]), |o| {
-            (o.storage_class.as_str(), o.tags.as_slice())
+            (o.storage_class.as_ref(), o.tags.as_slice())
         });
         let e = lifecycle::noncurrent_effect(config, key, tags, since, class, now);
         if e.expire {
             continue;
         }
         if let (Some(class), Some(o)) = (e.transition_to, v.object.as_mut()) {
-            Arc::make_mut(o).storage_class = class;
+            Arc::make_mut(o).storage_class = crate::object::class_name(&class);
         }
         keep.push(v);
     }
@@ -503,8 +510,8 @@ mod tests {
             content_type: String::new(),
             headers: vec![],
             storage_class: "STANDARD".into(),
-            acl: Acl::object_default("1"),
-            version_id: crate::object::NULL_VERSION.to_string(),
+            acl: Acl::object_default("1").into(),
+            version_id: crate::object::NULL_VERSION.into(),
             tags: Vec::new(),
             appendable: false,
             symlink_target: None,

@@ -277,7 +277,7 @@ pub(crate) fn list_uploads(uploads: &Uploads, q: &UploadsQuery) -> UploadsPage {
             upload_id: id.clone(),
             initiated: u.initiated,
             initiator: u.initiator.clone(),
-            storage_class: u.template.storage_class.clone(),
+            storage_class: u.template.storage_class.to_string(),
         })
         .collect();
     let next_upload_id_marker = match &page.next {
@@ -321,8 +321,8 @@ mod tests {
             content_type: String::new(),
             headers: vec![],
             storage_class: "STANDARD".into(),
-            acl: Acl::object_default("1"),
-            version_id: crate::object::NULL_VERSION.to_string(),
+            acl: Acl::object_default("1").into(),
+            version_id: crate::object::NULL_VERSION.into(),
             tags: Vec::new(),
             appendable: false,
             symlink_target: None,

@@ -109,7 +109,7 @@ pub struct Version {
 impl Version {
     fn of(object: Arc<Object>) -> Version {
         Version {
-            version_id: object.version_id.clone(),
+            version_id: object.version_id.to_string(),
             last_modified: object.last_modified,
             object: Some(object),
         }
@@ -200,10 +200,10 @@ impl Bucket {
     pub(crate) fn put_version(&mut self, key: &str, mut object: Object) -> String {
         let status = self.versioning;
         object.version_id = match status {
-            Status::Enabled => new_version_id(object.last_modified),
-            Status::Off | Status::Suspended => NULL_VERSION.to_string(),
+            Status::Enabled => new_version_id(object.last_modified).into(),
+            Status::Off | Status::Suspended => NULL_VERSION.into(),
         };
-        let id = object.version_id.clone();
+        let id = object.version_id.to_string();
         let object = Arc::new(object);
         if status == Status::Off && !self.versions.contains_key(key) {
             self.objects.insert(key.to_string(), object);
@@ -518,8 +518,8 @@ mod tests {
             content_type: String::new(),
             headers: vec![],
             storage_class: "STANDARD".into(),
-            acl: crate::acl::Acl::object_default("1"),
-            version_id: NULL_VERSION.to_string(),
+            acl: crate::acl::Acl::object_default("1").into(),
+            version_id: NULL_VERSION.into(),
             tags: Vec::new(),
             appendable: false,
             symlink_target: None,

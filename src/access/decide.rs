@@ -152,7 +152,7 @@ pub(crate) fn decide(facts: &Facts) -> Result<Decision, CosError> {
             "bucket policy {} allows {action} for {who}",
             statement(*index, sid)
         )),
-        _ => acl_grant(object_acl.as_ref(), bucket_acl, &acl_caller, action),
+        _ => acl_grant(object_acl.as_deref(), bucket_acl, &acl_caller, action),
     };
     let same_account = identity.root_uin() == Some(owner.as_str());
     let decided = match identity {
@@ -657,8 +657,8 @@ mod tests {
                             parsed: parse(d, PolicyKind::Bucket),
                         })
                     }),
-                    acl,
-                    object_acl,
+                    acl: acl.into(),
+                    object_acl: object_acl.map(Arc::new),
                 }
             });
         let mut context = HashMap::from([

@@ -47,10 +47,10 @@ pub(crate) struct Facts<'a> {
 pub(crate) struct BucketFacts {
     pub owner_uin: String,
     pub policy: Option<Arc<StoredPolicy>>,
-    pub acl: Acl,
+    pub acl: Arc<Acl>,
     /// The object's own ACL (possibly `default`) when the operation is object-level and the key
     /// exists; `None` otherwise.
-    pub object_acl: Option<Acl>,
+    pub object_acl: Option<Arc<Acl>>,
 }
 
 /// Reads the facts for `caller` calling `op` on `bucket`/`key`, with `req` giving the condition

@@ -38,7 +38,7 @@ pub fn put_bucket(ctx: &Ctx) -> Result<Reply, CosError> {
     let owner = owner_of(ctx)?;
     let acl = acl_of_request(ctx, ResourceKind::Bucket, &owner)?;
     ctx.store()
-        .with_bucket_mut(ctx.bucket()?, |b| b.acl = acl)?;
+        .with_bucket_mut(ctx.bucket()?, |b| b.acl = acl.into())?;
     Ok(Reply::new(StatusCode::OK))
 }
 
@@ -54,7 +54,7 @@ pub fn put_object(ctx: &Ctx) -> Result<Reply, CosError> {
     let acl = acl_of_request(ctx, ResourceKind::Object, &owner)?;
     let key = ctx.req.key();
     ctx.store()
-        .update_object(ctx.bucket()?, key, |o| o.acl = acl)?;
+        .update_object(ctx.bucket()?, key, |o| o.acl = acl.into())?;
     Ok(Reply::new(StatusCode::OK))
 }
 

@@ -34,7 +34,7 @@ pub fn append(ctx: &Ctx) -> Result<Reply, CosError> {
     // The request's metadata only counts on the first append; build it only then.
     let fresh = if position == 0 {
         let fresh = super::object::object_from_request(ctx, Bytes::new())?;
-        if REFUSED_CLASSES.contains(&fresh.storage_class.as_str()) {
+        if REFUSED_CLASSES.contains(&fresh.storage_class.as_ref()) {
             return Err(CosError::with_message(
                 Code::InvalidArgument,
                 format!(
@@ -137,7 +137,7 @@ pub fn appended(
     object.data = joined.into();
     object.last_modified = now;
     object.appendable = true;
-    object.version_id = object::NULL_VERSION.to_string();
+    object.version_id = object::NULL_VERSION.into();
     Ok(object)
 }
 
@@ -156,8 +156,8 @@ mod tests {
             content_type: "text/plain".into(),
             headers: vec![("x-cos-meta-a".into(), "1".into())],
             storage_class: "STANDARD".into(),
-            acl: crate::acl::Acl::object_default("1"),
-            version_id: object::NULL_VERSION.to_string(),
+            acl: crate::acl::Acl::object_default("1").into(),
+            version_id: object::NULL_VERSION.into(),
             tags: Vec::new(),
             appendable: false,
             symlink_target: None,

@@ -47,7 +47,7 @@ pub fn create(ctx: &Ctx) -> Result<Reply, CosError> {
         ));
     }
     let mut bucket = Bucket::new(name, &owner, &ctx.req.region);
-    bucket.acl = super::acl::acl_from_headers(ctx, ResourceKind::Bucket, &owner)?;
+    bucket.acl = super::acl::acl_from_headers(ctx, ResourceKind::Bucket, &owner)?.into();
     ctx.store().create_bucket(bucket)?;
     Ok(Reply::new(StatusCode::OK))
 }

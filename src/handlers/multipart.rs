@@ -219,7 +219,7 @@ pub fn list_parts(ctx: &Ctx) -> Result<Reply, CosError> {
         upload_id: id.to_string(),
         initiator: Principal::cam_id(&initiator),
         owner: Principal::uin(&owner),
-        storage_class: class,
+        storage_class: class.into_owned(),
         part_number_marker: marker,
         next_part_number_marker: page.last().map(|(n, _)| *n).unwrap_or(marker),
         max_parts: max,

@@ -58,13 +58,17 @@ pub fn object_from_request(ctx: &Ctx, data: Bytes) -> Result<Object, CosError> {
             headers.push((stored, v.to_string()));
         }
     }
-    let owner = ctx
-        .store()
-        .with_bucket(ctx.bucket()?, |b| b.owner_uin.clone())?;
+    let (owner, default_acl) = ctx.store().with_bucket(ctx.bucket()?, |b| {
+        (b.owner_uin.clone(), b.default_object_acl.clone())
+    })?;
     // OSS object ACLs (`x-oss-object-acl`) are not modelled: an OSS object follows its bucket.
     let acl = match ctx.req.dialect {
-        Dialect::Cos => super::acl::acl_from_headers(ctx, ResourceKind::Object, &owner)?,
-        Dialect::Oss => crate::acl::Acl::object_default(&owner),
+        Dialect::Cos => {
+            let headers = ctx.req.header_pairs();
+            crate::acl::from_headers(ResourceKind::Object, &owner, &headers)?
+                .map_or(default_acl, std::sync::Arc::new)
+        }
+        Dialect::Oss => default_acl,
     };
     let (tags, encryption) = tags_and_encryption(ctx)?;
     let content_type = content_type(ctx.req.header("content-type"), ctx.req.key());
@@ -77,7 +81,7 @@ pub fn object_from_request(ctx: &Ctx, data: Bytes) -> Result<Object, CosError> {
         headers,
         storage_class,
         acl,
-        version_id: object::NULL_VERSION.to_string(),
+        version_id: object::NULL_VERSION.into(),
         tags,
         appendable: false,
         symlink_target: None,

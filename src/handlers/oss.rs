@@ -60,7 +60,7 @@ pub fn put_bucket(ctx: &Ctx) -> Result<Reply, CosError> {
     }
     let mut bucket = Bucket::new(name, &owner, &ctx.req.region);
     let canned = crate::acl::Canned::parse(crate::acl::ResourceKind::Bucket, canned)?;
-    bucket.acl = crate::acl::Acl::from_canned(&owner, canned);
+    bucket.acl = crate::acl::Acl::from_canned(&owner, canned).into();
     ctx.store().create_bucket(bucket)?;
     Ok(Reply::new(StatusCode::OK).header("location", format!("/{name}")))
 }

@@ -74,7 +74,7 @@ pub fn put(ctx: &Ctx) -> Result<Reply, CosError> {
     let mut link = object::object_from_request(ctx, Bytes::from(target.clone()))?;
     let given = ctx.req.header("content-type");
     link.content_type = content_type(given, &target, &key);
-    link.storage_class = "STANDARD".to_string();
+    link.storage_class = "STANDARD".into();
     link.encryption.clear();
     link.symlink_target = Some(target);
     let reply = Reply::new(StatusCode::OK).header("etag", &link.etag);

@@ -282,7 +282,8 @@ fn completed_object_reads_across_part_boundaries() {
         .send();
     r.assert_status(200);
     assert_eq!(
-        r.xml("ETag").map(|e| e.replace("&quot;", "").replace('"', "")),
+        r.xml("ETag")
+            .map(|e| e.replace("&quot;", "").replace('"', "")),
         Some(md5_hex(&whole[MB - 1..=MB + 4]))
     );
     let paced = s
