@@ -165,7 +165,7 @@ fn state_json(state: &AppState) -> serde_json::Value {
                     let mut v = json!({
                         "key": key,
                         "size": o.data.len(),
-                        "etag": o.etag,
+                        "etag": o.etag.to_string(),
                         "acl": acl_label(&o.acl),
                         "version_id": o.version_id,
                         "tags": tag_map(&o.tags),

@@ -31,6 +31,41 @@ pub(crate) fn etag(md5: &[u8; 16]) -> String {
     format!("\"{}\"", hex::encode(md5))
 }
 
+/// An object's ETag, kept as the 16 bytes it is made of (no allocation per object) and written
+/// as COS answers it: `"<md5 hex>"`, or `"<md5 of the parts' md5s>-<parts>"` after a multipart
+/// upload.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ETag {
+    md5: [u8; 16],
+    /// 0 for a single upload.
+    parts: u32,
+}
+
+impl ETag {
+    /// The ETag of data whose MD5 is `md5`.
+    pub fn of_md5(md5: [u8; 16]) -> ETag {
+        ETag { md5, parts: 0 }
+    }
+
+    /// The ETag of a multipart upload of `parts` parts: the MD5 of their MD5s.
+    pub fn multipart(md5_of_md5s: [u8; 16], parts: u32) -> ETag {
+        ETag {
+            md5: md5_of_md5s,
+            parts,
+        }
+    }
+}
+
+impl std::fmt::Display for ETag {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let hex = hex::encode(self.md5);
+        match self.parts {
+            0 => write!(f, "\"{hex}\""),
+            n => write!(f, "\"{hex}-{n}\""),
+        }
+    }
+}
+
 /// Checks `Content-MD5` against the body: not base64 of 16 bytes → `InvalidDigest`, different →
 /// `BadDigest`. Absent is fine: COS never requires it.
 pub(crate) fn check_content_md5(header: Option<&[u8]>, body: &[u8]) -> Result<(), CosError> {
@@ -71,6 +106,22 @@ mod tests {
             }
         }
         !crc
+    }
+
+    #[test]
+    fn etag_renders_quoted_hex_and_multipart_count() {
+        assert_eq!(
+            ETag::of_md5(md5(b"hello")).to_string(),
+            "\"5d41402abc4b2a76b9719d911017c592\""
+        );
+        assert_eq!(
+            ETag::of_md5(md5(b"hello")).to_string(),
+            etag(&md5(b"hello"))
+        );
+        assert_eq!(
+            ETag::multipart(md5(b"hello"), 3).to_string(),
+            "\"5d41402abc4b2a76b9719d911017c592-3\""
+        );
     }
 
     #[test]

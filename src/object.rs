@@ -12,11 +12,12 @@ use crate::error::{Code, CosError};
 #[derive(Debug, Clone)]
 pub struct Object {
     pub data: Data,
-    /// Quoted hex MD5 (or a multipart ETag).
-    pub etag: String,
+    /// The MD5 the ETag is written from (or a multipart ETag's).
+    pub etag: crate::checksum::ETag,
     pub crc64: u64,
     pub last_modified: SystemTime,
-    pub content_type: String,
+    /// Borrowed when it is what the key's extension names, or `application/octet-stream`.
+    pub content_type: Cow<'static, str>,
     /// Stored response headers: `x-cos-meta-*`, `Cache-Control`, `Content-Disposition`,
     /// `Content-Encoding`, `Content-Language`, `Expires`, with the name as it is answered.
     pub headers: Vec<(String, String)>,

@@ -82,7 +82,7 @@ pub struct Restore {
 impl Restore {
     /// Whether this restore is about `object` as it is now.
     pub fn is_for(&self, object: &Object) -> bool {
-        self.etag == object.etag && self.last_modified == object.last_modified
+        self.etag == object.etag.to_string() && self.last_modified == object.last_modified
     }
 }
 
@@ -149,7 +149,7 @@ pub(crate) fn request(
             ..r.clone()
         })),
         _ => Ok(Outcome::Started(Restore {
-            etag: object.etag.clone(),
+            etag: object.etag.to_string(),
             last_modified: object.last_modified,
             ready_at,
             expires_at,
@@ -232,10 +232,10 @@ mod tests {
     fn archived(class: &str) -> Object {
         Object {
             data: Default::default(),
-            etag: "\"e\"".into(),
+            etag: crate::checksum::ETag::of_md5([0xe; 16]),
             crc64: 0,
             last_modified: SystemTime::UNIX_EPOCH,
-            content_type: String::new(),
+            content_type: Default::default(),
             headers: vec![],
             storage_class: crate::object::class_name(class),
             acl: crate::acl::Acl::object_default("1").into(),

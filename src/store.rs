@@ -504,10 +504,10 @@ mod tests {
     fn obj() -> Arc<Object> {
         Arc::new(Object {
             data: Default::default(),
-            etag: String::new(),
+            etag: Default::default(),
             crc64: 0,
             last_modified: SystemTime::UNIX_EPOCH,
-            content_type: String::new(),
+            content_type: Default::default(),
             headers: vec![],
             storage_class: "STANDARD".into(),
             acl: Acl::object_default("1").into(),

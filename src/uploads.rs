@@ -11,7 +11,7 @@ use bytes::Bytes;
 use crate::data::Data;
 use md5::{Digest, Md5};
 
-use crate::checksum;
+use crate::checksum::{self, ETag};
 use crate::error::{Code, CosError};
 use crate::object::Object;
 use crate::paginate::{paginate, Next};
@@ -199,12 +199,12 @@ pub(crate) fn select_parts(
 }
 
 /// The multipart ETag: `"<hex MD5 of the concatenated binary part MD5s>-<number of parts>"`.
-pub(crate) fn multipart_etag(parts: &[Part]) -> String {
+pub(crate) fn multipart_etag(parts: &[Part]) -> ETag {
     let mut h = Md5::new();
     for p in parts {
         h.update(p.md5);
     }
-    format!("\"{}-{}\"", hex::encode(h.finalize()), parts.len())
+    ETag::multipart(h.finalize().into(), parts.len() as u32)
 }
 
 /// The object's bytes: the parts in order, shared, not copied.
@@ -315,10 +315,10 @@ mod tests {
     fn template() -> Object {
         Object {
             data: Default::default(),
-            etag: String::new(),
+            etag: Default::default(),
             crc64: 0,
             last_modified: SystemTime::UNIX_EPOCH,
-            content_type: String::new(),
+            content_type: Default::default(),
             headers: vec![],
             storage_class: "STANDARD".into(),
             acl: Acl::object_default("1").into(),
@@ -377,7 +377,7 @@ mod tests {
         both.extend_from_slice(&a.md5);
         both.extend_from_slice(&b.md5);
         let expected = format!("\"{}-2\"", hex::encode(Md5::digest(&both)));
-        assert_eq!(multipart_etag(&[a, b]), expected);
+        assert_eq!(multipart_etag(&[a, b]).to_string(), expected);
     }
 
     #[test]

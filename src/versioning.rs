@@ -512,10 +512,10 @@ mod tests {
     fn object(body: &str, at: u64) -> Object {
         Object {
             data: body.to_string().into(),
-            etag: String::new(),
+            etag: Default::default(),
             crc64: 0,
             last_modified: SystemTime::UNIX_EPOCH + Duration::from_secs(at),
-            content_type: String::new(),
+            content_type: Default::default(),
             headers: vec![],
             storage_class: "STANDARD".into(),
             acl: crate::acl::Acl::object_default("1").into(),

@@ -58,7 +58,7 @@ pub fn append(ctx: &Ctx) -> Result<Reply, CosError> {
             max,
             ctx.now,
         )?;
-        let written = (object.etag.clone(), object.crc64, object.data.len());
+        let written = (object.etag.to_string(), object.crc64, object.data.len());
         match current {
             // Appendable objects take no part in versioning (COS): a later append changes the
             // current version in place and makes no new one.
@@ -132,7 +132,7 @@ pub fn appended(
     }
     joined.extend_from_slice(data);
     let joined = joined.freeze();
-    object.etag = checksum::etag(&checksum::md5(&joined));
+    object.etag = checksum::ETag::of_md5(checksum::md5(&joined));
     object.crc64 = checksum::crc64(&joined);
     object.data = joined.into();
     object.last_modified = now;
@@ -150,7 +150,7 @@ mod tests {
     fn fresh() -> Object {
         Object {
             data: Default::default(),
-            etag: String::new(),
+            etag: Default::default(),
             crc64: 0,
             last_modified: SystemTime::UNIX_EPOCH,
             content_type: "text/plain".into(),
@@ -175,7 +175,10 @@ mod tests {
         assert_eq!(second.data, "abcd");
         assert_eq!(second.content_type, "text/plain");
         assert_eq!(second.crc64, checksum::crc64(b"abcd"));
-        assert_eq!(second.etag, checksum::etag(&checksum::md5(b"abcd")));
+        assert_eq!(
+            second.etag.to_string(),
+            checksum::etag(&checksum::md5(b"abcd"))
+        );
     }
 
     #[test]

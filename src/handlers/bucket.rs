@@ -156,7 +156,7 @@ pub fn list_objects(ctx: &Ctx) -> Result<Reply, CosError> {
             "\t<Contents>\n\t\t<Key>{}</Key>\n\t\t<LastModified>{}</LastModified>\n\t\t<ETag>{}</ETag>\n\t\t<Size>{}</Size>\n\t\t<Owner>\n\t\t\t<ID>{appid}</ID>\n\t\t\t<DisplayName>{appid}</DisplayName>\n\t\t</Owner>\n\t\t<StorageClass>{}</StorageClass>\n\t</Contents>\n",
             enc(key),
             iso8601(o.last_modified),
-            escape(&o.etag),
+            escape(&o.etag.to_string()),
             o.data.len(),
             o.storage_class
         ));

@@ -129,7 +129,7 @@ pub fn read_source(ctx: &Ctx, src: &CopySource) -> Result<Arc<Object>, CosError>
             .header(&format!("x-cos-copy-source-{n}"))
             .map(str::to_string)
     };
-    match check_preconditions(&object.etag, object.last_modified, header) {
+    match check_preconditions(&object.etag.to_string(), object.last_modified, header) {
         Precondition::Proceed => Ok(object),
         Precondition::Failed | Precondition::NotModified => Err(CosError::with_message(
             Code::PreconditionFailed,
@@ -198,7 +198,7 @@ pub fn put_object_copy(ctx: &Ctx) -> Result<Reply, CosError> {
         copy.headers = fresh.headers;
     }
     let result = CopyResult {
-        etag: copy.etag.clone(),
+        etag: copy.etag.to_string(),
         last_modified: iso8601(copy.last_modified),
         crc64: Some(copy.crc64.to_string()),
     };

@@ -272,7 +272,7 @@ pub fn complete(ctx: &Ctx) -> Result<Reply, CosError> {
         location: format!("{bucket}.cos.{}.myqcloud.com/{key}", ctx.req.region),
         bucket: bucket.to_string(),
         key: key.clone(),
-        etag: object.etag.clone(),
+        etag: object.etag.to_string(),
     };
     let crc64 = object.crc64.to_string();
     let body = to_xml("CompleteMultipartUploadResult", &result)?;

@@ -1,5 +1,6 @@
 //! Object APIs: PUT, GET/HEAD (ranges, conditions, `response-*` overrides), DELETE.
 
+use std::borrow::Cow;
 use std::time::SystemTime;
 
 use bytes::Bytes;
@@ -73,7 +74,7 @@ pub fn object_from_request(ctx: &Ctx, data: Bytes) -> Result<Object, CosError> {
     let (tags, encryption) = tags_and_encryption(ctx)?;
     let content_type = content_type(ctx.req.header("content-type"), ctx.req.key());
     Ok(Object {
-        etag: checksum::etag(&checksum::md5(&data)),
+        etag: checksum::ETag::of_md5(checksum::md5(&data)),
         crc64: checksum::crc64(&data),
         data: data.into(),
         last_modified: ctx.now,
@@ -106,13 +107,17 @@ fn tags_and_encryption(ctx: &Ctx) -> Result<(crate::tagging::Tags, crate::sse::E
 /// one the key's extension names (`1.zip` is `application/zip`, `1.txt` is `text/plain`), else
 /// `application/octet-stream`. COS documents the guess without its table; cos-mock uses
 /// `mime_guess`'s, and an empty `Content-Type:` header counts as absent.
-pub fn content_type(given: Option<&str>, key: &str) -> String {
+pub fn content_type(given: Option<&str>, key: &str) -> Cow<'static, str> {
+    const OCTET_STREAM: &str = "application/octet-stream";
+    let guessed = mime_guess::from_path(key)
+        .first_raw()
+        .unwrap_or(OCTET_STREAM);
+    // The usual values are borrowed, so most objects hold no copy of their type.
     match given.map(str::trim).filter(|t| !t.is_empty()) {
-        Some(given) => given.to_string(),
-        None => mime_guess::from_path(key)
-            .first_raw()
-            .unwrap_or("application/octet-stream")
-            .to_string(),
+        None => Cow::Borrowed(guessed),
+        Some(given) if given == guessed => Cow::Borrowed(guessed),
+        Some(OCTET_STREAM) => Cow::Borrowed(OCTET_STREAM),
+        Some(given) => Cow::Owned(given.to_string()),
     }
 }
 
@@ -122,7 +127,7 @@ pub fn put(ctx: &Ctx) -> Result<Reply, CosError> {
     let object = object_from_request(ctx, ctx.req.body.clone())?;
     let crc_name = format!("{}hash-crc64ecma", ctx.req.dialect.header_prefix());
     let reply = Reply::new(StatusCode::OK)
-        .header("etag", &object.etag)
+        .header("etag", object.etag.to_string())
         .header(crc_name.as_str(), object.crc64.to_string());
     let reply = super::encryption::echo(reply, &object.encryption);
     let version_id = super::overwrite::put(ctx, &key, object)?;
@@ -250,11 +255,11 @@ pub fn get(ctx: &Ctx) -> Result<Reply, CosError> {
     super::encryption::check_key(ctx, &object.encryption, "x-cos-")?;
     let last_modified = http_date(object.last_modified);
     let header = |n: &str| ctx.req.header(n).map(str::to_string);
-    match check_preconditions(&object.etag, object.last_modified, header) {
+    match check_preconditions(&object.etag.to_string(), object.last_modified, header) {
         Precondition::Failed => return Err(CosError::new(Code::PreconditionFailed)),
         Precondition::NotModified => {
             return Ok(Reply::new(StatusCode::NOT_MODIFIED)
-                .header("etag", &object.etag)
+                .header("etag", object.etag.to_string())
                 .header("last-modified", last_modified))
         }
         Precondition::Proceed => {}
@@ -269,7 +274,7 @@ pub fn get(ctx: &Ctx) -> Result<Reply, CosError> {
     let crc_name = format!("{prefix}hash-crc64ecma");
     reply = reply
         .header("accept-ranges", "bytes")
-        .header("etag", &object.etag)
+        .header("etag", object.etag.to_string())
         .header("last-modified", &last_modified)
         .header(crc_name.as_str(), object.crc64.to_string());
     // COS names only a cold class; OSS always names the class.
@@ -326,6 +331,18 @@ mod tests {
         for key in ["1.unknownext", "noext", "dir.d/", "dir/", ".", "a."] {
             assert_eq!(content_type(None, key), "application/octet-stream", "{key}");
         }
+        // What the extension names, and octet-stream, are not copied per object.
+        for (given, key) in [
+            (None, "a.txt"),
+            (Some("text/plain"), "a.txt"),
+            (Some("application/octet-stream"), "a.txt"),
+        ] {
+            assert!(
+                matches!(content_type(given, key), Cow::Borrowed(_)),
+                "{given:?}"
+            );
+        }
+        assert!(matches!(content_type(Some("x/y"), "a.txt"), Cow::Owned(_)));
     }
 
     #[test]

@@ -185,7 +185,7 @@ pub fn list_objects(ctx: &Ctx, v2: bool) -> Result<Reply, CosError> {
             "  <Contents>\n    <Key>{}</Key>\n    <LastModified>{}</LastModified>\n    <ETag>{}</ETag>\n    <Type>Normal</Type>\n    <Size>{}</Size>\n    <StorageClass>{}</StorageClass>\n",
             enc(key),
             iso8601(o.last_modified),
-            escape(&o.etag.to_ascii_uppercase()),
+            escape(&o.etag.to_string().to_ascii_uppercase()),
             o.data.len(),
             escape(&o.storage_class),
         ));

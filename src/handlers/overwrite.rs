@@ -50,10 +50,10 @@ mod tests {
     fn check_refuses_only_an_existing_key_when_forbidden() {
         let o = Object {
             data: Default::default(),
-            etag: String::new(),
+            etag: Default::default(),
             crc64: 0,
             last_modified: std::time::SystemTime::UNIX_EPOCH,
-            content_type: String::new(),
+            content_type: Default::default(),
             headers: vec![],
             storage_class: "STANDARD".into(),
             acl: crate::acl::Acl::object_default("1").into(),

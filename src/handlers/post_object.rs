@@ -139,7 +139,7 @@ pub fn post(ctx: &Ctx) -> Result<Reply, CosError> {
         now: ctx.now,
     };
     let object = super::object::object_from_request(&put_ctx, file.data)?;
-    let etag = object.etag.clone();
+    let etag = object.etag.to_string();
     let crc = object.crc64.to_string();
     let encryption = object.encryption.clone();
     let version_id = ctx.store().put_object(bucket, &key, object)?;

@@ -77,13 +77,13 @@ pub fn put(ctx: &Ctx) -> Result<Reply, CosError> {
     link.storage_class = "STANDARD".into();
     link.encryption.clear();
     link.symlink_target = Some(target);
-    let reply = Reply::new(StatusCode::OK).header("etag", &link.etag);
+    let reply = Reply::new(StatusCode::OK).header("etag", link.etag.to_string());
     let version_id = super::overwrite::put(ctx, &key, link)?;
     Ok(super::versioning::written(reply, &version_id))
 }
 
 /// A link's Content-Type: the given one, else the target's extension's, else the link's.
-fn content_type(given: Option<&str>, target: &str, link: &str) -> String {
+fn content_type(given: Option<&str>, target: &str, link: &str) -> std::borrow::Cow<'static, str> {
     const UNKNOWN: &str = "application/octet-stream";
     let by_target = object::content_type(given, target);
     if by_target != UNKNOWN {
@@ -110,7 +110,7 @@ pub fn get(ctx: &Ctx) -> Result<Reply, CosError> {
         .with_bucket(bucket, |b| b.versioning.is_versioned())?;
     let mut reply = Reply::new(StatusCode::OK)
         .header(TARGET_HEADER, target)
-        .header("etag", &link.etag)
+        .header("etag", link.etag.to_string())
         .header("last-modified", http_date(link.last_modified));
     if versioned || version.is_some() {
         reply = reply.header("x-cos-version-id", &link.version_id);

@@ -132,7 +132,7 @@ pub fn list(ctx: &Ctx) -> Result<Reply, CosError> {
         match &v.object {
             Some(o) => x.push_str(&format!(
                 "\t<Version>\n{head}\t\t<ETag>{}</ETag>\n\t\t<Size>{}</Size>\n\t\t<StorageClass>{}</StorageClass>\n{owner}\t</Version>\n",
-                escape(&o.etag),
+                escape(&o.etag.to_string()),
                 o.data.len(),
                 o.storage_class
             )),

@@ -75,7 +75,7 @@ pub fn get(ctx: &Ctx) -> Result<Reply, CosError> {
     }
     Ok(Reply::new(StatusCode::NOT_FOUND)
         .header("content-type", &object.content_type)
-        .header("etag", &object.etag)
+        .header("etag", object.etag.to_string())
         .body(object.data.clone()))
 }
 
