@@ -20,9 +20,9 @@ pub struct Object {
     pub content_type: Cow<'static, str>,
     /// Stored response headers: `x-cos-meta-*`, `Cache-Control`, `Content-Disposition`,
     /// `Content-Encoding`, `Content-Language`, `Expires`, with the name as it is answered.
-    pub headers: Vec<(String, String)>,
-    /// One of [`STORAGE_CLASSES`], borrowed: no allocation per object.
-    pub storage_class: Cow<'static, str>,
+    pub headers: Box<[(String, String)]>,
+    /// One of [`STORAGE_CLASSES`].
+    pub storage_class: &'static str,
     /// The object's own ACL; `default` defers to the bucket's. Shared (see
     /// `Bucket::default_object_acl`), so the access check reads it without copying.
     pub acl: Arc<Acl>,
@@ -30,14 +30,14 @@ pub struct Object {
     /// Borrowed [`NULL_VERSION`] for most objects: no allocation.
     pub version_id: Cow<'static, str>,
     /// Object tags, in the order they were set.
-    pub tags: Vec<(String, String)>,
+    pub tags: Box<[(String, String)]>,
     /// Whether APPEND Object wrote it (only such objects may be appended to).
     pub appendable: bool,
     /// Server-side encryption headers answered with the object (`x-cos-server-side-encryption*`).
-    pub encryption: Vec<(String, String)>,
+    pub encryption: Box<[(String, String)]>,
     /// The key a symlink (PUT `?symlink`) points to; `None` for an ordinary object. A link's `data`
     /// is the target key (so its size and ETag are those of the path, as COS documents).
-    pub symlink_target: Option<String>,
+    pub symlink_target: Option<Box<str>>,
 }
 
 /// The version id of objects written while versioning is not enabled.
@@ -58,12 +58,12 @@ pub(crate) const STORAGE_CLASSES: &[&str] = &[
 
 /// The storage class an `x-cos-storage-class` header asks for (any case; `STANDARD` when absent), or
 /// 400 `InvalidArgument` naming the classes COS knows.
-pub(crate) fn storage_class(header: Option<&str>) -> Result<Cow<'static, str>, CosError> {
+pub(crate) fn storage_class(header: Option<&str>) -> Result<&'static str, CosError> {
     let Some(v) = header else {
-        return Ok(Cow::Borrowed("STANDARD"));
+        return Ok("STANDARD");
     };
     match STORAGE_CLASSES.iter().find(|c| c.eq_ignore_ascii_case(v)) {
-        Some(class) => Ok(Cow::Borrowed(class)),
+        Some(class) => Ok(class),
         None => Err(CosError::with_message(
             Code::InvalidArgument,
             format!(
@@ -74,12 +74,10 @@ pub(crate) fn storage_class(header: Option<&str>) -> Result<Cow<'static, str>, C
     }
 }
 
-/// A class name as objects keep it: borrowed from [`STORAGE_CLASSES`] when it is one of them.
-pub(crate) fn class_name(class: &str) -> Cow<'static, str> {
-    match STORAGE_CLASSES.iter().find(|c| **c == class) {
-        Some(known) => Cow::Borrowed(known),
-        None => Cow::Owned(class.to_string()),
-    }
+/// A class name as objects keep it, if it is one of [`STORAGE_CLASSES`] (lifecycle rules are
+/// validated to name only those).
+pub(crate) fn class_name(class: &str) -> Option<&'static str> {
+    STORAGE_CLASSES.iter().find(|c| **c == class).copied()
 }
 
 /// Whether objects of this class must be restored before they can be read.

@@ -115,7 +115,7 @@ pub(crate) fn request(
     now: SystemTime,
     delay: Duration,
 ) -> Result<Outcome, CosError> {
-    if !is_archived(&object.storage_class) {
+    if !is_archived(object.storage_class) {
         return Err(CosError::with_message(
             Code::InvalidObjectState,
             format!(
@@ -174,7 +174,7 @@ pub(crate) fn status(
     object: &Object,
     now: SystemTime,
 ) -> (Readable, Option<String>) {
-    if !is_archived(&object.storage_class) {
+    if !is_archived(object.storage_class) {
         return (Readable::Yes, None);
     }
     match restore.filter(|r| r.is_for(object)) {
@@ -236,14 +236,14 @@ mod tests {
             crc64: 0,
             last_modified: SystemTime::UNIX_EPOCH,
             content_type: Default::default(),
-            headers: vec![],
-            storage_class: crate::object::class_name(class),
+            headers: vec![].into(),
+            storage_class: crate::object::class_name(class).expect("a known class"),
             acl: crate::acl::Acl::object_default("1").into(),
             version_id: crate::object::NULL_VERSION.into(),
-            tags: Vec::new(),
+            tags: Box::default(),
             appendable: false,
             symlink_target: None,
-            encryption: Vec::new(),
+            encryption: Box::default(),
         }
     }
 

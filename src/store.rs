@@ -61,7 +61,8 @@ pub struct Bucket {
     pub policy: Option<Arc<StoredPolicy>>,
     /// An OSS bucket's policy (OSS grammar); COS buckets never have one.
     pub oss_policy: Option<Arc<OssStoredPolicy>>,
-    pub objects: BTreeMap<String, Arc<Object>>,
+    /// Keys as `Box<str>`: no spare capacity, and 8 bytes less per slot of the tree.
+    pub objects: BTreeMap<Box<str>, Arc<Object>>,
     /// Multipart uploads in progress (see `crate::uploads`).
     pub uploads: Uploads,
     pub cors: Option<crate::cors::CorsConfig>,
@@ -341,15 +342,15 @@ fn apply_lifecycle_to_key(b: &mut Bucket, config: &LifecycleConfig, key: &str, n
             key,
             &obj.tags,
             obj.last_modified,
-            &obj.storage_class,
+            obj.storage_class,
             now,
         );
         if e.expire {
             b.delete_version(key, None, now);
         } else if let Some(class) = e.transition_to {
-            let _ = b.update_version(key, None, |o| {
-                o.storage_class = crate::object::class_name(&class)
-            });
+            if let Some(class) = crate::object::class_name(&class) {
+                let _ = b.update_version(key, None, |o| o.storage_class = class);
+            }
         }
     }
     let Some(history) = b.versions.get_mut(key) else {
@@ -363,15 +364,20 @@ fn apply_lifecycle_to_key(b: &mut Bucket, config: &LifecycleConfig, key: &str, n
             keep.push(v);
             continue;
         };
-        let (class, tags) = v.object.as_ref().map_or(("STANDARD", &[][..]), |o| {
-            (o.storage_class.as_ref(), o.tags.as_slice())
-        });
+        let (class, tags) = v
+            .object
+            .as_ref()
+            .map_or(("STANDARD", &[][..]), |o| (o.storage_class, &o.tags[..]));
         let e = lifecycle::noncurrent_effect(config, key, tags, since, class, now);
         if e.expire {
             continue;
         }
-        if let (Some(class), Some(o)) = (e.transition_to, v.object.as_mut()) {
-            Arc::make_mut(o).storage_class = crate::object::class_name(&class);
+        let class = e
+            .transition_to
+            .as_deref()
+            .and_then(crate::object::class_name);
+        if let (Some(class), Some(o)) = (class, v.object.as_mut()) {
+            Arc::make_mut(o).storage_class = class;
         }
         keep.push(v);
     }
@@ -405,7 +411,7 @@ pub(crate) struct ListPage {
 
 /// Lists keys after `marker` that start with `prefix`, rolling keys up to `delimiter` into common
 /// prefixes; at most `max_keys` entries (keys and prefixes together).
-pub(crate) fn list(objects: &BTreeMap<String, Arc<Object>>, q: &ListQuery) -> ListPage {
+pub(crate) fn list(objects: &BTreeMap<Box<str>, Arc<Object>>, q: &ListQuery) -> ListPage {
     use std::ops::Bound;
     // Keys strictly after a marker (also when the marker equals the prefix, as a folder object
     // `d/` returned as NextMarker does); else from the prefix on.
@@ -416,14 +422,14 @@ pub(crate) fn list(objects: &BTreeMap<String, Arc<Object>>, q: &ListQuery) -> Li
     };
     let entries = objects
         .range::<str, _>((lower, Bound::Unbounded))
-        .map(|(key, obj)| (key.as_str(), (key, obj)));
+        .map(|(key, obj)| (&**key, (key, obj)));
     let page = paginate(entries, &q.prefix, &q.delimiter, &q.marker, q.max_keys);
     ListPage {
         next_marker: page.next.map(|n| n.marker().to_string()),
         contents: page
             .items
             .into_iter()
-            .map(|(key, obj)| (key.clone(), obj.clone()))
+            .map(|(key, obj)| (key.to_string(), obj.clone()))
             .collect(),
         common_prefixes: page.common_prefixes,
         is_truncated: page.is_truncated,
@@ -508,19 +514,19 @@ mod tests {
             crc64: 0,
             last_modified: SystemTime::UNIX_EPOCH,
             content_type: Default::default(),
-            headers: vec![],
-            storage_class: "STANDARD".into(),
+            headers: vec![].into(),
+            storage_class: "STANDARD",
             acl: Acl::object_default("1").into(),
             version_id: crate::object::NULL_VERSION.into(),
-            tags: Vec::new(),
+            tags: Box::default(),
             appendable: false,
             symlink_target: None,
-            encryption: Vec::new(),
+            encryption: Box::default(),
         })
     }
 
-    fn tree(keys: &[&str]) -> BTreeMap<String, Arc<Object>> {
-        keys.iter().map(|k| (k.to_string(), obj())).collect()
+    fn tree(keys: &[&str]) -> BTreeMap<Box<str>, Arc<Object>> {
+        keys.iter().map(|k| ((*k).into(), obj())).collect()
     }
 
     fn q(prefix: &str, delimiter: &str, marker: &str, max: usize) -> ListQuery {

@@ -319,14 +319,14 @@ mod tests {
             crc64: 0,
             last_modified: SystemTime::UNIX_EPOCH,
             content_type: Default::default(),
-            headers: vec![],
-            storage_class: "STANDARD".into(),
+            headers: vec![].into(),
+            storage_class: "STANDARD",
             acl: Acl::object_default("1").into(),
             version_id: crate::object::NULL_VERSION.into(),
-            tags: Vec::new(),
+            tags: Box::default(),
             appendable: false,
             symlink_target: None,
-            encryption: Vec::new(),
+            encryption: Box::default(),
         }
     }
 

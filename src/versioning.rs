@@ -187,7 +187,7 @@ impl Bucket {
         };
         match newest {
             Some(object) => {
-                self.objects.insert(key.to_string(), object);
+                self.objects.insert(key.into(), object);
             }
             None => {
                 self.objects.remove(key);
@@ -206,7 +206,7 @@ impl Bucket {
         let id = object.version_id.to_string();
         let object = Arc::new(object);
         if status == Status::Off && !self.versions.contains_key(key) {
-            self.objects.insert(key.to_string(), object);
+            self.objects.insert(key.into(), object);
             return id;
         }
         let history = self.history_mut(key);
@@ -373,7 +373,7 @@ impl Bucket {
         let mut versions = self
             .objects
             .keys()
-            .filter(|k| !self.versions.contains_key(*k))
+            .filter(|k| !self.versions.contains_key(&***k))
             .count();
         let mut markers = 0;
         for v in self.versions.values().flatten() {
@@ -395,7 +395,7 @@ impl Bucket {
         let mut a = self
             .objects
             .range::<str, _>(range)
-            .map(|(k, _)| k.as_str())
+            .map(|(k, _)| &**k)
             .peekable();
         let mut b = self
             .versions
@@ -516,14 +516,14 @@ mod tests {
             crc64: 0,
             last_modified: SystemTime::UNIX_EPOCH + Duration::from_secs(at),
             content_type: Default::default(),
-            headers: vec![],
-            storage_class: "STANDARD".into(),
+            headers: vec![].into(),
+            storage_class: "STANDARD",
             acl: crate::acl::Acl::object_default("1").into(),
             version_id: NULL_VERSION.into(),
-            tags: Vec::new(),
+            tags: Box::default(),
             appendable: false,
             symlink_target: None,
-            encryption: Vec::new(),
+            encryption: Box::default(),
         }
     }
 
@@ -689,11 +689,11 @@ mod tests {
         let mut b = bucket(Status::Enabled);
         let v1 = b.put_version("k", object("one", 1));
         b.put_version("k", object("two", 2));
-        b.update_version("k", Some(&v1), |o| o.storage_class = "ARCHIVE".into())
+        b.update_version("k", Some(&v1), |o| o.storage_class = "ARCHIVE")
             .unwrap();
         assert_eq!(b.version("k", Some(&v1)).unwrap().storage_class, "ARCHIVE");
         assert_eq!(b.objects["k"].storage_class, "STANDARD");
-        b.update_version("k", None, |o| o.storage_class = "STANDARD_IA".into())
+        b.update_version("k", None, |o| o.storage_class = "STANDARD_IA")
             .unwrap();
         assert_eq!(b.objects["k"].storage_class, "STANDARD_IA");
         assert_eq!(

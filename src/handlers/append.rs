@@ -34,7 +34,7 @@ pub fn append(ctx: &Ctx) -> Result<Reply, CosError> {
     // The request's metadata only counts on the first append; build it only then.
     let fresh = if position == 0 {
         let fresh = super::object::object_from_request(ctx, Bytes::new())?;
-        if REFUSED_CLASSES.contains(&fresh.storage_class.as_ref()) {
+        if REFUSED_CLASSES.contains(&fresh.storage_class) {
             return Err(CosError::with_message(
                 Code::InvalidArgument,
                 format!(
@@ -49,7 +49,7 @@ pub fn append(ctx: &Ctx) -> Result<Reply, CosError> {
     };
     let max = ctx.state.config.max_body_bytes as u64;
     let (etag, crc64, len) = ctx.store().with_bucket_mut(bucket, |b| {
-        let current = b.objects.get(&key).cloned();
+        let current = b.objects.get(key.as_str()).cloned();
         let object = appended(
             current.as_deref(),
             position,
@@ -154,14 +154,14 @@ mod tests {
             crc64: 0,
             last_modified: SystemTime::UNIX_EPOCH,
             content_type: "text/plain".into(),
-            headers: vec![("x-cos-meta-a".into(), "1".into())],
-            storage_class: "STANDARD".into(),
+            headers: vec![("x-cos-meta-a".into(), "1".into())].into(),
+            storage_class: "STANDARD",
             acl: crate::acl::Acl::object_default("1").into(),
             version_id: object::NULL_VERSION.into(),
-            tags: Vec::new(),
+            tags: Box::default(),
             appendable: false,
             symlink_target: None,
-            encryption: Vec::new(),
+            encryption: Box::default(),
         }
     }
 

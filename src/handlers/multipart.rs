@@ -208,7 +208,7 @@ pub fn list_parts(ctx: &Ctx) -> Result<Reply, CosError> {
     let ((page, truncated), class, initiator) = ctx.store().with_upload(bucket, &key, id, |u| {
         (
             uploads::list_parts(&u.parts, marker, max),
-            u.template.storage_class.clone(),
+            u.template.storage_class,
             u.initiator.clone(),
         )
     })?;
@@ -219,7 +219,7 @@ pub fn list_parts(ctx: &Ctx) -> Result<Reply, CosError> {
         upload_id: id.to_string(),
         initiator: Principal::cam_id(&initiator),
         owner: Principal::uin(&owner),
-        storage_class: class.into_owned(),
+        storage_class: class.to_string(),
         part_number_marker: marker,
         next_part_number_marker: page.last().map(|(n, _)| *n).unwrap_or(marker),
         max_parts: max,
@@ -297,7 +297,7 @@ pub fn complete(ctx: &Ctx) -> Result<Reply, CosError> {
         parts: uploads::unquoted(&listed),
         body: body.clone(),
         crc64: crc64.clone(),
-        encryption: encryption.clone(),
+        encryption: encryption.to_vec(),
         version_id: version_id.clone(),
     };
     ctx.store()

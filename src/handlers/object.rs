@@ -79,14 +79,14 @@ pub fn object_from_request(ctx: &Ctx, data: Bytes) -> Result<Object, CosError> {
         data: data.into(),
         last_modified: ctx.now,
         content_type,
-        headers,
+        headers: headers.into(),
         storage_class,
         acl,
         version_id: object::NULL_VERSION.into(),
-        tags,
+        tags: tags.into(),
         appendable: false,
         symlink_target: None,
-        encryption,
+        encryption: encryption.into(),
     })
 }
 

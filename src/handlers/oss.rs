@@ -187,7 +187,7 @@ pub fn list_objects(ctx: &Ctx, v2: bool) -> Result<Reply, CosError> {
             iso8601(o.last_modified),
             escape(&o.etag.to_string().to_ascii_uppercase()),
             o.data.len(),
-            escape(&o.storage_class),
+            escape(o.storage_class),
         ));
         if with_owner {
             x.push_str(&format!(

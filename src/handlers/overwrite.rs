@@ -54,14 +54,14 @@ mod tests {
             crc64: 0,
             last_modified: std::time::SystemTime::UNIX_EPOCH,
             content_type: Default::default(),
-            headers: vec![],
-            storage_class: "STANDARD".into(),
+            headers: vec![].into(),
+            storage_class: "STANDARD",
             acl: crate::acl::Acl::object_default("1").into(),
             version_id: crate::object::NULL_VERSION.into(),
-            tags: Vec::new(),
+            tags: Box::default(),
             appendable: false,
             symlink_target: None,
-            encryption: Vec::new(),
+            encryption: Box::default(),
         };
         assert!(check(false, Some(&o)).is_ok());
         assert!(check(true, None).is_ok());

@@ -74,9 +74,9 @@ pub fn put(ctx: &Ctx) -> Result<Reply, CosError> {
     let mut link = object::object_from_request(ctx, Bytes::from(target.clone()))?;
     let given = ctx.req.header("content-type");
     link.content_type = content_type(given, &target, &key);
-    link.storage_class = "STANDARD".into();
-    link.encryption.clear();
-    link.symlink_target = Some(target);
+    link.storage_class = "STANDARD";
+    link.encryption = Box::default();
+    link.symlink_target = Some(target.into());
     let reply = Reply::new(StatusCode::OK).header("etag", link.etag.to_string());
     let version_id = super::overwrite::put(ctx, &key, link)?;
     Ok(super::versioning::written(reply, &version_id))
@@ -153,7 +153,7 @@ pub fn follow(ctx: &Ctx, key: &str, found: Arc<Object>) -> Result<(String, Arc<O
             "is itself a symlink (links are followed one level)",
         ));
     }
-    Ok((target, object))
+    Ok((target.into(), object))
 }
 
 #[cfg(test)]

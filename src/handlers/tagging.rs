@@ -20,7 +20,9 @@ pub fn put_object(ctx: &Ctx) -> Result<Reply, CosError> {
     let tags = tagging::from_xml(&ctx.req.body, Scope::Object)?;
     let version = super::versioning::requested(ctx);
     ctx.store()
-        .update_version(ctx.bucket()?, &key, version.as_deref(), |o| o.tags = tags)?;
+        .update_version(ctx.bucket()?, &key, version.as_deref(), |o| {
+            o.tags = tags.into()
+        })?;
     Ok(with_version(ctx, Reply::new(StatusCode::OK)))
 }
 
@@ -41,7 +43,9 @@ pub fn delete_object(ctx: &Ctx) -> Result<Reply, CosError> {
     let key = object::key(ctx)?;
     let version = super::versioning::requested(ctx);
     ctx.store()
-        .update_version(ctx.bucket()?, &key, version.as_deref(), |o| o.tags.clear())?;
+        .update_version(ctx.bucket()?, &key, version.as_deref(), |o| {
+            o.tags = Box::default()
+        })?;
     Ok(with_version(ctx, Reply::new(StatusCode::NO_CONTENT)))
 }
 
