@@ -1,9 +1,10 @@
 //! The `cos-mock` binary: flags and environment → `Config`, logging, bind, serve; plus `healthcheck`.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use cos_mock::config::{AuthMode, Config, LogFormat, TlsListen};
 use cos_mock::server::Listener;
 use cos_mock::tls::CertSource;
@@ -28,7 +29,9 @@ enum Command {
     Serve,
     /// Exit 0 when the server answers its health endpoint.
     Healthcheck {
-        /// Server URL (default: the configured listen address).
+        /// Server URL (default: the server's listen address: this command's --listen, else the
+        /// --listen of a cos-mock server running as the container's first process, else
+        /// COS_MOCK_LISTEN, else 127.0.0.1:9400).
         #[arg(long)]
         url: Option<String>,
     },
@@ -164,8 +167,11 @@ enum LogArg {
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    let parsed = Cli::command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m).map(|cli| (cli, m)));
+    let (cli, matches) = match parsed {
+        Ok(pair) => pair,
         Err(e) => {
             let _ = e.print();
             return if e.use_stderr() {
@@ -193,7 +199,22 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Some(Command::Healthcheck { url }) => runtime.block_on(healthcheck(url, config.listen)),
+        Some(Command::Healthcheck { url }) => {
+            let url = match url {
+                Some(url) => Ok(url),
+                None if matches.value_source("listen") == Some(ValueSource::CommandLine) => {
+                    health_url(config.listen)
+                }
+                None => health_url(container_server_listen().unwrap_or(config.listen)),
+            };
+            match url {
+                Ok(url) => runtime.block_on(healthcheck(url)),
+                Err(msg) => {
+                    eprintln!("cos-mock healthcheck: {msg}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         None | Some(Command::Serve) => runtime.block_on(run(config)),
     }
 }
@@ -353,21 +374,120 @@ async fn shutdown_signal() {
     eprintln!("cos-mock: shutting down");
 }
 
+/// The listen address of the server `healthcheck` probes when given neither `--url` nor `--listen`.
+///
+/// In a container the HEALTHCHECK runs as a process of its own, with the container's environment
+/// (so `COS_MOCK_LISTEN` is seen) but not the server's arguments (so `docker run IMAGE --listen
+/// 0.0.0.0:8080` is not). Hence the arguments of the container's first process are read
+/// (`/proc/1/cmdline`, readable by every user) and, when it is a cos-mock server (also under an
+/// init such as `docker run --init`), parsed like ours: its `--listen`, else the environment, else
+/// the default. Outside a container the first process is the system's init: None, and the
+/// caller's own `--listen` (environment or default) applies.
+fn container_server_listen() -> Option<SocketAddr> {
+    listen_in(&std::fs::read("/proc/1/cmdline").ok()?)
+}
+
+/// The `--listen` (flag, else environment, else default) of the cos-mock server whose command line
+/// is `cmdline`; None when it is no cos-mock server.
+fn listen_in(cmdline: &[u8]) -> Option<SocketAddr> {
+    let cli = Cli::try_parse_from(server_args(cmdline)?).ok()?;
+    matches!(cli.command, None | Some(Command::Serve)).then_some(cli.opts.listen)
+}
+
+/// The arguments of a cos-mock server in a `/proc/PID/cmdline` (NUL-separated): from the first one
+/// whose file name is `cos-mock` on (wrappers such as tini or docker-init come before it).
+fn server_args(cmdline: &[u8]) -> Option<Vec<String>> {
+    let args: Vec<String> = cmdline
+        .split(|&b| b == 0)
+        .map(|a| String::from_utf8_lossy(a).into_owned())
+        .collect();
+    let start = args
+        .iter()
+        .position(|a| a.rsplit('/').next() == Some("cos-mock"))?;
+    let mut args = args[start..].to_vec();
+    if args.last().is_some_and(String::is_empty) {
+        args.pop(); // the terminating NUL
+    }
+    Some(args)
+}
+
+/// `http://ADDR` for a listen address; an unspecified IP is probed on the loopback of its family.
+fn health_url(listen: SocketAddr) -> Result<String, String> {
+    if listen.port() == 0 {
+        return Err(format!(
+            "the server listens on {listen} (port 0: a port picked at start); pass --url"
+        ));
+    }
+    let addr = match listen.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => {
+            SocketAddr::from((Ipv4Addr::LOCALHOST, listen.port()))
+        }
+        IpAddr::V6(ip) if ip.is_unspecified() => {
+            SocketAddr::from((Ipv6Addr::LOCALHOST, listen.port()))
+        }
+        _ => listen,
+    };
+    Ok(format!("http://{addr}"))
+}
+
 /// `GET <url>/_cos-mock/health` over a plain TCP connection (no shell or curl in the image).
-async fn healthcheck(url: Option<String>, listen: SocketAddr) -> ExitCode {
-    let target = url.unwrap_or_else(|| {
-        let addr = if listen.ip().is_unspecified() {
-            SocketAddr::from(([127, 0, 0, 1], listen.port()))
-        } else {
-            listen
-        };
-        format!("http://{addr}")
-    });
+async fn healthcheck(target: String) -> ExitCode {
     match cos_mock::server::check_health(&target).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("cos-mock healthcheck: {target}: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A `/proc/PID/cmdline`: each argument followed by a NUL.
+    fn cmdline(args: &[&str]) -> Vec<u8> {
+        args.iter()
+            .flat_map(|a| [a.as_bytes(), b"\0"].concat())
+            .collect()
+    }
+
+    #[test]
+    fn server_args_direct_starts_at_the_binary() {
+        let args = server_args(&cmdline(&["/cos-mock", "--listen", "0.0.0.0:8080"]));
+        assert_eq!(args.unwrap(), ["/cos-mock", "--listen", "0.0.0.0:8080"]);
+    }
+
+    #[test]
+    fn server_args_under_an_init_skips_the_wrapper() {
+        let args = server_args(&cmdline(&["/sbin/docker-init", "--", "/cos-mock", "serve"]));
+        assert_eq!(args.unwrap(), ["/cos-mock", "serve"]);
+    }
+
+    #[test]
+    fn server_args_other_program_is_none() {
+        assert_eq!(server_args(&cmdline(&["/sbin/init", "splash"])), None);
+        assert_eq!(server_args(&cmdline(&["/usr/bin/cos-mock-bench"])), None);
+        assert_eq!(server_args(b""), None);
+    }
+
+    #[test]
+    fn listen_in_parses_like_the_server() {
+        let listen = |args: &[&str]| listen_in(&cmdline(args)).map(|a| a.to_string());
+        let got = listen(&["/cos-mock", "--listen", "0.0.0.0:8080"]);
+        assert_eq!(got.as_deref(), Some("0.0.0.0:8080"));
+        let got = listen(&["cos-mock", "serve", "--listen=[::]:81", "--auth", "off"]);
+        assert_eq!(got.as_deref(), Some("[::]:81"));
+        assert_eq!(listen(&["/x/cos-mock", "healthcheck"]), None);
+        assert_eq!(listen(&["/cos-mock", "--no-such-flag"]), None);
+    }
+
+    #[test]
+    fn health_url_unspecified_ip_probes_loopback() {
+        let url = |s: &str| health_url(s.parse().unwrap());
+        assert_eq!(url("0.0.0.0:9400").unwrap(), "http://127.0.0.1:9400");
+        assert_eq!(url("[::]:9400").unwrap(), "http://[::1]:9400");
+        assert_eq!(url("10.1.2.3:80").unwrap(), "http://10.1.2.3:80");
+        assert!(url("0.0.0.0:0").unwrap_err().contains("--url"));
     }
 }
