@@ -27,7 +27,7 @@ while [[ $# -gt 0 ]]; do
         --release) PROFILE=release; shift ;;
         --wheel) WHEEL="$(realpath "${2:?--wheel needs a file}")"; shift 2 ;;
         --) shift; break ;;
-        -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "test-wheel: unknown argument $1 (--help)" >&2; exit 2 ;;
     esac
 done

@@ -8,7 +8,6 @@ import re
 import subprocess
 import tempfile
 import threading
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -239,6 +238,14 @@ class CosMock:
     def requests(self):
         """``GET /_cos-mock/requests``: the request journal, most recent first."""
         return json.loads(self._admin_ok("GET", "requests", 200))["requests"]
+
+    def clock(self, **fields):
+        """``/_cos-mock/clock``: with no arguments GET (``offset_seconds``, ``now``,
+        ``restore_delay_seconds``); else POST them as JSON, e.g. ``clock(advance_seconds=86400)``
+        (lifecycle rules run at the new time)."""
+        if not fields:
+            return json.loads(self._admin_ok("GET", "clock", 200))
+        return json.loads(self._admin_ok("POST", "clock", 200, body=fields))
 
     # -- SDK clients -----------------------------------------------------------------------------
 

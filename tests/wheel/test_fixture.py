@@ -67,6 +67,13 @@ def test_reset_empties_the_server(cos_mock):
     assert all(r["path"].startswith("/_cos-mock/") for r in cos_mock.requests())  # journal reset too
 
 
+def test_clock_is_set_with_a_json_body(cos_mock_fresh):
+    assert cos_mock_fresh.clock()["offset_seconds"] == 0
+    assert cos_mock_fresh.clock(advance_seconds=3600)["offset_seconds"] == 3600
+    cos_mock_fresh.clock(offset_seconds=0)
+    assert cos_mock_fresh.admin("POST", "clock", "not json")[0] == 400
+
+
 def test_session_marker_and_fresh_fixture_reset_between_tests(pytester):
     pytester.makepyfile(
         textwrap.dedent(
