@@ -315,7 +315,10 @@ async fn run(config: Config) -> ExitCode {
         }
     }
     eprintln!("cos-mock ready on http://{local}");
-    match cos_mock::server::serve_all(listeners, state, shutdown_signal()).await {
+    let served = cos_mock::server::serve_all(listeners, state, shutdown_signal()).await;
+    // The last request lines before the closing ones.
+    cos_mock::log_sink::flush();
+    match served {
         Ok(stopped) if stopped.cut.is_empty() => ExitCode::SUCCESS,
         Ok(stopped) => {
             eprintln!(
@@ -350,6 +353,7 @@ async fn shutdown_signal() {
         _ = ctrl_c => {}
         _ = term => {}
     }
+    cos_mock::log_sink::flush();
     eprintln!("cos-mock: shutting down");
 }
 
