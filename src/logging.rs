@@ -41,14 +41,17 @@ pub fn init(format: LogFormat) {
     }
 }
 
-/// Writes one of the server's own lines to stderr whatever `COS_MOCK_LOG` filters: `message` as it
-/// is in `pretty` mode, in `json` mode the object of [`json_line`].
+/// Writes one of the server's own lines to stderr whatever `COS_MOCK_LOG` filters, after the
+/// request lines still queued: `message` as it is in `pretty` mode, in `json` mode the object of
+/// [`json_line`].
 pub fn notice(format: LogFormat, level: Level, message: &str, fields: &[(&str, &str)]) {
     let line = match format {
         LogFormat::Pretty => format!("{message}\n"),
         LogFormat::Json => json_line(level, message, fields),
     };
-    // One write, so the line is not split by a log line written meanwhile.
+    // The request lines queued so far first, so the order of lines is kept; then one write, so
+    // the line is not split by a log line written meanwhile.
+    crate::log_sink::flush();
     let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
 }
 

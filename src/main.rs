@@ -407,7 +407,10 @@ async fn run(config: Config) -> ExitCode {
     let addr = local.to_string();
     let ready = format!("cos-mock ready on http://{addr}");
     notice(format, Level::INFO, &ready, &[("addr", &addr)]);
-    match cos_mock::server::serve_all(listeners, state, shutdown).await {
+    let served = cos_mock::server::serve_all(listeners, state, shutdown).await;
+    // The last request lines before the closing ones.
+    cos_mock::log_sink::flush();
+    match served {
         Ok(stopped) if stopped.cut.is_empty() => ExitCode::SUCCESS,
         Ok(stopped) => {
             let msg = format!(
