@@ -21,6 +21,7 @@ mod healthcheck;
 mod hostile;
 mod keys;
 mod lifecycle;
+mod logs;
 mod multipart;
 mod objects;
 mod oss;
