@@ -42,9 +42,13 @@ struct HealthOpts {
     /// Server URL [default: http:// and --listen, with 127.0.0.1 (::1) for 0.0.0.0 ([::])].
     #[arg(long, value_name = "URL")]
     url: Option<String>,
-    /// The address the server was told to listen on (its --listen or COS_MOCK_LISTEN).
+    /// The address the server was told to listen on (its --listen or COS_MOCK_LISTEN). Without it,
+    /// the --listen of a cos-mock server that is the container's first process counts first.
     #[arg(long, env = "COS_MOCK_LISTEN", default_value = "127.0.0.1:9400", value_name = "ADDR", value_parser = listen)]
     listen: SocketAddr,
+    /// Whether --listen was on the command line (not from the environment or the default).
+    #[arg(skip)]
+    listen_given: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -184,11 +188,20 @@ impl Parsed {
     /// taken when `serve` is given none of its own (flags on both sides are refused, exit 2); a
     /// `--listen` before `healthcheck` is the address it probes unless it is given its own.
     fn from_args() -> Result<Parsed, clap::Error> {
+        Parsed::parse(std::env::args_os())
+    }
+
+    /// [`Parsed::from_args`] for the given arguments (the first is the program's name).
+    fn parse<I, T>(args: I) -> Result<Parsed, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
         let help = after_help();
         let mut cmd = Cli::command()
             .after_help(help.clone())
             .mut_subcommand("serve", |c| c.after_help(help));
-        let matches = cmd.try_get_matches_from_mut(std::env::args_os())?;
+        let matches = cmd.try_get_matches_from_mut(args)?;
         let cli = Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut cmd))?;
         let before = from_command_line(&matches);
         Ok(match (cli.command, matches.subcommand()) {
@@ -210,6 +223,7 @@ impl Parsed {
                 if typed(&matches) && !typed(sub) {
                     h.listen = cli.opts.listen;
                 }
+                h.listen_given = typed(&matches) || typed(sub);
                 Parsed::Healthcheck(h)
             }
             _ => Parsed::Serve(Box::new(cli.opts)),
@@ -462,23 +476,135 @@ async fn received(signal: &mut Option<tokio::signal::unix::Signal>) {
 }
 
 /// `GET <url>/_cos-mock/health` over a plain TCP connection (no shell or curl in the image). Without
-/// `--url`, the listen address, an unspecified one (`0.0.0.0`, `[::]`) as its loopback.
+/// `--url`, the server's listen address: see [`container_server_listen`].
 async fn healthcheck(h: HealthOpts, format: LogFormat) -> ExitCode {
-    let target = h.url.unwrap_or_else(|| {
-        let mut addr = h.listen;
-        match addr.ip() {
-            IpAddr::V4(ip) if ip.is_unspecified() => addr.set_ip(Ipv4Addr::LOCALHOST.into()),
-            IpAddr::V6(ip) if ip.is_unspecified() => addr.set_ip(Ipv6Addr::LOCALHOST.into()),
-            _ => {}
-        }
-        format!("http://{addr}")
-    });
-    match cos_mock::server::check_health(&target).await {
+    let target = match h.url {
+        Some(url) => Ok(url),
+        None if h.listen_given => health_url(h.listen),
+        None => health_url(container_server_listen().unwrap_or(h.listen)),
+    };
+    let result = match target {
+        Ok(target) => cos_mock::server::check_health(&target)
+            .await
+            .map_err(|e| format!("{target}: {e}")),
+        Err(msg) => Err(msg),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            let msg = format!("cos-mock healthcheck: {target}: {e}");
+            let msg = format!("cos-mock healthcheck: {e}");
             notice(format, Level::ERROR, &msg, &[]);
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The listen address of the server `healthcheck` probes when given neither `--url` nor `--listen`.
+///
+/// In a container the HEALTHCHECK runs as a process of its own, with the container's environment
+/// (so `COS_MOCK_LISTEN` is seen) but not the server's arguments (so `docker run IMAGE --listen
+/// 0.0.0.0:8080` is not). Hence the arguments of the container's first process are read
+/// (`/proc/1/cmdline`, readable by every user) and, when it is a cos-mock server (also under an
+/// init such as `docker run --init`), parsed like ours: its `--listen`, else the environment, else
+/// the default. Outside a container the first process is the system's init: None, and the
+/// caller's own `--listen` (environment or default) applies.
+fn container_server_listen() -> Option<SocketAddr> {
+    listen_in(&std::fs::read("/proc/1/cmdline").ok()?)
+}
+
+/// The `--listen` (flag, else environment, else default) of the cos-mock server whose command line
+/// is `cmdline`; None when it is no cos-mock server.
+fn listen_in(cmdline: &[u8]) -> Option<SocketAddr> {
+    match Parsed::parse(server_args(cmdline)?).ok()? {
+        Parsed::Serve(opts) => Some(opts.listen),
+        Parsed::Healthcheck(_) => None,
+    }
+}
+
+/// The arguments of a cos-mock server in a `/proc/PID/cmdline` (NUL-separated): from the first one
+/// whose file name is `cos-mock` on (wrappers such as tini or docker-init come before it).
+fn server_args(cmdline: &[u8]) -> Option<Vec<String>> {
+    let args: Vec<String> = cmdline
+        .split(|&b| b == 0)
+        .map(|a| String::from_utf8_lossy(a).into_owned())
+        .collect();
+    let start = args
+        .iter()
+        .position(|a| a.rsplit('/').next() == Some("cos-mock"))?;
+    let mut args = args[start..].to_vec();
+    if args.last().is_some_and(String::is_empty) {
+        args.pop(); // the terminating NUL
+    }
+    Some(args)
+}
+
+/// `http://ADDR` for a listen address; an unspecified IP is probed on the loopback of its family.
+fn health_url(listen: SocketAddr) -> Result<String, String> {
+    if listen.port() == 0 {
+        return Err(format!(
+            "the server listens on {listen} (port 0: a port picked at start); pass --url"
+        ));
+    }
+    let mut addr = listen;
+    match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => addr.set_ip(Ipv4Addr::LOCALHOST.into()),
+        IpAddr::V6(ip) if ip.is_unspecified() => addr.set_ip(Ipv6Addr::LOCALHOST.into()),
+        _ => {}
+    }
+    Ok(format!("http://{addr}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A `/proc/PID/cmdline`: each argument followed by a NUL.
+    fn cmdline(args: &[&str]) -> Vec<u8> {
+        args.iter()
+            .flat_map(|a| [a.as_bytes(), b"\0"].concat())
+            .collect()
+    }
+
+    #[test]
+    fn server_args_direct_starts_at_the_binary() {
+        let args = server_args(&cmdline(&["/cos-mock", "--listen", "0.0.0.0:8080"]));
+        assert_eq!(args.unwrap(), ["/cos-mock", "--listen", "0.0.0.0:8080"]);
+    }
+
+    #[test]
+    fn server_args_under_an_init_skips_the_wrapper() {
+        let args = server_args(&cmdline(&["/sbin/docker-init", "--", "/cos-mock", "serve"]));
+        assert_eq!(args.unwrap(), ["/cos-mock", "serve"]);
+    }
+
+    #[test]
+    fn server_args_other_program_is_none() {
+        assert_eq!(server_args(&cmdline(&["/sbin/init", "splash"])), None);
+        assert_eq!(server_args(&cmdline(&["/usr/bin/cos-mock-bench"])), None);
+        assert_eq!(server_args(b""), None);
+    }
+
+    #[test]
+    fn listen_in_parses_like_the_server() {
+        let listen = |args: &[&str]| listen_in(&cmdline(args)).map(|a| a.to_string());
+        let got = listen(&["/cos-mock", "--listen", "0.0.0.0:8080"]);
+        assert_eq!(got.as_deref(), Some("0.0.0.0:8080"));
+        let got = listen(&["cos-mock", "serve", "--listen=[::]:81", "--auth", "off"]);
+        assert_eq!(got.as_deref(), Some("[::]:81"));
+        let got = listen(&["cos-mock", "--listen", "0.0.0.0:82", "serve"]);
+        assert_eq!(got.as_deref(), Some("0.0.0.0:82"));
+        let got = listen(&["cos-mock", "--listen", ":83"]);
+        assert_eq!(got.as_deref(), Some("127.0.0.1:83"));
+        assert_eq!(listen(&["/x/cos-mock", "healthcheck"]), None);
+        assert_eq!(listen(&["/cos-mock", "--no-such-flag"]), None);
+    }
+
+    #[test]
+    fn health_url_unspecified_ip_probes_loopback() {
+        let url = |s: &str| health_url(s.parse().unwrap());
+        assert_eq!(url("0.0.0.0:9400").unwrap(), "http://127.0.0.1:9400");
+        assert_eq!(url("[::]:9400").unwrap(), "http://[::1]:9400");
+        assert_eq!(url("10.1.2.3:80").unwrap(), "http://10.1.2.3:80");
+        assert!(url("0.0.0.0:0").unwrap_err().contains("--url"));
     }
 }

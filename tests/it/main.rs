@@ -17,6 +17,7 @@ mod delete_multiple;
 mod encryption;
 mod errors;
 mod fuzz_regressions;
+mod healthcheck;
 mod hostile;
 mod keys;
 mod lifecycle;
