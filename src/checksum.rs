@@ -58,7 +58,11 @@ impl ETag {
 
 impl std::fmt::Display for ETag {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let hex = hex::encode(self.md5);
+        let mut buf = [0u8; 32];
+        let hex = match hex::encode_to_slice(self.md5, &mut buf) {
+            Ok(()) => std::str::from_utf8(&buf).unwrap_or_default(),
+            Err(_) => "",
+        };
         match self.parts {
             0 => write!(f, "\"{hex}\""),
             n => write!(f, "\"{hex}-{n}\""),

@@ -19,6 +19,36 @@ pub const DEFAULT_OSS_ACCESS_KEY_ID: &str = "LTAIOSSMOCKROOT";
 pub const DEFAULT_OSS_ACCESS_KEY_SECRET: &str = "oss-mock-root-secret";
 pub const DEFAULT_OSS_REGION: &str = "cn-hangzhou";
 
+/// The host a listen address without one binds: `:PORT`, `PORT` and `localhost:PORT` all mean
+/// `127.0.0.1:PORT`, as the default `--listen` does (see [`parse_listen`]).
+pub const DEFAULT_LISTEN_HOST: std::net::Ipv4Addr = std::net::Ipv4Addr::LOCALHOST;
+
+/// What `--listen` and `--tls-listen` (and their environment variables) accept, for error messages.
+pub const LISTEN_FORMS: &str = "IP:PORT, [IPv6]:PORT, :PORT, PORT or localhost:PORT";
+
+/// Parses a listen address: `IP:PORT` and `[IPv6]:PORT` as written; `:PORT`, `PORT` and
+/// `localhost:PORT` (any case) bind [`DEFAULT_LISTEN_HOST`], the IPv4 loopback, so a value without an
+/// address never exposes the server beyond this machine (`0.0.0.0:PORT` or `[::]:PORT` do that, as
+/// the image does). `localhost` is not looked up: it is 127.0.0.1 here whatever `/etc/hosts` says
+/// (a name that resolves to both loopbacks would need two sockets); clients that try `::1` first
+/// should be given the ready line's address. Other host names are refused. Port 0 picks a free port.
+pub fn parse_listen(text: &str) -> Result<SocketAddr, String> {
+    if let Ok(addr) = text.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    let port = match text.rsplit_once(':') {
+        Some((host, port)) if host.is_empty() || host.eq_ignore_ascii_case("localhost") => port,
+        Some(_) => return Err(format!("expected {LISTEN_FORMS}")),
+        None => text,
+    };
+    // Digits only: `u16::from_str` would also take a leading `+`.
+    let port = Some(port)
+        .filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|p| p.parse::<u16>().ok())
+        .ok_or_else(|| format!("expected {LISTEN_FORMS}, with PORT from 0 to 65535"))?;
+    Ok(SocketAddr::from((DEFAULT_LISTEN_HOST, port)))
+}
+
 /// How requests are authenticated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuthMode {
@@ -592,6 +622,50 @@ mod tests {
             assert!(OSS.contains(from), "{from}");
             let err = ConfigFile::parse(&OSS.replacen(from, to, 1)).unwrap_err();
             assert!(err.starts_with(want), "{want} -> {err}");
+        }
+    }
+
+    #[test]
+    fn parse_listen_forms_bind_as_documented() {
+        let cases = [
+            ("127.0.0.1:9400", "127.0.0.1:9400"),
+            ("0.0.0.0:0", "0.0.0.0:0"),
+            ("[::1]:9401", "[::1]:9401"),
+            ("[::]:9402", "[::]:9402"),
+            (":9403", "127.0.0.1:9403"),
+            ("9404", "127.0.0.1:9404"),
+            ("0", "127.0.0.1:0"),
+            ("localhost:9405", "127.0.0.1:9405"),
+            ("LocalHost:65535", "127.0.0.1:65535"),
+        ];
+        for (text, want) in cases {
+            assert_eq!(parse_listen(text).unwrap().to_string(), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn parse_listen_bad_values_name_the_forms() {
+        for bad in [
+            "",
+            ":",
+            "localhost",
+            "localhost:",
+            "example.com:9400",
+            "127.0.0.1",
+            "127.0.0.1:65536",
+            "65536",
+            "+9400",
+            ":-1",
+            "::1:9400",
+            "[::1]",
+            " 9400",
+            "localhost:9400:1",
+        ] {
+            let err = parse_listen(bad).unwrap_err();
+            assert!(
+                err.starts_with(&format!("expected {LISTEN_FORMS}")),
+                "{bad}: {err}"
+            );
         }
     }
 

@@ -457,12 +457,22 @@ fn check_length(req: &CosRequest) -> Result<(), CosError> {
 }
 
 /// Text for one pretty log line: a key may hold CR or LF (XML carries them), which would otherwise
-/// start a line of the client's making.
-fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.contains(['\r', '\n']) {
-        text.replace('\r', "\\r").replace('\n', "\\n").into()
-    } else {
-        text.into()
+/// start a line of the client's making. Written escaped, without a copy.
+struct OneLine<'a>(&'a str);
+
+impl std::fmt::Display for OneLine<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut rest = self.0;
+        while let Some(at) = rest.find(['\r', '\n']) {
+            f.write_str(&rest[..at])?;
+            f.write_str(if rest.as_bytes()[at] == b'\r' {
+                "\\r"
+            } else {
+                "\\n"
+            })?;
+            rest = &rest[at + 1..];
+        }
+        f.write_str(rest)
     }
 }
 
@@ -479,7 +489,6 @@ fn record(
     started: Instant,
 ) {
     let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
-    let code = err.map(|e| e.code.as_str()).unwrap_or("-");
     // A request refused before authorization (a bad signature, an expired key, ...) is explained by
     // its error.
     let refused =
@@ -501,13 +510,16 @@ fn record(
     };
     log_request(
         state,
-        parts,
-        &facts,
-        &request_id,
-        status,
-        code,
-        reason.as_deref().unwrap_or("-"),
-        duration_ms,
+        &RequestLine {
+            parts,
+            facts: &facts,
+            request_id: &request_id,
+            status,
+            code: err.map(|e| e.code.as_str()),
+            decision,
+            reason: reason.as_deref(),
+            duration_ms,
+        },
     );
     if matches!(
         parts.uri.path(),
@@ -542,46 +554,139 @@ fn record(
     });
 }
 
-/// The request's one log line (target `cos_mock::request`).
-#[allow(clippy::too_many_arguments)]
-fn log_request(
-    state: &AppState,
-    parts: &http::request::Parts,
-    facts: &Facts,
-    request_id: &str,
+/// What one request's log line says (borrowed: the line costs no allocation).
+struct RequestLine<'a> {
+    parts: &'a http::request::Parts,
+    facts: &'a Facts,
+    request_id: &'a str,
     status: u16,
-    code: &str,
-    reason: &str,
+    code: Option<&'static str>,
+    decision: Option<&'static str>,
+    reason: Option<&'a str>,
     duration_ms: f64,
-) {
-    let op = facts.op.map(Op::name).unwrap_or("-");
-    let caller = facts.caller.as_ref().unwrap_or(&Caller::Anonymous);
+}
+
+/// The path of the health endpoint, whose probes log at DEBUG.
+const HEALTH_PATH: &str = "/_cos-mock/health";
+
+impl RequestLine<'_> {
+    /// A denial (under `--auth off` too: the decision would have refused it) logs at WARN, so
+    /// `COS_MOCK_LOG=warn` keeps denials; a health probe at DEBUG, so a probing container or
+    /// orchestrator does not fill the log; anything else at INFO.
+    fn level(&self) -> tracing::Level {
+        if self.decision == Some("deny") {
+            tracing::Level::WARN
+        } else if self.parts.uri.path() == HEALTH_PATH {
+            tracing::Level::DEBUG
+        } else {
+            tracing::Level::INFO
+        }
+    }
+}
+
+/// `tracing::event!` at a level known only at run time (the macros take a constant one).
+macro_rules! event_at {
+    ($level:expr, $($event:tt)+) => {
+        if $level == tracing::Level::WARN {
+            tracing::warn!($($event)+)
+        } else if $level == tracing::Level::DEBUG {
+            tracing::debug!($($event)+)
+        } else {
+            tracing::info!($($event)+)
+        }
+    };
+}
+
+/// The request's one log line (target `cos_mock::request`). JSON: `request_id`, `method`, `path`,
+/// `op`, `bucket`, `key`, `status`, `code`, `caller`, `decision`, `reason`, `ms` (a number, 2
+/// places); what a request does not have (the op, bucket and key of an admin request, the code of
+/// a success, the caller of a request refused before authentication) is `null`. Pretty: one line
+/// with `bucket/key`, or the path when the request names no bucket, and `-` for what is missing.
+fn log_request(state: &AppState, line: &RequestLine<'_>) {
+    let RequestLine {
+        parts,
+        facts,
+        request_id,
+        status,
+        code,
+        decision,
+        reason,
+        duration_ms,
+    } = *line;
+    let op = facts.op.map(Op::name);
     // The log line keeps no more of client-chosen text than the journal does.
-    let bucket = crate::journal::clip(facts.bucket.as_deref().unwrap_or("-"));
-    let key = crate::journal::clip(facts.key.as_deref().unwrap_or("-"));
-    let reason = crate::journal::clip(reason);
+    let bucket = facts.bucket.as_deref().map(crate::journal::clip);
+    let key = facts.key.as_deref().map(crate::journal::clip);
+    let reason = reason.map(crate::journal::clip);
+    let path = crate::journal::clip(parts.uri.path());
+    let level = line.level();
     match state.config.log_format {
-        crate::config::LogFormat::Json => tracing::info!(
+        crate::config::LogFormat::Json => event_at!(
+            level,
             target: "cos_mock::request",
             request_id,
-            method = %parts.method,
+            method = parts.method.as_str(),
+            path = path.as_ref(),
             op,
-            bucket = bucket.as_ref(),
-            key = key.as_ref(),
+            bucket = bucket.as_deref(),
+            key = key.as_deref(),
             status,
             code,
-            caller = %caller,
-            reason = reason.as_ref(),
-            ms = %format_args!("{duration_ms:.2}"),
+            caller = facts.caller.as_ref().map(tracing::field::display),
+            decision,
+            reason = reason.as_deref(),
+            ms = (duration_ms * 100.0).round() / 100.0,
         ),
-        crate::config::LogFormat::Pretty => tracing::info!(
-            target: "cos_mock::request",
-            "{} {op} {}/{} -> {status} {code} ({duration_ms:.2} ms) caller={caller} reason={} id={request_id}",
-            parts.method,
-            one_line(&bucket),
-            one_line(&key),
-            one_line(&reason),
-        ),
+        crate::config::LogFormat::Pretty => {
+            let place = Place {
+                bucket: bucket.as_deref(),
+                key: key.as_deref(),
+                path: &path,
+            };
+            event_at!(
+                level,
+                target: "cos_mock::request",
+                "{} {} {place} -> {status} {} ({duration_ms:.2} ms) caller={} reason={} id={request_id}",
+                parts.method,
+                op.unwrap_or("-"),
+                code.unwrap_or("-"),
+                Dash(facts.caller.as_ref()),
+                OneLine(reason.as_deref().unwrap_or("-")),
+            )
+        }
+    }
+}
+
+/// What a pretty line says a request was about: `bucket/key` (`-` for no key), else the path.
+struct Place<'a> {
+    bucket: Option<&'a str>,
+    key: Option<&'a str>,
+    path: &'a str,
+}
+
+impl std::fmt::Display for Place<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.bucket {
+            Some(bucket) => write!(
+                f,
+                "{}/{}",
+                OneLine(bucket),
+                OneLine(self.key.unwrap_or("-"))
+            ),
+            None => OneLine(self.path).fmt(f),
+        }
+    }
+}
+
+/// An optional value in a pretty line: itself, or `-`.
+struct Dash<'a, T>(Option<&'a T>);
+
+impl<T: std::fmt::Display> std::fmt::Display for Dash<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(value) => value.fmt(f),
+            None => f.write_str("-"),
+        }
     }
 }
 

@@ -45,6 +45,7 @@ pub(crate) mod journal;
 pub(crate) mod json;
 pub(crate) mod lifecycle;
 pub mod log_sink;
+pub mod logging;
 pub(crate) mod object;
 pub(crate) mod paginate;
 pub mod policy;

@@ -1,14 +1,21 @@
 //! The `cos-mock` binary: flags and environment → `Config`, logging, bind, serve; plus `healthcheck`.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::error::ErrorKind;
+use clap::parser::ValueSource;
+use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use cos_mock::config::{AuthMode, Config, LogFormat, TlsListen};
+use cos_mock::logging::notice;
 use cos_mock::server::Listener;
 use cos_mock::tls::CertSource;
 use cos_mock::transport::Transport;
+use tracing::Level;
 
+/// `cos-mock [OPTIONS]` and `cos-mock serve [OPTIONS]` serve; `cos-mock healthcheck` takes only its own
+/// options. Server flags written before a subcommand (`cos-mock --listen ADDR serve`, as when they
+/// were global) still count: see [`Parsed::from_args`].
 #[derive(Parser, Debug)]
 #[command(
     name = "cos-mock",
@@ -25,121 +32,96 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Start the server in the foreground (the default).
-    Serve,
+    Serve(Box<Opts>),
     /// Exit 0 when the server answers its health endpoint.
-    Healthcheck {
-        /// Server URL (default: the configured listen address).
-        #[arg(long)]
-        url: Option<String>,
-    },
+    Healthcheck(HealthOpts),
+}
+
+#[derive(clap::Args, Debug)]
+struct HealthOpts {
+    /// Server URL [default: http:// and --listen, with 127.0.0.1 (::1) for 0.0.0.0 ([::])].
+    #[arg(long, value_name = "URL")]
+    url: Option<String>,
+    /// The address the server was told to listen on (its --listen or COS_MOCK_LISTEN).
+    #[arg(long, env = "COS_MOCK_LISTEN", default_value = "127.0.0.1:9400", value_name = "ADDR", value_parser = listen)]
+    listen: SocketAddr,
 }
 
 #[derive(clap::Args, Debug)]
 struct Opts {
-    /// Address to serve; port 0 picks a free port.
-    #[arg(
-        long,
-        env = "COS_MOCK_LISTEN",
-        default_value = "127.0.0.1:9400",
-        global = true
-    )]
+    /// Address to serve: IP:PORT, [IPv6]:PORT, or :PORT, PORT, localhost:PORT for 127.0.0.1:PORT;
+    /// port 0 picks a free port (the ready line shows it).
+    #[arg(long, env = "COS_MOCK_LISTEN", default_value = "127.0.0.1:9400", value_name = "ADDR", value_parser = listen)]
     listen: SocketAddr,
     /// JSON file with accounts, sub-accounts, keys and buckets to create at start.
-    #[arg(long, env = "COS_MOCK_CONFIG", global = true)]
+    #[arg(long, env = "COS_MOCK_CONFIG")]
     config: Option<String>,
     /// Region used when the Host names none.
-    #[arg(long, env = "COS_MOCK_REGION", global = true)]
+    #[arg(long, env = "COS_MOCK_REGION")]
     region: Option<String>,
     /// `enforce`: signatures and permissions are checked; `off`: anything goes, as the default root.
-    #[arg(
-        long,
-        env = "COS_MOCK_AUTH",
-        value_enum,
-        default_value = "enforce",
-        global = true
-    )]
+    #[arg(long, env = "COS_MOCK_AUTH", value_enum, default_value = "enforce")]
     auth: AuthArg,
     /// Bucket for requests whose Host and path name none.
-    #[arg(long, env = "COS_MOCK_DEFAULT_BUCKET", global = true)]
+    #[arg(long, env = "COS_MOCK_DEFAULT_BUCKET")]
     default_bucket: Option<String>,
-    /// `pretty` or `json` (one JSON object per request).
+    /// `pretty`, or `json`: every line on stderr one JSON object (requests, the ready line, errors).
     #[arg(
         long,
         env = "COS_MOCK_LOG_FORMAT",
         value_enum,
-        default_value = "pretty",
-        global = true
+        default_value = "pretty"
     )]
     log_format: LogArg,
     /// Seconds a signature's start may lie in the future before RequestTimeTooSkewed.
-    #[arg(
-        long,
-        env = "COS_MOCK_CLOCK_SKEW",
-        default_value_t = 900,
-        global = true
-    )]
+    #[arg(long, env = "COS_MOCK_CLOCK_SKEW", default_value_t = 900)]
     clock_skew: u64,
     /// Also serve HTTPS on this address (e.g. for node's qcloud-cos-sts, which only speaks https);
     /// with it, CONNECT tunnels through the plain listener are served over TLS too.
-    #[arg(long, env = "COS_MOCK_TLS_LISTEN", global = true)]
+    #[arg(long, env = "COS_MOCK_TLS_LISTEN", value_name = "ADDR", value_parser = listen)]
     tls_listen: Option<SocketAddr>,
     /// PEM certificate (chain) for --tls-listen; without it a local CA is made at start.
-    #[arg(long, env = "COS_MOCK_TLS_CERT", requires = "tls_key", global = true)]
+    #[arg(long, env = "COS_MOCK_TLS_CERT", requires = "tls_key")]
     tls_cert: Option<String>,
     /// PEM private key for --tls-cert.
-    #[arg(long, env = "COS_MOCK_TLS_KEY", requires = "tls_cert", global = true)]
+    #[arg(long, env = "COS_MOCK_TLS_KEY", requires = "tls_cert")]
     tls_key: Option<String>,
     /// Write the local CA certificate (PEM) here, for clients to trust (python `verify=`/
     /// REQUESTS_CA_BUNDLE, node NODE_EXTRA_CA_CERTS); it signs the certificates of --tls-listen
     /// and of CONNECT tunnels.
-    #[arg(
-        long,
-        env = "COS_MOCK_TLS_CERT_OUT",
-        conflicts_with = "tls_cert",
-        global = true
-    )]
+    #[arg(long, env = "COS_MOCK_TLS_CERT_OUT", conflicts_with = "tls_cert")]
     tls_cert_out: Option<String>,
     /// Largest bucket policy accepted, in bytes.
-    #[arg(long, env = "COS_MOCK_POLICY_MAX_BYTES", default_value_t = cos_mock::policy::Limits::BUCKET_MAX_BYTES, global = true)]
+    #[arg(long, env = "COS_MOCK_POLICY_MAX_BYTES", default_value_t = cos_mock::policy::Limits::BUCKET_MAX_BYTES)]
     policy_max_bytes: usize,
     /// Require `Authorization: Bearer TOKEN` on the admin API (/_cos-mock/*, but health).
-    #[arg(
-        long,
-        env = "COS_MOCK_ADMIN_TOKEN",
-        global = true,
-        hide_env_values = true
-    )]
+    #[arg(long, env = "COS_MOCK_ADMIN_TOKEN", hide_env_values = true)]
     admin_token: Option<String>,
     /// How many requests GET /_cos-mock/requests keeps.
-    #[arg(
-        long,
-        env = "COS_MOCK_JOURNAL_SIZE",
-        default_value_t = 1000,
-        global = true
-    )]
+    #[arg(long, env = "COS_MOCK_JOURNAL_SIZE", default_value_t = 1000)]
     journal_size: usize,
     /// Seconds (or e.g. `500ms`) a client has to send a complete request head: from the accept on a
     /// new connection, from the head's first byte on a kept-alive one; then the connection is
     /// dropped (slowloris). 0 turns it off.
-    #[arg(long, env = "COS_MOCK_HEADER_READ_TIMEOUT", default_value = "30", value_parser = timeout, global = true)]
+    #[arg(long, env = "COS_MOCK_HEADER_READ_TIMEOUT", default_value = "30", value_parser = timeout)]
     header_read_timeout: Timeout,
     /// Seconds the server waits for the next byte of a request body; then the request fails with
     /// 400 RequestTimeout and the connection closes (a body shorter than its Content-Length ends
     /// so). 0 turns it off.
-    #[arg(long, env = "COS_MOCK_BODY_IDLE_TIMEOUT", default_value = "30", value_parser = timeout, global = true)]
+    #[arg(long, env = "COS_MOCK_BODY_IDLE_TIMEOUT", default_value = "30", value_parser = timeout)]
     body_idle_timeout: Timeout,
     /// Seconds a kept-alive connection may wait idle for its next request before it is closed.
     /// 0 turns it off.
-    #[arg(long, env = "COS_MOCK_KEEP_ALIVE_TIMEOUT", default_value = "60", value_parser = timeout, global = true)]
+    #[arg(long, env = "COS_MOCK_KEEP_ALIVE_TIMEOUT", default_value = "60", value_parser = timeout)]
     keep_alive_timeout: Timeout,
     /// Connections served at once (default 4096, or the open-file limit less 64 when lower). Past
     /// it a connection answers one request, the health check as usual and anything else 503
     /// SlowDown, then closes; reaching the cap is logged once.
-    #[arg(long, env = "COS_MOCK_MAX_CONNECTIONS", value_parser = clap::value_parser!(u64).range(1..), global = true)]
+    #[arg(long, env = "COS_MOCK_MAX_CONNECTIONS", value_parser = clap::value_parser!(u64).range(1..))]
     max_connections: Option<u64>,
     /// Seconds requests in flight may run on after SIGTERM/SIGINT; those still running then are
     /// cut, logged, and the exit code is 1.
-    #[arg(long, env = "COS_MOCK_SHUTDOWN_GRACE", default_value = "10", value_parser = timeout, global = true)]
+    #[arg(long, env = "COS_MOCK_SHUTDOWN_GRACE", default_value = "10", value_parser = timeout)]
     shutdown_grace: Timeout,
 }
 
@@ -164,37 +146,169 @@ enum LogArg {
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(e) => {
-            let _ = e.print();
-            return if e.use_stderr() {
-                ExitCode::from(2)
+    match Parsed::from_args() {
+        Ok(Parsed::Serve(opts)) => serve(&opts),
+        Ok(Parsed::Healthcheck(h)) => {
+            let format = if env_wants_json() {
+                LogFormat::Json
             } else {
-                ExitCode::SUCCESS
+                LogFormat::Pretty
             };
+            match runtime(format) {
+                Some(rt) => rt.block_on(healthcheck(h, format)),
+                None => ExitCode::FAILURE,
+            }
         }
-    };
-    let config = match build_config(&cli.opts) {
-        Ok(c) => c,
-        Err(msg) => {
-            eprintln!("cos-mock: {msg}");
-            return ExitCode::from(2);
+        Err(e) => {
+            let wants_json = e.use_stderr() && args_want_json().unwrap_or_else(env_wants_json);
+            if wants_json {
+                let text = e.render().to_string();
+                notice(LogFormat::Json, Level::ERROR, text.trim_end(), &[]);
+            } else {
+                let _ = e.print();
+            }
+            ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2))
         }
-    };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+    }
+}
+
+/// What the command line asks for.
+#[derive(Debug)]
+enum Parsed {
+    Serve(Box<Opts>),
+    Healthcheck(HealthOpts),
+}
+
+impl Parsed {
+    /// Parses the command line (help texts with [`after_help`]). Server flags before `serve` are
+    /// taken when `serve` is given none of its own (flags on both sides are refused, exit 2); a
+    /// `--listen` before `healthcheck` is the address it probes unless it is given its own.
+    fn from_args() -> Result<Parsed, clap::Error> {
+        let help = after_help();
+        let mut cmd = Cli::command()
+            .after_help(help.clone())
+            .mut_subcommand("serve", |c| c.after_help(help));
+        let matches = cmd.try_get_matches_from_mut(std::env::args_os())?;
+        let cli = Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut cmd))?;
+        let before = from_command_line(&matches);
+        Ok(match (cli.command, matches.subcommand()) {
+            (Some(Command::Serve(opts)), Some((_, sub))) => {
+                match (before, from_command_line(sub)) {
+                    (true, true) => {
+                        return Err(cmd.error(
+                            ErrorKind::ArgumentConflict,
+                            "server flags go either before `serve` or after it, not both",
+                        ))
+                    }
+                    (true, false) => Parsed::Serve(Box::new(cli.opts)),
+                    _ => Parsed::Serve(opts),
+                }
+            }
+            (Some(Command::Healthcheck(mut h)), Some((_, sub))) => {
+                let typed =
+                    |m: &ArgMatches| m.value_source("listen") == Some(ValueSource::CommandLine);
+                if typed(&matches) && !typed(sub) {
+                    h.listen = cli.opts.listen;
+                }
+                Parsed::Healthcheck(h)
+            }
+            _ => Parsed::Serve(Box::new(cli.opts)),
+        })
+    }
+}
+
+/// Whether any argument of `m` (not of its subcommand) was given on the command line.
+fn from_command_line(m: &ArgMatches) -> bool {
+    m.ids()
+        .any(|id| m.value_source(id.as_str()) == Some(ValueSource::CommandLine))
+}
+
+/// The end of `--help` (and `serve --help`): the default identities and region, and the admin API.
+fn after_help() -> String {
+    use cos_mock::config::*;
+    format!(
+        "\
+Default identity (without --config; a config file replaces the COS account):
+  COS  SecretId {DEFAULT_SECRET_ID}  SecretKey {DEFAULT_SECRET_KEY}
+       uin {DEFAULT_UIN}, APPID {DEFAULT_APPID} (buckets are named <name>-{DEFAULT_APPID})
+  OSS  AccessKeyId {DEFAULT_OSS_ACCESS_KEY_ID}  AccessKeySecret {DEFAULT_OSS_ACCESS_KEY_SECRET}
+       uid {DEFAULT_OSS_UID}, region {DEFAULT_OSS_REGION}
+Default region: {DEFAULT_REGION} (--region, or the config file's \"region\")
+
+Admin API, on the listen address (by default http://127.0.0.1:9400):
+  GET  /_cos-mock/health    200 {{\"status\":\"ok\"}} while serving (never needs --admin-token)
+  GET  /_cos-mock/state     buckets and objects, as JSON
+  GET  /_cos-mock/requests  the last --journal-size requests, with their access decisions
+  POST /_cos-mock/reset     back to the start state (204)
+  GET  /_cos-mock/clock     the server clock (POST it to advance or set)
+
+Logs go to stderr; COS_MOCK_LOG filters them (default info; warn keeps denials and problems,
+debug adds health probes)."
+    )
+}
+
+/// The last `--log-format` value on the command line, if any says json or pretty.
+fn args_want_json() -> Option<bool> {
+    let args: Vec<_> = std::env::args_os().collect();
+    let mut wants = None;
+    for (i, arg) in args.iter().enumerate() {
+        let value = match arg.to_str() {
+            Some("--log-format") => args.get(i + 1).and_then(|v| v.to_str()),
+            Some(a) => a.strip_prefix("--log-format="),
+            None => None,
+        };
+        match value {
+            Some("json") => wants = Some(true),
+            Some("pretty") => wants = Some(false),
+            _ => {}
+        }
+    }
+    wants
+}
+
+/// `COS_MOCK_LOG_FORMAT=json`: also `healthcheck`, which has no log flags, writes JSON lines then.
+fn env_wants_json() -> bool {
+    std::env::var_os("COS_MOCK_LOG_FORMAT").is_some_and(|v| v == "json")
+}
+
+fn listen(text: &str) -> Result<SocketAddr, String> {
+    cos_mock::config::parse_listen(text)
+}
+
+fn runtime(format: LogFormat) -> Option<tokio::runtime::Runtime> {
+    match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
     {
-        Ok(rt) => rt,
+        Ok(rt) => Some(rt),
         Err(e) => {
-            eprintln!("cos-mock: cannot start the runtime: {e}");
-            return ExitCode::FAILURE;
+            let msg = format!("cos-mock: cannot start the runtime: {e}");
+            notice(format, Level::ERROR, &msg, &[]);
+            None
+        }
+    }
+}
+
+/// Builds the config (its errors exit 2) and serves until a signal.
+fn serve(opts: &Opts) -> ExitCode {
+    let format = log_format(opts.log_format);
+    let config = match build_config(opts) {
+        Ok(c) => c,
+        Err(msg) => {
+            notice(format, Level::ERROR, &format!("cos-mock: {msg}"), &[]);
+            return ExitCode::from(2);
         }
     };
-    match cli.command {
-        Some(Command::Healthcheck { url }) => runtime.block_on(healthcheck(url, config.listen)),
-        None | Some(Command::Serve) => runtime.block_on(run(config)),
+    match runtime(format) {
+        Some(rt) => rt.block_on(run(config)),
+        None => ExitCode::FAILURE,
+    }
+}
+
+fn log_format(arg: LogArg) -> LogFormat {
+    match arg {
+        LogArg::Pretty => LogFormat::Pretty,
+        LogArg::Json => LogFormat::Json,
     }
 }
 
@@ -206,10 +320,7 @@ fn build_config(o: &Opts) -> Result<Config, String> {
             AuthArg::Off => AuthMode::Off,
         },
         default_bucket: o.default_bucket.clone(),
-        log_format: match o.log_format {
-            LogArg::Pretty => LogFormat::Pretty,
-            LogArg::Json => LogFormat::Json,
-        },
+        log_format: log_format(o.log_format),
         clock_skew: std::time::Duration::from_secs(o.clock_skew),
         journal_size: o.journal_size,
         policy_max_bytes: o.policy_max_bytes,
@@ -255,38 +366,20 @@ fn build_config(o: &Opts) -> Result<Config, String> {
     Ok(config)
 }
 
-fn init_logging(format: LogFormat) {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("COS_MOCK_LOG")
-        .unwrap_or_else(|_| "info".into());
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(cos_mock::log_sink::LogSink::stderr())
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
-    match format {
-        LogFormat::Json => builder
-            .json()
-            .flatten_event(true)
-            .with_current_span(false)
-            .init(),
-        LogFormat::Pretty => builder.compact().init(),
-    }
-}
-
 async fn run(config: Config) -> ExitCode {
-    init_logging(config.log_format);
+    let format = config.log_format;
+    cos_mock::logging::init(format);
+    let fail = |msg: String| {
+        notice(format, Level::ERROR, &format!("cos-mock: {msg}"), &[]);
+        ExitCode::from(2)
+    };
     let state = match cos_mock::AppState::new(config.clone()) {
         Ok(s) => s,
-        Err(msg) => {
-            eprintln!("cos-mock: --config: {msg}");
-            return ExitCode::from(2);
-        }
+        Err(msg) => return fail(format!("--config: {msg}")),
     };
     let (listener, local) = match cos_mock::server::bind(config.listen).await {
         Ok(pair) => pair,
-        Err(e) => {
-            eprintln!("cos-mock: --listen {}: {e}", config.listen);
-            return ExitCode::from(2);
-        }
+        Err(e) => return fail(format!("--listen {}: {e}", config.listen)),
     };
     let mut listeners = vec![Listener {
         tcp: listener,
@@ -295,78 +388,96 @@ async fn run(config: Config) -> ExitCode {
     if let Some(tls) = &config.tls {
         let acceptor = match cos_mock::tls::acceptor(&tls.cert) {
             Ok(a) => a,
-            Err(msg) => {
-                eprintln!("cos-mock: {msg}");
-                return ExitCode::from(2);
-            }
+            Err(msg) => return fail(msg),
         };
         match cos_mock::server::bind(tls.listen).await {
             Ok((tcp, addr)) => {
-                eprintln!("cos-mock tls on https://{addr}");
+                let addr = addr.to_string();
+                let msg = format!("cos-mock tls on https://{addr}");
+                notice(format, Level::INFO, &msg, &[("addr", &addr)]);
                 listeners.push(Listener {
                     tcp,
                     tls: Some(acceptor),
                 });
             }
-            Err(e) => {
-                eprintln!("cos-mock: --tls-listen {}: {e}", tls.listen);
-                return ExitCode::from(2);
-            }
+            Err(e) => return fail(format!("--tls-listen {}: {e}", tls.listen)),
         }
     }
-    eprintln!("cos-mock ready on http://{local}");
-    match cos_mock::server::serve_all(listeners, state, shutdown_signal()).await {
+    let shutdown = shutdown_signal(format);
+    let addr = local.to_string();
+    let ready = format!("cos-mock ready on http://{addr}");
+    notice(format, Level::INFO, &ready, &[("addr", &addr)]);
+    let served = cos_mock::server::serve_all(listeners, state, shutdown).await;
+    // The last request lines before the closing ones.
+    cos_mock::log_sink::flush();
+    match served {
         Ok(stopped) if stopped.cut.is_empty() => ExitCode::SUCCESS,
         Ok(stopped) => {
-            eprintln!(
+            let msg = format!(
                 "cos-mock: exiting 1: {} request(s) were cut at the end of the shutdown grace",
                 stopped.cut.len()
             );
+            notice(format, Level::ERROR, &msg, &[]);
             ExitCode::FAILURE
         }
         Err(e) => {
-            eprintln!("cos-mock: {e}");
+            notice(format, Level::ERROR, &format!("cos-mock: {e}"), &[]);
             ExitCode::FAILURE
         }
     }
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Completes on SIGTERM or SIGINT. The handlers are installed when this is called, not when it is
+/// first polled: a signal sent as soon as the ready line shows is then a graceful shutdown, not a kill.
+fn shutdown_signal(format: LogFormat) -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
+    let mut signals = {
+        use tokio::signal::unix::{signal, SignalKind};
+        [SignalKind::terminate(), SignalKind::interrupt()].map(|kind| signal(kind).ok())
     };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {}
-        _ = term => {}
+    async move {
+        #[cfg(unix)]
+        {
+            let [term, int] = &mut signals;
+            tokio::select! {
+                _ = received(term) => {}
+                _ = received(int) => {}
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+        notice(format, Level::INFO, "cos-mock: shutting down", &[]);
     }
-    eprintln!("cos-mock: shutting down");
 }
 
-/// `GET <url>/_cos-mock/health` over a plain TCP connection (no shell or curl in the image).
-async fn healthcheck(url: Option<String>, listen: SocketAddr) -> ExitCode {
-    let target = url.unwrap_or_else(|| {
-        let addr = if listen.ip().is_unspecified() {
-            SocketAddr::from(([127, 0, 0, 1], listen.port()))
-        } else {
-            listen
-        };
+/// The next delivery of an installed signal; never, for one that could not be installed.
+#[cfg(unix)]
+async fn received(signal: &mut Option<tokio::signal::unix::Signal>) {
+    match signal {
+        Some(s) => {
+            s.recv().await;
+        }
+        None => std::future::pending().await,
+    }
+}
+
+/// `GET <url>/_cos-mock/health` over a plain TCP connection (no shell or curl in the image). Without
+/// `--url`, the listen address, an unspecified one (`0.0.0.0`, `[::]`) as its loopback.
+async fn healthcheck(h: HealthOpts, format: LogFormat) -> ExitCode {
+    let target = h.url.unwrap_or_else(|| {
+        let mut addr = h.listen;
+        match addr.ip() {
+            IpAddr::V4(ip) if ip.is_unspecified() => addr.set_ip(Ipv4Addr::LOCALHOST.into()),
+            IpAddr::V6(ip) if ip.is_unspecified() => addr.set_ip(Ipv6Addr::LOCALHOST.into()),
+            _ => {}
+        }
         format!("http://{addr}")
     });
     match cos_mock::server::check_health(&target).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("cos-mock healthcheck: {target}: {e}");
+            let msg = format!("cos-mock healthcheck: {target}: {e}");
+            notice(format, Level::ERROR, &msg, &[]);
             ExitCode::FAILURE
         }
     }

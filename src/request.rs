@@ -334,16 +334,26 @@ fn resolve_dot_key(target: Target, path: String, raw_path: String) -> (Target, S
 /// or `cos.<region>.…` (also `cos-internal`, `ci`). None for hosts that name none (`127.0.0.1`,
 /// `localhost`, `<bucket>.cos.accelerate.…`).
 pub fn region_of_host(host: &str) -> Option<String> {
-    let hostname = strip_port(host).to_ascii_lowercase();
-    let labels: Vec<&str> = hostname.split('.').collect();
-    let service_at = labels
-        .iter()
-        .take(2)
-        .position(|l| matches!(*l, "cos" | "cos-internal" | "cos-website" | "ci"))?;
-    let region = labels
-        .get(service_at + 1)
-        .filter(|r| looks_like_region(r))?;
-    Some(region.to_string())
+    let (region, _) = service_labels(host, &["cos", "cos-internal", "cos-website", "ci"])?;
+    let region = region.to_ascii_lowercase();
+    looks_like_region(&region).then_some(region)
+}
+
+/// The labels after the Host's service label (one of `services`, in the first or second place,
+/// any case): the next one, and an iterator over the rest. No allocation: this runs on every
+/// request.
+fn service_labels<'h>(
+    host: &'h str,
+    services: &[&str],
+) -> Option<(&'h str, std::str::Split<'h, char>)> {
+    let mut labels = strip_port(host).split('.');
+    for _ in 0..2 {
+        let label = labels.next()?;
+        if services.iter().any(|s| s.eq_ignore_ascii_case(label)) {
+            return Some((labels.next()?, labels));
+        }
+    }
+    None
 }
 
 /// A Host on COS's own domains (`myqcloud.com`, `tencentcos.cn`) whose region label is not a
@@ -353,24 +363,20 @@ pub fn region_of_host(host: &str) -> Option<String> {
 /// (`dispatch::check_region`). `accelerate` is not a region but a real endpoint, and hosts on other
 /// domains (`<bucket>.cos.localhost`, a test's own names) are never refused.
 pub fn unknown_region_of_host(host: &str) -> Option<String> {
-    let hostname = strip_port(host).to_ascii_lowercase();
-    let labels: Vec<&str> = hostname.split('.').collect();
-    let service_at = labels
-        .iter()
-        .take(2)
-        .position(|l| matches!(*l, "cos" | "cos-internal" | "cos-website"))?;
-    let suffix = &labels[service_at + 2..];
-    if !matches!(suffix, ["myqcloud", "com"] | ["tencentcos", "cn"]) {
+    let (label, mut suffix) = service_labels(host, &["cos", "cos-internal", "cos-website"])?;
+    let domain = (suffix.next()?, suffix.next()?, suffix.next());
+    let ours =
+        |a: &str, b: &str| domain.0.eq_ignore_ascii_case(a) && domain.1.eq_ignore_ascii_case(b);
+    if domain.2.is_some() || !(ours("myqcloud", "com") || ours("tencentcos", "cn")) {
         return None;
     }
-    let label = labels[service_at + 1];
-    (label != "accelerate" && !looks_like_region(label)).then(|| label.to_string())
+    let label = label.to_ascii_lowercase();
+    (label != "accelerate" && !looks_like_region(&label)).then_some(label)
 }
 
 /// Whether the Host's first label is a bucket, `<name>-<appid>.…` (port and case ignored).
 pub fn host_names_bucket(host: &str) -> bool {
-    let hostname = strip_port(host).to_ascii_lowercase();
-    match hostname.split_once('.') {
+    match strip_port(host).split_once('.') {
         Some((first, _)) => {
             crate::store::appid_of(first).is_some_and(|a| a.len() < first.len() - 1)
         }
@@ -381,8 +387,11 @@ pub fn host_names_bucket(host: &str) -> bool {
 /// Whether the Host is a static-website endpoint, `<bucket>.cos-website.<region>.<suffix>`
 /// (`handlers::website`).
 pub fn is_website_host(host: &str) -> bool {
-    let hostname = strip_port(host).to_ascii_lowercase();
-    host_names_bucket(&hostname) && hostname.split('.').nth(1) == Some("cos-website")
+    host_names_bucket(host)
+        && strip_port(host)
+            .split('.')
+            .nth(1)
+            .is_some_and(|l| l.eq_ignore_ascii_case("cos-website"))
 }
 
 /// The OSS address of a request, when it is an OSS request (see [`address`]). The key is

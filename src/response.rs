@@ -23,7 +23,8 @@ impl Reply {
     pub fn new(status: StatusCode) -> Reply {
         Reply {
             status,
-            headers: HeaderMap::new(),
+            // Room for an object's usual headers and the common ones: no regrowth per response.
+            headers: HeaderMap::with_capacity(16),
             body: Data::default(),
         }
     }

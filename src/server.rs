@@ -28,7 +28,9 @@ use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
 use crate::dispatch::Secure;
-use crate::transport::{Activity, Admission, Gate, InFlight, Tracked, Transport, Watched};
+use crate::transport::{
+    Activity, Admission, Described, Gate, InFlight, Tracked, Transport, Watched,
+};
 use crate::AppState;
 
 /// Response header names as COS spells them. Names not listed go out in lower case, as COS writes
@@ -357,9 +359,6 @@ fn connect_target(head: &[u8]) -> Option<String> {
 /// The health check, answered even on a connection over the cap.
 const HEALTH_PATH: &str = "/_cos-mock/health";
 
-/// Longest request path kept in the register of requests in flight.
-const MAX_TARGET_SHOWN: usize = 200;
-
 /// Serves one HTTP/1.1 connection (keep-alive, `Expect: 100-continue`, COS header spellings) under
 /// its timeouts ([`crate::transport`]). A connection over the cap answers one request (the health
 /// check, or 503 `SlowDown`) and closes.
@@ -386,7 +385,11 @@ fn serve_connection<I>(
     let on_request = activity.clone();
     let service = hyper::service::service_fn(move |mut req: Request<Incoming>| {
         let done = on_request.begin();
-        let registered = in_flight.register(describe(&req, remote));
+        let registered = in_flight.register(Described {
+            method: req.method().clone(),
+            uri: req.uri().clone(),
+            remote,
+        });
         req.extensions_mut().insert(ConnectInfo(remote));
         req.extensions_mut().insert(Secure(secure));
         let router = router.clone();
@@ -421,22 +424,6 @@ fn serve_connection<I>(
             }
         }
     });
-}
-
-/// `PUT /key from 127.0.0.1:50000`, the target cut to [`MAX_TARGET_SHOWN`] characters.
-fn describe(req: &Request<Incoming>, remote: SocketAddr) -> String {
-    let target = req
-        .uri()
-        .path_and_query()
-        .map(|p| p.as_str())
-        .unwrap_or("/");
-    let shown: String = target.chars().take(MAX_TARGET_SHOWN).collect();
-    let more = if shown.len() < target.len() {
-        "…"
-    } else {
-        ""
-    };
-    format!("{} {shown}{more} from {remote}", req.method())
 }
 
 /// hyper writes a response header name in the case recorded in a header-case map found in the

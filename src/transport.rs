@@ -369,11 +369,43 @@ impl Gate {
 #[derive(Default)]
 pub struct InFlight {
     next: AtomicU64,
-    open: Mutex<BTreeMap<u64, (Instant, String)>>,
+    open: Mutex<BTreeMap<u64, (Instant, Described)>>,
+}
+
+/// A request as the shutdown lines name it, `PUT /key from 127.0.0.1:50000`, its target cut to
+/// [`Described::MAX_TARGET_SHOWN`] characters. Kept as parts (cheap clones) and written only if a
+/// shutdown cuts the request.
+#[derive(Debug, Clone)]
+pub struct Described {
+    pub method: http::Method,
+    pub uri: http::Uri,
+    pub remote: std::net::SocketAddr,
+}
+
+impl Described {
+    pub const MAX_TARGET_SHOWN: usize = 200;
+}
+
+impl std::fmt::Display for Described {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let target = self.uri.path_and_query().map_or("/", |p| p.as_str());
+        let cut = target
+            .char_indices()
+            .nth(Self::MAX_TARGET_SHOWN)
+            .map_or(target.len(), |(at, _)| at);
+        let more = if cut < target.len() { "…" } else { "" };
+        write!(
+            f,
+            "{} {}{more} from {}",
+            self.method,
+            &target[..cut],
+            self.remote
+        )
+    }
 }
 
 impl InFlight {
-    pub fn register(self: &Arc<Self>, what: String) -> Registered {
+    pub fn register(self: &Arc<Self>, what: Described) -> Registered {
         let id = self.next.fetch_add(1, Ordering::Relaxed);
         if let Ok(mut open) = self.open.lock() {
             open.insert(id, (Instant::now(), what));
@@ -544,13 +576,23 @@ mod tests {
     #[test]
     fn in_flight_lists_what_is_open() {
         let register = Arc::new(InFlight::default());
-        let a = register.register("PUT /a from 127.0.0.1:1".into());
-        let b = register.register("GET /b from 127.0.0.1:2".into());
+        let described = |method: &str, target: &str, port: u16| Described {
+            method: method.parse().unwrap(),
+            uri: target.parse().unwrap(),
+            remote: std::net::SocketAddr::from(([127, 0, 0, 1], port)),
+        };
+        let a = register.register(described("PUT", "/a", 1));
+        let b = register.register(described("GET", "/b?acl", 2));
         drop(a);
         let open = register.open();
         assert_eq!(open.len(), 1);
-        assert!(open[0].starts_with("GET /b from 127.0.0.1:2 (running "));
+        assert!(open[0].starts_with("GET /b?acl from 127.0.0.1:2 (running "));
         drop(b);
         assert!(register.open().is_empty());
+        let long = format!("/{}", "é".repeat(300));
+        let shown = described("PUT", &long, 3).to_string();
+        assert!(shown.starts_with("PUT /éé"), "{shown}");
+        assert!(shown.ends_with("é… from 127.0.0.1:3"), "{shown}");
+        assert_eq!(shown.chars().filter(|c| *c == 'é').count(), 199);
     }
 }

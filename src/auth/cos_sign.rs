@@ -216,12 +216,45 @@ pub fn format_string(
     req: &RequestView,
     host_override: Option<&str>,
 ) -> String {
+    let lists = Lists::of(parts);
+    let params = canonical_params(req);
+    format_string_of(&lists, req, &params, &canonical_headers(req, host_override))
+}
+
+/// The signature's lists as canonical names (`lower(encode(name))`), sorted: made once per
+/// verification, for the HttpString and for [`first_absent`].
+struct Lists {
+    params: Vec<String>,
+    headers: Vec<String>,
+}
+
+impl Lists {
+    fn of(parts: &SignedParts) -> Lists {
+        let sorted = |list: &[String]| {
+            let mut names: Vec<String> = list.iter().map(|e| canonical_name(e)).collect();
+            names.sort();
+            names
+        };
+        Lists {
+            params: sorted(&parts.param_list),
+            headers: sorted(&parts.header_list),
+        }
+    }
+}
+
+/// [`format_string`] from the request's canonical pairs.
+fn format_string_of(
+    lists: &Lists,
+    req: &RequestView,
+    params: &[(String, String)],
+    headers: &[(String, String)],
+) -> String {
     format!(
         "{}\n{}\n{}\n{}\n",
         req.method.to_ascii_lowercase(),
         req.path,
-        signed_pairs(&parts.param_list, &canonical_params(req)),
-        signed_pairs(&parts.header_list, &canonical_headers(req, host_override)),
+        signed_pairs(&lists.params, params),
+        signed_pairs(&lists.headers, headers),
     )
 }
 
@@ -272,22 +305,31 @@ impl fmt::Display for Absent {
 /// The first listed header or parameter the request lacks: a request without one must not verify,
 /// or `DELETE /?policy` signed with `q-url-param-list=policy` could be sent as `DELETE /`.
 pub fn first_absent(parts: &SignedParts, req: &RequestView) -> Option<Absent> {
-    let missing = |list: &[String], have: &[(String, String)]| {
-        list.iter()
-            .map(|e| canonical_name(e))
-            .find(|name| !have.iter().any(|(k, _)| k == name))
-    };
-    missing(&parts.header_list, &canonical_headers(req, None))
-        .map(Absent::Header)
-        .or_else(|| missing(&parts.param_list, &canonical_params(req)).map(Absent::Param))
+    let params = canonical_params(req);
+    first_absent_of(&Lists::of(parts), &params, &canonical_headers(req, None))
 }
 
-/// `name=value&...` for the listed names, sorted by name, from the request's encoded pairs.
-fn signed_pairs(list: &[String], available: &[(String, String)]) -> String {
-    let mut names: Vec<String> = list.iter().map(|e| canonical_name(e)).collect();
-    names.sort();
+/// [`first_absent`] from the request's canonical pairs.
+fn first_absent_of(
+    lists: &Lists,
+    params: &[(String, String)],
+    headers: &[(String, String)],
+) -> Option<Absent> {
+    let missing = |names: &[String], have: &[(String, String)]| {
+        names
+            .iter()
+            .find(|name| !have.iter().any(|(k, _)| k == *name))
+            .cloned()
+    };
+    missing(&lists.headers, headers)
+        .map(Absent::Header)
+        .or_else(|| missing(&lists.params, params).map(Absent::Param))
+}
+
+/// `name=value&...` for the listed names (canonical and sorted), from the request's encoded pairs.
+fn signed_pairs(names: &[String], available: &[(String, String)]) -> String {
     let mut out: Vec<String> = Vec::with_capacity(names.len());
-    let mut rest = names.as_slice();
+    let mut rest = names;
     while let Some(name) = rest.first() {
         let times = rest.iter().take_while(|n| *n == name).count();
         rest = &rest[times..];
@@ -349,8 +391,14 @@ pub struct Mismatch {
 pub fn verify(parts: &SignedParts, req: &RequestView, secret_key: &str) -> Result<(), Mismatch> {
     let key = sign_key(secret_key, &parts.key_time);
     let given = parts.signature.to_ascii_lowercase();
+    let lists = Lists::of(parts);
+    let params = canonical_params(req);
+    let headers = canonical_headers(req, None);
     let attempt = |host: Option<&str>| {
-        let format_string = format_string(parts, req, host);
+        let format_string = match host {
+            None => format_string_of(&lists, req, &params, &headers),
+            Some(_) => format_string_of(&lists, req, &params, &canonical_headers(req, host)),
+        };
         let string_to_sign = string_to_sign(&parts.sign_time, &format_string);
         let ok: bool = signature(&key, &string_to_sign)
             .as_bytes()
@@ -366,7 +414,7 @@ pub fn verify(parts: &SignedParts, req: &RequestView, secret_key: &str) -> Resul
         )
     };
     let (ok, first) = attempt(None);
-    if let Some(absent) = first_absent(parts, req) {
+    if let Some(absent) = first_absent_of(&lists, &params, &headers) {
         return Err(Mismatch {
             absent: Some(absent),
             ..first

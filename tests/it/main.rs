@@ -20,6 +20,7 @@ mod fuzz_regressions;
 mod hostile;
 mod keys;
 mod lifecycle;
+mod logs;
 mod multipart;
 mod objects;
 mod oss;

@@ -222,3 +222,50 @@ fn default_cap_follows_a_low_open_file_limit_and_health_still_answers() {
     );
     assert!(!log.contains("accept failed"), "{log}");
 }
+
+/// Request lines are deferred up to `log_sink::LINGER` to share a write; a shutdown still prints
+/// every one of them, before its own lines.
+#[test]
+fn request_lines_are_all_written_before_the_shutdown_line() {
+    let mut child = Command::new(BIN)
+        .args(["--listen", "127.0.0.1:0", "--auth", "off"])
+        .env("COS_MOCK_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut ready = String::new();
+    stderr.read_line(&mut ready).unwrap();
+    let addr = ready
+        .trim()
+        .strip_prefix("cos-mock ready on http://")
+        .unwrap_or_else(|| panic!("{ready}"))
+        .to_string();
+    for n in 0..20 {
+        let mut stream = TcpStream::connect(&addr).unwrap();
+        write!(
+            stream,
+            "PUT /k{n} HTTP/1.1\r\nHost: {HOST}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut answer = Vec::new();
+        stream.read_to_end(&mut answer).unwrap();
+    }
+    // At once: the last lines are still queued.
+    assert!(Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap()
+        .success());
+    assert!(child.wait().unwrap().success());
+    let mut log = String::new();
+    stderr.read_to_string(&mut log).unwrap();
+    let down = log.find("cos-mock: shutting down").expect(&log);
+    for n in 0..20 {
+        let line = log
+            .find(&format!("PutObject {BUCKET}/k{n} "))
+            .unwrap_or_else(|| panic!("no line for k{n}:\n{log}"));
+        assert!(line < down, "k{n} logged after the shutdown line:\n{log}");
+    }
+}

@@ -67,7 +67,7 @@ let tlsAddr;
 beforeEach(() => {
   if (tlsAddr) return;
   // Printed before the ready line; read on the first test, before request logs push it out.
-  const m = /cos-mock tls on https:\/\/(\S+)\r?\n/.exec(ctx.server.log);
+  const m = /cos-mock tls on https:\/\/([^\s"]+)[^\n]*\n/.exec(ctx.server.log);
   assert.ok(m, `no TLS line in:\n${ctx.server.log}`);
   tlsAddr = m[1];
   assert.ok(fs.readFileSync(CERT, 'utf8').includes('BEGIN CERTIFICATE'));

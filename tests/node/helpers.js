@@ -25,8 +25,8 @@ const UIN = '100000000001';
 const REGION = 'ap-guangzhou';
 const BUCKET = `examplebucket-${APPID}`;
 
-const READY_RE = /cos-mock ready on http:\/\/(\S+)\r?\n/; // whole line: a chunk may end mid-address
-const TLS_RE = /cos-mock tls on https:\/\/(\S+)\r?\n/; // printed before the ready line with --tls-listen
+const READY_RE = /cos-mock ready on http:\/\/([^\s"]+)[^\n]*\n/; // whole line (pretty or json): a chunk may end mid-address
+const TLS_RE = /cos-mock tls on https:\/\/([^\s"]+)[^\n]*\n/; // printed before the ready line with --tls-listen
 const START_TIMEOUT_MS = 15000;
 
 function vhost(bucket = BUCKET, region = REGION) {

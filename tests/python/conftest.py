@@ -33,7 +33,7 @@ UIN = "100000000001"
 REGION = "ap-guangzhou"
 BUCKET = f"examplebucket-{APPID}"
 
-READY_RE = re.compile(r"cos-mock ready on http://(\S+)\r?\n")  # whole line: the log may end mid-address
+READY_RE = re.compile(r"cos-mock ready on http://([^\s\"]+)[^\n]*\n")  # whole line (pretty or json): the log may end mid-address
 ANSI_RE = re.compile(r"\x1b\[[0-9;]*m")
 START_TIMEOUT_S = 15.0
 
