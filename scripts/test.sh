@@ -126,7 +126,7 @@ human() {
 
 finish() {
     local i total_p=0 total_f=0 status=0
-    printf '\n==> summary (step logs in %s)\n' "$LOGDIR"
+    printf '\n==> summary\n'
     printf '%-14s %-22s %8s %8s %10s\n' step result passed failed time
     # A step cut short by an interrupt has no result yet: it counts as one failure.
     for i in "${!NAMES[@]}"; do
@@ -142,6 +142,7 @@ finish() {
     if [[ $total_f == 0 && -z ${1:-} ]]; then
         rm -rf "$LOGDIR"
     else
+        echo "step logs kept in $LOGDIR"
         status=1
     fi
     echo "tests: $total_p passed, $total_f failed"
