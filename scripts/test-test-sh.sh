@@ -80,6 +80,7 @@ check "COS_MOCK_SKIP_<NAME>=1 skips a step" grep -qE '^skipped-step +skipped +- 
 check "steps after failing ones still run" test -e "$WORK/ran-after-failures"
 check "each step is timed" grep -qE '^after-failures +ok +1 +0 +0\.[3-9]s$|^after-failures +ok +1 +0 +[1-9][0-9.]*s$' <<<"$OUT"
 check "the step logs of a failing run are kept" test -n "$(ls "$WORK"/cos-mock-test.*/*-cargo.log 2>/dev/null)"
+check "... and named before the closing line" grep -qE "^step logs kept in $WORK/cos-mock-test\.[A-Za-z0-9]+$" <<<"$OUT"
 
 cat >"$WORK/passing.plan" <<EOF
 emit() { cat "$WORK/\$1.txt"; return "\$2"; }
