@@ -350,7 +350,7 @@ async fn post_object(
 const HEAVY_BODY: usize = 256 * 1024;
 
 /// Runs a request's CPU-bound part (the body's MD5 and CRC64, a document's parse, a Complete's
-/// joining of parts) with `block_in_place` when it can take more than a few milliseconds: a body
+/// CRC64 of the whole object) with `block_in_place` when it can take more than a few milliseconds: a body
 /// of [`HEAVY_BODY`] or more, or a Complete. The runtime then hands this worker's other connections
 /// to another thread meanwhile, so a 1 GiB PUT or an 8 MiB batch delete does not stall health
 /// checks and small requests queued behind it. Small requests run in place (no thread handoff).
