@@ -10,7 +10,7 @@
 #   scripts/test-recipes.sh --self-test   broken copies of the recipes must each fail
 #
 # Installs into .tools/venv (pinned): pyyaml, cos-python-sdk-v5, pytest, testcontainers. Builds the debug
-# binary unless COS_MOCK_BIN names one. Ends with `recipes: N passed, M failed, K skipped`; exits 1 if
+# binary unless COS_MOCK_BIN names one. Ends with `skipped here: K` and `recipes: N passed, M failed`; exits 1 if
 # any check failed.
 set -euo pipefail
 

@@ -32,6 +32,12 @@ plan() {
     step bench      scripts/bench.sh --smoke
     # python (cos-python-sdk-v5, coscmd, oss2, the README's snippets) and node suites.
     step sdk        scripts/test-sdk.sh
+    # The wheel built and installed into a fresh venv; a pytest suite using only its fixture.
+    step wheel      scripts/test-wheel.sh
+    # The recipes in examples/ run as they configure cos-mock; broken copies of them refused.
+    step recipes    scripts/test-recipes.sh
+    step recipes-self scripts/test-recipes.sh --self-test
+    step workflows  scripts/lint-workflows.sh
     step image      scripts/image-check.sh
 }
 
