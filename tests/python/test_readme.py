@@ -164,8 +164,6 @@ def test_readme_serve_command_prints_the_ready_line(tmp_path):
         proc.wait(timeout=30)
 
 
-@pytest.mark.xfail(strict=True, reason="README 'Config file': its bucket policy has an empty statement list, which "
-                   "cos-mock refuses at start (buckets[0].policy.statement: empty list); remove this mark with the fix")
 def test_readme_config_file_example_starts_a_server():
     block = re.search(r"^```json\n(.*?)^```$", section("Config file"), re.M | re.S).group(1)
     srv = Server(config=json.loads(block))
