@@ -302,7 +302,10 @@ async fn operation(
             req.headers.get("content-md5").map(|v| v.as_bytes()),
             &req.body,
         )?;
-        handle(call, op, &req, &caller)
+        // What a handler stores as it is, it owns (see `Ctx::take_body`).
+        let stored =
+            matches!(op, Op::PutObject | Op::UploadPart).then(|| std::mem::take(&mut req.body));
+        handle(call, op, &req, &caller, stored)
     })
 }
 
@@ -342,7 +345,7 @@ async fn post_object(
     )?;
     enforce(call.state, decision, facts)?;
     heavy(Op::PostObject, req.body.len(), || {
-        handle(call, Op::PostObject, &req, &caller)
+        handle(call, Op::PostObject, &req, &caller, None)
     })
 }
 
@@ -375,7 +378,13 @@ fn enforce(state: &AppState, decision: Decision, facts: &mut Facts) -> Result<()
 }
 
 /// Applies due lifecycle rules to the bucket, then calls the operation's handler.
-fn handle(call: &Call<'_>, op: Op, req: &CosRequest, caller: &Caller) -> Result<Reply, CosError> {
+fn handle(
+    call: &Call<'_>,
+    op: Op,
+    req: &CosRequest,
+    caller: &Caller,
+    body: Option<bytes::Bytes>,
+) -> Result<Reply, CosError> {
     // Lifecycle rules are COS's (OSS buckets have none here).
     if let (Dialect::Cos, Some(bucket)) = (req.dialect, req.bucket()) {
         crate::handlers::lifecycle::sweep(call.state, bucket, call.now);
@@ -387,6 +396,7 @@ fn handle(call: &Call<'_>, op: Op, req: &CosRequest, caller: &Caller) -> Result<
             req,
             caller,
             now: call.now,
+            body: body.into(),
         },
     )
 }

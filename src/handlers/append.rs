@@ -256,6 +256,7 @@ mod tests {
             req: &req,
             caller: &caller,
             now: SystemTime::now(),
+            body: Default::default(),
         };
         let result = handler(&ctx);
         (state.clone(), result)

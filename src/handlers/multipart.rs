@@ -120,7 +120,7 @@ pub fn initiate(ctx: &Ctx) -> Result<Reply, CosError> {
 pub fn upload_part(ctx: &Ctx) -> Result<Reply, CosError> {
     let number = part_number(ctx)?;
     let key = object::key(ctx)?;
-    let part = Part::new(ctx.req.body.clone(), ctx.now);
+    let part = Part::new(ctx.take_body(), ctx.now);
     let reply = Reply::new(StatusCode::OK)
         .header("etag", &part.etag)
         .header("x-cos-hash-crc64ecma", part.crc64.to_string());

@@ -124,7 +124,7 @@ pub fn content_type(given: Option<&str>, key: &str) -> Cow<'static, str> {
 /// PUT Object.
 pub fn put(ctx: &Ctx) -> Result<Reply, CosError> {
     let key = key(ctx)?;
-    let object = object_from_request(ctx, ctx.req.body.clone())?;
+    let object = object_from_request(ctx, ctx.take_body())?;
     let crc_name = format!("{}hash-crc64ecma", ctx.req.dialect.header_prefix());
     let reply = Reply::new(StatusCode::OK)
         .header("etag", object.etag.to_string())

@@ -137,6 +137,7 @@ pub fn post(ctx: &Ctx) -> Result<Reply, CosError> {
         req: &put,
         caller: ctx.caller,
         now: ctx.now,
+        body: Default::default(),
     };
     let object = super::object::object_from_request(&put_ctx, file.data)?;
     let etag = object.etag.to_string();
