@@ -110,7 +110,10 @@ pub async fn serve_all(
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<Stopped> {
     let transport = state.config.transport;
-    let spellings = header_spellings().await;
+    let spellings = Arc::new(Spellings {
+        all: header_spellings(|_| true).await,
+        without_cors: header_spellings(|name| !name.starts_with("Access-Control-")).await,
+    });
     let router = app(state);
     let tunnel = listeners.iter().find_map(|l| l.tls.clone());
     let graceful = Arc::new(GracefulShutdown::new());
@@ -168,7 +171,7 @@ pub async fn serve_all(
 #[derive(Clone)]
 struct Conn {
     router: Router,
-    spellings: Extensions,
+    spellings: Arc<Spellings>,
     /// Terminates `CONNECT` tunnels on the plain listener; none without TLS.
     tunnel: Option<TlsAcceptor>,
     transport: Transport,
@@ -403,6 +406,7 @@ fn serve_connection<I>(
                     Err(never) => match never {},
                 }
             };
+            let spellings = spellings.for_headers(resp.headers());
             resp.extensions_mut().extend(spellings);
             let resp = resp.map(|b| axum::body::Body::new(Tracked::new(b, done, registered)));
             Ok::<_, Infallible>(resp)
@@ -426,11 +430,31 @@ fn serve_connection<I>(
     });
 }
 
+/// The header-case maps added to responses (see [`header_spellings`]): one with every spelling, and
+/// a smaller one for the many responses without CORS headers (each response gets a copy of its map).
+struct Spellings {
+    all: Extensions,
+    without_cors: Extensions,
+}
+
+impl Spellings {
+    fn for_headers(&self, headers: &http::HeaderMap) -> Extensions {
+        if headers
+            .keys()
+            .any(|name| name.as_str().starts_with("access-control-"))
+        {
+            self.all.clone()
+        } else {
+            self.without_cors.clone()
+        }
+    }
+}
+
 /// hyper writes a response header name in the case recorded in a header-case map found in the
 /// response's extensions; the map type is private, but hyper records one for every request it parses
-/// with `preserve_header_case`. So parse one request that carries every spelling once, over an
-/// in-memory pipe, and keep its extensions to add to every response.
-async fn header_spellings() -> Extensions {
+/// with `preserve_header_case`. So parse one request that carries every spelling `keep` accepts once,
+/// over an in-memory pipe, and keep its extensions to add to responses.
+async fn header_spellings(keep: impl Fn(&str) -> bool) -> Extensions {
     let (mut client, server) = tokio::io::duplex(8192);
     let (tx, rx) = tokio::sync::oneshot::channel();
     let tx = std::sync::Mutex::new(Some(tx));
@@ -447,7 +471,7 @@ async fn header_spellings() -> Extensions {
     let mut head = String::from("GET / HTTP/1.1\r\nHost: x\r\n");
     for name in HEADER_SPELLINGS
         .iter()
-        .filter(|n| !n.eq_ignore_ascii_case("Content-Length"))
+        .filter(|n| !n.eq_ignore_ascii_case("Content-Length") && keep(n))
     {
         head.push_str(&format!("{name}: x\r\n"));
     }
