@@ -40,6 +40,29 @@ pub struct Object {
     pub symlink_target: Option<Box<str>>,
 }
 
+impl Object {
+    /// An empty `STANDARD` object of the `null` version, last modified at the epoch, with the
+    /// default ACL of account `1`: what unit tests start from (`Object { field, ..Object::sample() }`).
+    #[cfg(test)]
+    pub(crate) fn sample() -> Object {
+        Object {
+            data: Data::default(),
+            etag: Default::default(),
+            crc64: 0,
+            last_modified: SystemTime::UNIX_EPOCH,
+            content_type: Default::default(),
+            headers: Box::default(),
+            storage_class: "STANDARD",
+            acl: Arc::new(Acl::object_default("1")),
+            version_id: NULL_VERSION.into(),
+            tags: Box::default(),
+            appendable: false,
+            symlink_target: None,
+            encryption: Box::default(),
+        }
+    }
+}
+
 /// The version id of objects written while versioning is not enabled.
 pub const NULL_VERSION: &str = "null";
 

@@ -231,19 +231,9 @@ mod tests {
 
     fn archived(class: &str) -> Object {
         Object {
-            data: Default::default(),
             etag: crate::checksum::ETag::of_md5([0xe; 16]),
-            crc64: 0,
-            last_modified: SystemTime::UNIX_EPOCH,
-            content_type: Default::default(),
-            headers: vec![].into(),
             storage_class: crate::object::class_name(class).expect("a known class"),
-            acl: crate::acl::Acl::object_default("1").into(),
-            version_id: crate::object::NULL_VERSION.into(),
-            tags: Box::default(),
-            appendable: false,
-            symlink_target: None,
-            encryption: Box::default(),
+            ..Object::sample()
         }
     }
 

@@ -508,21 +508,7 @@ mod tests {
     use super::*;
 
     fn obj() -> Arc<Object> {
-        Arc::new(Object {
-            data: Default::default(),
-            etag: Default::default(),
-            crc64: 0,
-            last_modified: SystemTime::UNIX_EPOCH,
-            content_type: Default::default(),
-            headers: vec![].into(),
-            storage_class: "STANDARD",
-            acl: Acl::object_default("1").into(),
-            version_id: crate::object::NULL_VERSION.into(),
-            tags: Box::default(),
-            appendable: false,
-            symlink_target: None,
-            encryption: Box::default(),
-        })
+        Arc::new(Object::sample())
     }
 
     fn tree(keys: &[&str]) -> BTreeMap<Box<str>, Arc<Object>> {

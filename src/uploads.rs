@@ -310,24 +310,9 @@ pub(crate) fn list_parts(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::acl::Acl;
 
     fn template() -> Object {
-        Object {
-            data: Default::default(),
-            etag: Default::default(),
-            crc64: 0,
-            last_modified: SystemTime::UNIX_EPOCH,
-            content_type: Default::default(),
-            headers: vec![].into(),
-            storage_class: "STANDARD",
-            acl: Acl::object_default("1").into(),
-            version_id: crate::object::NULL_VERSION.into(),
-            tags: Box::default(),
-            appendable: false,
-            symlink_target: None,
-            encryption: Box::default(),
-        }
+        Object::sample()
     }
 
     fn upload(sizes: &[(u32, usize)]) -> Upload {

@@ -512,18 +512,8 @@ mod tests {
     fn object(body: &str, at: u64) -> Object {
         Object {
             data: body.to_string().into(),
-            etag: Default::default(),
-            crc64: 0,
             last_modified: SystemTime::UNIX_EPOCH + Duration::from_secs(at),
-            content_type: Default::default(),
-            headers: vec![].into(),
-            storage_class: "STANDARD",
-            acl: crate::acl::Acl::object_default("1").into(),
-            version_id: NULL_VERSION.into(),
-            tags: Box::default(),
-            appendable: false,
-            symlink_target: None,
-            encryption: Box::default(),
+            ..Object::sample()
         }
     }
 

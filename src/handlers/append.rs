@@ -149,19 +149,9 @@ mod tests {
 
     fn fresh() -> Object {
         Object {
-            data: Default::default(),
-            etag: Default::default(),
-            crc64: 0,
-            last_modified: SystemTime::UNIX_EPOCH,
             content_type: "text/plain".into(),
             headers: vec![("x-cos-meta-a".into(), "1".into())].into(),
-            storage_class: "STANDARD",
-            acl: crate::acl::Acl::object_default("1").into(),
-            version_id: object::NULL_VERSION.into(),
-            tags: Box::default(),
-            appendable: false,
-            symlink_target: None,
-            encryption: Box::default(),
+            ..Object::sample()
         }
     }
 

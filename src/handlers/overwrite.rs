@@ -48,21 +48,7 @@ mod tests {
 
     #[test]
     fn check_refuses_only_an_existing_key_when_forbidden() {
-        let o = Object {
-            data: Default::default(),
-            etag: Default::default(),
-            crc64: 0,
-            last_modified: std::time::SystemTime::UNIX_EPOCH,
-            content_type: Default::default(),
-            headers: vec![].into(),
-            storage_class: "STANDARD",
-            acl: crate::acl::Acl::object_default("1").into(),
-            version_id: crate::object::NULL_VERSION.into(),
-            tags: Box::default(),
-            appendable: false,
-            symlink_target: None,
-            encryption: Box::default(),
-        };
+        let o = Object::sample();
         assert!(check(false, Some(&o)).is_ok());
         assert!(check(true, None).is_ok());
         assert_eq!(

@@ -37,10 +37,15 @@ impl Bin {
         Bin::spawn(cmd)
     }
 
-    fn spawn(mut cmd: Command) -> Bin {
+    fn spawn(cmd: Command) -> Bin {
+        Bin::spawn_logging(cmd, "warn")
+    }
+
+    /// [`Bin::spawn`] with `COS_MOCK_LOG=log`.
+    fn spawn_logging(mut cmd: Command, log: &str) -> Bin {
         let mut child = cmd
             .args(["--listen", "127.0.0.1:0", "--auth", "off"])
-            .env("COS_MOCK_LOG", "warn")
+            .env("COS_MOCK_LOG", log)
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -227,40 +232,16 @@ fn default_cap_follows_a_low_open_file_limit_and_health_still_answers() {
 /// every one of them, before its own lines.
 #[test]
 fn request_lines_are_all_written_before_the_shutdown_line() {
-    let mut child = Command::new(BIN)
-        .args(["--listen", "127.0.0.1:0", "--auth", "off"])
-        .env("COS_MOCK_LOG", "info")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut ready = String::new();
-    stderr.read_line(&mut ready).unwrap();
-    let addr = ready
-        .trim()
-        .strip_prefix("cos-mock ready on http://")
-        .unwrap_or_else(|| panic!("{ready}"))
-        .to_string();
+    let bin = Bin::spawn_logging(Command::new(BIN), "info");
     for n in 0..20 {
-        let mut stream = TcpStream::connect(&addr).unwrap();
-        write!(
-            stream,
+        let r = bin.raw(&format!(
             "PUT /k{n} HTTP/1.1\r\nHost: {HOST}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
-        let mut answer = Vec::new();
-        stream.read_to_end(&mut answer).unwrap();
+        ));
+        assert!(r.starts_with("HTTP/1.1 200"), "{r}");
     }
     // At once: the last lines are still queued.
-    assert!(Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap()
-        .success());
-    assert!(child.wait().unwrap().success());
-    let mut log = String::new();
-    stderr.read_to_string(&mut log).unwrap();
+    let (code, _, log) = bin.terminate();
+    assert_eq!(code, Some(0), "{log}");
     let down = log.find("cos-mock: shutting down").expect(&log);
     for n in 0..20 {
         let line = log
