@@ -88,16 +88,14 @@ pub fn preflight(ctx: &Ctx) -> Result<Reply, CosError> {
 pub fn decorate(
     state: &AppState,
     bucket: Option<&str>,
-    parts: &http::request::Parts,
+    method: &Method,
+    origin: Option<&str>,
     mut reply: Reply,
 ) -> Reply {
-    if parts.method == Method::OPTIONS {
+    if method == Method::OPTIONS {
         return reply;
     }
-    let (Some(bucket), Some(origin)) = (
-        bucket,
-        parts.headers.get("origin").and_then(|v| v.to_str().ok()),
-    ) else {
+    let (Some(bucket), Some(origin)) = (bucket, origin) else {
         return reply;
     };
     let Ok(Some(config)) = state.store.with_bucket(bucket, |b| b.cors.clone()) else {
@@ -105,7 +103,7 @@ pub fn decorate(
     };
     let ask = Ask {
         origin,
-        method: parts.method.as_str(),
+        method: method.as_str(),
         request_headers: None,
     };
     let Some(rule) = cors::find_rule(&config, &ask) else {
