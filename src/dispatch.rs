@@ -52,10 +52,6 @@ struct Facts {
     host_id: String,
     /// A GET Object's `x-cos-traffic-limit`: its body is sent at this many bits per second.
     download_bps: Option<u64>,
-    /// What the answer (CORS) and the journal read of the request's headers, which the request
-    /// itself takes over (see `entry`).
-    origin: Option<http::HeaderValue>,
-    host: Option<http::HeaderValue>,
 }
 
 /// Where a request came from.
@@ -95,22 +91,16 @@ pub async fn entry(State(state): State<Arc<AppState>>, req: Request) -> Response
             .map(|c| c.0),
         secure: req.extensions().get::<Secure>().is_some_and(|s| s.0),
     };
-    let (mut parts, body) = req.into_parts();
+    let (parts, body) = req.into_parts();
     let mut body =
         Unread::new(body, &parts.headers).with_idle_timeout(state.config.transport.body_idle);
-    let mut facts = Facts {
-        origin: parts.headers.get(http::header::ORIGIN).cloned(),
-        host: parts.headers.get(http::header::HOST).cloned(),
-        ..Facts::default()
-    };
-    // The request takes the headers over (no copy of them per request).
-    let headers = std::mem::take(&mut parts.headers);
+    let mut facts = Facts::default();
     let call = Call {
         state: &state,
         now,
         seq,
     };
-    let result = AssertUnwindSafe(serve(&call, &parts, headers, &mut body, peer, &mut facts))
+    let result = AssertUnwindSafe(serve(&call, &parts, &mut body, peer, &mut facts))
         .catch_unwind()
         .await
         .unwrap_or_else(|_| {
@@ -173,9 +163,7 @@ fn render(
                 Ok(reply) => reply,
                 Err(err) => error_reply(&err, &resource(), request_id, method),
             };
-            let origin = facts.origin.as_ref().and_then(|v| v.to_str().ok());
-            let reply =
-                handlers::cors::decorate(state, facts.bucket.as_deref(), method, origin, reply);
+            let reply = handlers::cors::decorate(state, facts.bucket.as_deref(), parts, reply);
             finish(reply, request_id, SystemTime::now(), method)
         }
         Dialect::Oss => {
@@ -193,12 +181,11 @@ fn render(
 async fn serve(
     call: &Call<'_>,
     parts: &http::request::Parts,
-    headers: http::HeaderMap,
     body: &mut Unread,
     peer: Peer,
     facts: &mut Facts,
 ) -> Result<Reply, CosError> {
-    let mut req = read_head(call.state, parts, headers, peer)?;
+    let mut req = read_head(call.state, parts, peer)?;
     facts.resource = Some(req.resource());
     facts.dialect = req.dialect;
     facts.host_id = crate::request::strip_port(&req.host).to_string();
@@ -243,7 +230,6 @@ async fn serve(
 fn read_head(
     state: &AppState,
     parts: &http::request::Parts,
-    headers: http::HeaderMap,
     peer: Peer,
 ) -> Result<CosRequest, CosError> {
     let addressing = Addressing {
@@ -251,7 +237,7 @@ fn read_head(
         default_bucket: state.config.default_bucket.as_deref(),
         oss_region: &state.config.oss.region,
     };
-    let mut req = CosRequest::with_headers(parts, headers, &addressing, peer.remote)?;
+    let mut req = CosRequest::from_head(parts, &addressing, peer.remote)?;
     req.secure |= peer.secure;
     Ok(req)
 }
@@ -553,9 +539,9 @@ fn record(
     }
     let host = match parts.uri.authority() {
         Some(a) => a.as_str(),
-        None => facts
-            .host
-            .as_ref()
+        None => parts
+            .headers
+            .get("host")
             .and_then(|h| h.to_str().ok())
             .unwrap_or_default(),
     };

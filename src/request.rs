@@ -66,24 +66,14 @@ impl CosRequest {
         addr: &Addressing,
         remote: Option<SocketAddr>,
     ) -> Result<CosRequest, CosError> {
-        CosRequest::with_headers(parts, parts.headers.clone(), addr, remote)
-    }
-
-    /// [`CosRequest::from_head`] with the head's headers given over (the dispatcher's way: no copy
-    /// of them per request).
-    pub fn with_headers(
-        parts: &http::request::Parts,
-        mut headers: HeaderMap,
-        addr: &Addressing,
-        remote: Option<SocketAddr>,
-    ) -> Result<CosRequest, CosError> {
-        check_host_headers(&headers, parts.version)?;
+        check_host_headers(parts)?;
         let host = parts
             .uri
             .authority()
             .map(|a| a.as_str().to_string())
             .or_else(|| {
-                headers
+                parts
+                    .headers
                     .get(http::header::HOST)
                     .and_then(|v| v.to_str().ok())
                     .map(str::to_string)
@@ -95,7 +85,8 @@ impl CosRequest {
         let raw_query = parts.uri.query().unwrap_or("").to_string();
         let query = parse_query(&raw_query);
         let oss_credential = crate::dialect::oss::hosts::carries_credential(
-            headers
+            parts
+                .headers
                 .get(http::header::AUTHORIZATION)
                 .and_then(|v| v.to_str().ok()),
             &raw_query,
@@ -111,6 +102,7 @@ impl CosRequest {
         };
         // An absolute-form target's authority replaces the Host header (RFC 9112 §3.2.2), so the
         // signature is checked against the host that is actually served.
+        let mut headers = parts.headers.clone();
         if let Some(authority) = parts.uri.authority() {
             if let Ok(v) = http::HeaderValue::from_str(authority.as_str()) {
                 headers.insert(http::header::HOST, v);
@@ -241,10 +233,12 @@ pub fn single_valued(name: &str) -> bool {
 /// request with more than one. cos-mock answers COS's `InvalidArgument` (COS documents neither
 /// case; its front end answers a bare 400). An HTTP/1.0 request without Host is served, addressed
 /// as a Host naming no bucket would be (`--default-bucket`, or the bucket in the path).
-pub fn check_host_headers(headers: &HeaderMap, version: http::Version) -> Result<(), CosError> {
-    let hosts = headers.get_all(http::header::HOST).iter().count();
+pub fn check_host_headers(parts: &http::request::Parts) -> Result<(), CosError> {
+    let hosts = parts.headers.get_all(http::header::HOST).iter().count();
     let message = match hosts {
-        0 if version >= http::Version::HTTP_11 => "An HTTP/1.1 request must carry a Host header.",
+        0 if parts.version >= http::Version::HTTP_11 => {
+            "An HTTP/1.1 request must carry a Host header."
+        }
         0 | 1 => return Ok(()),
         _ => "The request carries more than one Host header.",
     };

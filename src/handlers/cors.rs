@@ -88,14 +88,16 @@ pub fn preflight(ctx: &Ctx) -> Result<Reply, CosError> {
 pub fn decorate(
     state: &AppState,
     bucket: Option<&str>,
-    method: &Method,
-    origin: Option<&str>,
+    parts: &http::request::Parts,
     mut reply: Reply,
 ) -> Reply {
-    if method == Method::OPTIONS {
+    if parts.method == Method::OPTIONS {
         return reply;
     }
-    let (Some(bucket), Some(origin)) = (bucket, origin) else {
+    let (Some(bucket), Some(origin)) = (
+        bucket,
+        parts.headers.get("origin").and_then(|v| v.to_str().ok()),
+    ) else {
         return reply;
     };
     let Ok(Some(config)) = state.store.with_bucket(bucket, |b| b.cors.clone()) else {
@@ -103,7 +105,7 @@ pub fn decorate(
     };
     let ask = Ask {
         origin,
-        method: method.as_str(),
+        method: parts.method.as_str(),
         request_headers: None,
     };
     let Some(rule) = cors::find_rule(&config, &ask) else {
