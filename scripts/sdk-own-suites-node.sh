@@ -55,7 +55,7 @@ cat >"$WORK/config.json" <<JSON
  "buckets": [{"name": "$BUCKET"}]}
 JSON
 
-COS_MOCK_LOG=warn "$COS_MOCK_BIN" --listen 127.0.0.1:0 --tls-listen 127.0.0.1:0 --tls-cert-out "$WORK/cert.pem" \
+COS_MOCK_LOG=warn COS_MOCK_LOG_FORMAT=pretty "$COS_MOCK_BIN" --listen 127.0.0.1:0 --tls-listen 127.0.0.1:0 --tls-cert-out "$WORK/cert.pem" \
     --config "$WORK/config.json" 2>"$WORK/server.log" &
 PIDS+=($!)
 ADDR=""

@@ -34,7 +34,7 @@ fi
 
 WORK="$(mktemp -d)"
 trap 'kill "$PID" 2>/dev/null; rm -rf "$WORK"' EXIT
-COS_MOCK_LOG=warn "$COS_MOCK_BIN" --listen 127.0.0.1:0 --tls-listen 127.0.0.1:0 --tls-cert-out "$WORK/cert.pem" \
+COS_MOCK_LOG=warn COS_MOCK_LOG_FORMAT=pretty "$COS_MOCK_BIN" --listen 127.0.0.1:0 --tls-listen 127.0.0.1:0 --tls-cert-out "$WORK/cert.pem" \
     2>"$WORK/server.log" &
 PID=$!
 for _ in $(seq 100); do
