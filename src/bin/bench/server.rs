@@ -25,6 +25,8 @@ impl Server {
         let mut child = Command::new(binary)
             .args(["--listen", "127.0.0.1:0", "--auth", "enforce"])
             .env("COS_MOCK_LOG", log_level)
+            // The ready line is read in the pretty form, whatever the caller exported.
+            .env("COS_MOCK_LOG_FORMAT", "pretty")
             .env_remove("COS_MOCK_CONFIG")
             .env_remove("COS_MOCK_DEFAULT_BUCKET")
             .stdin(Stdio::null())
