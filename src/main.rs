@@ -597,6 +597,12 @@ mod tests {
         assert_eq!(got.as_deref(), Some("127.0.0.1:83"));
         assert_eq!(listen(&["/x/cos-mock", "healthcheck"]), None);
         assert_eq!(listen(&["/cos-mock", "--no-such-flag"]), None);
+        // Whatever PID 1's command line holds, a probe never panics: no server, no address.
+        assert_eq!(listen(&["/cos-mock", "--listen", "nonsense"]), None);
+        assert_eq!(listen(&["/cos-mock", "--listen"]), None);
+        assert_eq!(listen_in(b""), None);
+        assert_eq!(listen_in(b"\0\0\0"), None);
+        assert_eq!(listen_in(b"/cos-mock\0--listen\0\xff\xfe:80\0"), None);
     }
 
     #[test]

@@ -856,10 +856,37 @@ mod tests {
             ("b-1250000000.cos.myqcloud.com", None),
             ("service.cos.myqcloud.com", None),
             ("127.0.0.1:9000", None),
+            // Any letter case, answered in lower case; only COS's own domains, whole.
+            ("B-1250000000.COS.GZ.MyQcloud.COM", Some("gz")),
+            ("b-1250000000.cos.gz.myqcloud.com.attacker.example", None),
+            ("b-1250000000.cos.gz.myqcloud", None),
+            ("b-1250000000.cos.gz.myqcloud.com.", None),
+            ("b-1250000000.COS.AP-GUANGZHOU.myqcloud.com", None),
         ];
         for (host, want) in cases {
             assert_eq!(unknown_region_of_host(host).as_deref(), want, "{host}");
         }
+    }
+
+    #[test]
+    fn host_labels_any_case() {
+        assert_eq!(
+            region_of_host("EXAMPLEBUCKET-1250000000.COS.AP-BEIJING.MYQCLOUD.COM").as_deref(),
+            Some("ap-beijing")
+        );
+        assert_eq!(
+            region_of_host("b-1.Cos-Website.Ap-Chengdu.x").as_deref(),
+            Some("ap-chengdu")
+        );
+        assert_eq!(region_of_host("b-1.cos.ap_beijing.x"), None);
+        assert!(host_names_bucket("B-1250000000.cos.x:80"));
+        assert!(!host_names_bucket("b-1250000000"));
+        assert!(!host_names_bucket("-1250000000.cos.x"));
+        assert!(is_website_host(
+            "b-1250000000.COS-WEBSITE.ap-chengdu.myqcloud.com"
+        ));
+        assert!(!is_website_host("b-1250000000.cos.ap-chengdu.myqcloud.com"));
+        assert!(!is_website_host("cos-website.ap-chengdu.myqcloud.com"));
     }
 
     #[test]

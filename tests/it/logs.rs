@@ -235,3 +235,25 @@ fn pretty_request_line_escapes_line_breaks_in_keys() {
         "{lines:?}"
     );
 }
+
+#[test]
+fn json_request_line_with_quotes_and_line_breaks_in_the_key_stays_one_line() {
+    let bin = Running::start(
+        &["--listen", ":0", "--log-format", "json", "--auth", "off"],
+        &[("COS_MOCK_LOG", "info")],
+    );
+    assert_eq!(bin.status("PUT", "/", HOST), 200);
+    // A key that would forge a second JSON line if written raw.
+    let key = "/a%22%0A%7B%22forged%22%3A1%7D%5C";
+    assert_eq!(bin.status("PUT", key, HOST), 200);
+    let (_, lines) = bin.stop();
+    let requests = request_lines(&lines);
+    assert!(
+        !lines.iter().any(|l| l.starts_with("{\"forged\"")),
+        "{lines:?}"
+    );
+    assert!(
+        requests.iter().any(|v| v["key"] == "a\"\n{\"forged\":1}\\"),
+        "{requests:?}"
+    );
+}
