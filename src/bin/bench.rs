@@ -32,7 +32,7 @@ use clap::{Parser, ValueEnum};
 
 use load::{Call, Target};
 use refs::{Reference, BODY_LEN};
-use report::{Figure, Report, SideRow};
+use report::{group, Figure, Report, SideRow};
 use server::Server;
 use wrk::{Fixed, Generator, Run};
 
@@ -746,18 +746,6 @@ async fn big(binary: &Path, bytes: u64, judge: bool, report: &mut Report) -> Res
         note: format!("+{growth:.0} MiB while serving; a second copy would add {size}"),
     });
     Ok(())
-}
-
-fn group(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 fn machine() -> String {

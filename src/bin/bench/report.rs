@@ -190,7 +190,16 @@ pub fn micros(v: Option<u64>) -> String {
 
 /// `75783.2` → `75,783`.
 fn thousands(v: f64) -> String {
-    let digits = format!("{:.0}", v.max(0.0));
+    group_digits(&format!("{:.0}", v.max(0.0)))
+}
+
+/// `1000000` → `1,000,000`.
+pub fn group(n: u64) -> String {
+    group_digits(&n.to_string())
+}
+
+/// A string of digits with a comma before each group of three from the right.
+fn group_digits(digits: &str) -> String {
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i) % 3 == 0 {
@@ -315,6 +324,9 @@ mod tests {
     fn numbers_are_grouped_and_rounded() {
         assert_eq!(thousands(75783.4), "75,783");
         assert_eq!(thousands(999.0), "999");
+        assert_eq!(group(1_000_000), "1,000,000");
+        assert_eq!(group(100_000), "100,000");
+        assert_eq!(group(0), "0");
         assert_eq!(number(1234567.0), "1,234,567");
         assert_eq!(number(4.256), "4.26");
         assert_eq!(number(12.34), "12.3");
