@@ -518,35 +518,17 @@ mod tunnel {
     use std::sync::Arc;
 
     use cos_mock::auth::cos_sign;
-    use cos_mock::server::{bind, serve_all, Listener};
     use cos_mock::tls::{acceptor, CertSource};
     use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
     use tokio::net::TcpStream;
     use tokio_rustls::rustls;
 
-    use crate::util::{now, BUCKET, SECRET_ID, SECRET_KEY};
+    use crate::util::{now, serve_plain_and_tls, BUCKET, SECRET_ID, SECRET_KEY};
 
     /// A server with a plain listener and a TLS one (self-signed, its CA written to `ca`).
     async fn start(ca: &std::path::Path) -> std::net::SocketAddr {
-        let state = cos_mock::AppState::new(cos_mock::config::Config::default()).unwrap();
-        let tls = acceptor(&CertSource::SelfSigned {
-            out: Some(ca.to_string_lossy().into_owned()),
-        })
-        .unwrap();
-        let (plain, addr) = bind("127.0.0.1:0".parse().unwrap()).await.unwrap();
-        let (secure, _) = bind("127.0.0.1:0".parse().unwrap()).await.unwrap();
-        let listeners = vec![
-            Listener {
-                tcp: plain,
-                tls: None,
-            },
-            Listener {
-                tcp: secure,
-                tls: Some(tls),
-            },
-        ];
-        tokio::spawn(serve_all(listeners, state, std::future::pending()));
-        addr
+        let ca_out = Some(ca.to_string_lossy().into_owned());
+        serve_plain_and_tls(cos_mock::config::Config::default(), ca_out).await
     }
 
     async fn read_head<S: AsyncRead + Unpin>(s: &mut S) -> String {

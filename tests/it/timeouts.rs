@@ -314,29 +314,13 @@ fn http10_request_without_host_is_served_by_the_path() {
 /// timeout covers that wait too, and the TLS listener's connections live under the same limits.
 #[tokio::test]
 async fn with_tls_configured_silent_and_partial_connect_clients_are_dropped() {
-    use cos_mock::server::{bind, serve_all, Listener};
-    use cos_mock::tls::{acceptor, CertSource};
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-    let state = cos_mock::AppState::new(Config {
+    let config = Config {
         transport: short_timeouts(),
         ..Config::default()
-    })
-    .unwrap();
-    let tls = acceptor(&CertSource::SelfSigned { out: None }).unwrap();
-    let (plain, addr) = bind("127.0.0.1:0".parse().unwrap()).await.unwrap();
-    let (secure, _) = bind("127.0.0.1:0".parse().unwrap()).await.unwrap();
-    let listeners = vec![
-        Listener {
-            tcp: plain,
-            tls: None,
-        },
-        Listener {
-            tcp: secure,
-            tls: Some(tls),
-        },
-    ];
-    tokio::spawn(serve_all(listeners, state, std::future::pending()));
+    };
+    let addr = serve_plain_and_tls(config, None).await;
     for opening in [&b""[..], b"CONN"] {
         let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
         tcp.write_all(opening).await.unwrap();

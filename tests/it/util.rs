@@ -352,3 +352,26 @@ impl Resp {
         );
     }
 }
+
+/// A server with `config`, on a plain listener and a TLS one (a self-signed CA, its certificate
+/// written to `ca_out` when given), served on the calling test's runtime; the plain address.
+pub async fn serve_plain_and_tls(config: Config, ca_out: Option<String>) -> SocketAddr {
+    use cos_mock::server::{bind, serve_all, Listener};
+    use cos_mock::tls::{acceptor, CertSource};
+    let state = cos_mock::AppState::new(config).unwrap();
+    let tls = acceptor(&CertSource::SelfSigned { out: ca_out }).unwrap();
+    let (plain, addr) = bind("127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let (secure, _) = bind("127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let listeners = vec![
+        Listener {
+            tcp: plain,
+            tls: None,
+        },
+        Listener {
+            tcp: secure,
+            tls: Some(tls),
+        },
+    ];
+    tokio::spawn(serve_all(listeners, state, std::future::pending()));
+    addr
+}
