@@ -255,11 +255,12 @@ pub fn get(ctx: &Ctx) -> Result<Reply, CosError> {
     super::encryption::check_key(ctx, &object.encryption, "x-cos-")?;
     let last_modified = http_date(object.last_modified);
     let header = |n: &str| ctx.req.header(n).map(str::to_string);
-    match check_preconditions(&object.etag.to_string(), object.last_modified, header) {
+    let etag = object.etag.to_string();
+    match check_preconditions(&etag, object.last_modified, header) {
         Precondition::Failed => return Err(CosError::new(Code::PreconditionFailed)),
         Precondition::NotModified => {
             return Ok(Reply::new(StatusCode::NOT_MODIFIED)
-                .header("etag", object.etag.to_string())
+                .header("etag", &etag)
                 .header("last-modified", last_modified))
         }
         Precondition::Proceed => {}
@@ -274,7 +275,7 @@ pub fn get(ctx: &Ctx) -> Result<Reply, CosError> {
     let crc_name = format!("{prefix}hash-crc64ecma");
     reply = reply
         .header("accept-ranges", "bytes")
-        .header("etag", object.etag.to_string())
+        .header("etag", &etag)
         .header("last-modified", &last_modified)
         .header(crc_name.as_str(), object.crc64.to_string());
     // COS names only a cold class; OSS always names the class.
