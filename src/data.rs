@@ -205,6 +205,9 @@ mod tests {
             1,
             "within one part: no copy, one buffer"
         );
+        let one = Data::from(Bytes::from_static(b"abcdef"));
+        assert_eq!(one.slice(1..=3).to_bytes(), "bcd");
+        assert_eq!(one.slice(0..=5).to_bytes(), "abcdef");
     }
 
     #[test]
