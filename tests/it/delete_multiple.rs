@@ -1,14 +1,7 @@
 //! DELETE Multiple Objects (`POST /?delete`) over the socket: results, Quiet mode, Content-MD5,
 //! limits and per-key authorization.
 
-use base64::Engine;
-use md5::Digest;
-
 use crate::util::*;
-
-fn md5_b64(body: &[u8]) -> String {
-    base64::engine::general_purpose::STANDARD.encode(md5::Md5::digest(body))
-}
 
 fn body(quiet: Option<bool>, keys: &[&str]) -> Vec<u8> {
     let mut x = String::from("<Delete>");
@@ -23,10 +16,7 @@ fn body(quiet: Option<bool>, keys: &[&str]) -> Vec<u8> {
 }
 
 fn delete(s: &Server, body: &[u8]) -> Req {
-    s.req("POST", "/?delete")
-        .header("Content-Type", "application/xml")
-        .header("Content-MD5", &md5_b64(body))
-        .body(body)
+    with_body(s, "POST", "/?delete", body)
 }
 
 #[test]

@@ -1,22 +1,7 @@
 //! Hostile input over the socket (issue #12): XML that used to panic or burn CPU, duplicate JSON
 //! keys, oversized configurations and what the request journal keeps.
 
-use base64::Engine;
-use md5::Digest;
-
 use crate::util::*;
-
-fn md5_b64(body: &[u8]) -> String {
-    base64::engine::general_purpose::STANDARD.encode(md5::Md5::digest(body))
-}
-
-/// A request with a body and its Content-MD5 (`POST ?delete` needs one; the others accept one).
-fn with_body(s: &Server, method: &str, target: &str, body: &[u8]) -> Req {
-    s.req(method, target)
-        .header("Content-Type", "application/xml")
-        .header("Content-MD5", &md5_b64(body))
-        .body(body)
-}
 
 fn admin_json(s: &Server, path: &str) -> serde_json::Value {
     let r = s

@@ -375,3 +375,18 @@ pub async fn serve_plain_and_tls(config: Config, ca_out: Option<String>) -> Sock
     tokio::spawn(serve_all(listeners, state, std::future::pending()));
     addr
 }
+
+/// The `Content-MD5` value of `body`: base64 of its MD5.
+pub fn md5_b64(body: &[u8]) -> String {
+    use base64::Engine;
+    use md5::Digest;
+    base64::engine::general_purpose::STANDARD.encode(md5::Md5::digest(body))
+}
+
+/// A request with an XML body and its Content-MD5 (`POST ?delete` needs one; the others accept one).
+pub fn with_body(s: &Server, method: &str, target: &str, body: &[u8]) -> Req {
+    s.req(method, target)
+        .header("Content-Type", "application/xml")
+        .header("Content-MD5", &md5_b64(body))
+        .body(body)
+}

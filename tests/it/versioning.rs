@@ -2,9 +2,6 @@
 //! DELETE with versionId, delete markers, GET ?versions, batch delete with VersionId, DELETE Bucket,
 //! lifecycle on versions, and the state endpoint.
 
-use base64::Engine;
-use md5::Digest;
-
 use crate::lifecycle::clock;
 use crate::util::*;
 
@@ -44,16 +41,8 @@ fn get_body(s: &Server, target: &str) -> String {
     r.text()
 }
 
-fn md5_b64(body: &[u8]) -> String {
-    base64::engine::general_purpose::STANDARD.encode(md5::Md5::digest(body))
-}
-
 fn delete_multiple(s: &Server, body: &str) -> Resp {
-    s.req("POST", "/?delete")
-        .header("Content-Type", "application/xml")
-        .header("Content-MD5", &md5_b64(body.as_bytes()))
-        .body(body.as_bytes())
-        .send()
+    with_body(s, "POST", "/?delete", body.as_bytes()).send()
 }
 
 #[test]
