@@ -802,6 +802,15 @@ mod tests {
             assert_eq!(err.code, Code::InvalidArgument, "{name}");
             assert!(err.message.contains(name), "{}", err.message);
         }
+        // Header names in another letter case are the same header; an encoded name is its decoded self.
+        let err = head(
+            "/k",
+            &[("x-cos-acl", "private"), ("X-COS-ACL", "public-read")],
+        )
+        .unwrap_err();
+        assert_eq!(err.code, Code::InvalidArgument);
+        let err = head("/?pre%66ix=a&prefix=b", &[]).unwrap_err();
+        assert!(err.message.contains("\"prefix\""), "{}", err.message);
         assert!(head("/?prefix=a&marker=b&uploads", &[]).is_ok());
         let meta = [
             ("x-cos-meta-a", "1"),
