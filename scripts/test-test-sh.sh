@@ -4,7 +4,7 @@
 # canned cargo, pytest and node outputs, fail, crash, get skipped or interrupted; when .venv and node
 # are here, real pytest and `node --test` runs (passing, failing and erroring tests) are counted too.
 # Prints one line per check and `test-sh: N passed, M failed`; exits 1 when a check failed. About
-# 3 s; scripts/test.sh runs it as its first step.
+# 3 s; scripts/test.sh runs it after the SDK suites (their installs give it real pytest and node runs).
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"

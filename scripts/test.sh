@@ -19,7 +19,6 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 plan() {
-    step test-sh    bash scripts/test-test-sh.sh
     step fmt        cargo fmt --all -- --check
     step clippy     cargo clippy --all-targets -- -D warnings
     step cargo-test cargo test --no-fail-fast
@@ -32,6 +31,9 @@ plan() {
     step bench      scripts/bench.sh --smoke
     # python (cos-python-sdk-v5, coscmd, oss2, the README's snippets) and node suites.
     step sdk        scripts/test-sdk.sh
+    # The test of this script; after the SDK suites, whose installs give it real pytest and node
+    # runs to count (on a fresh machine, before them, it would skip those).
+    step test-sh    bash scripts/test-test-sh.sh
     # The wheel built and installed into a fresh venv; a pytest suite using only its fixture.
     step wheel      scripts/test-wheel.sh
     # The recipes in examples/ run as they configure cos-mock; broken copies of them refused.
