@@ -6,16 +6,18 @@ use serde_json::json;
 
 use crate::clock::iso8601;
 use crate::error::{Code, CosError};
-use crate::request::CosRequest;
+use crate::request::{CosRequest, ADMIN_BARE};
 use crate::response::Reply;
 use crate::AppState;
+
+mod dashboard;
 
 /// Refuses what a web page (or anyone without the token) could send to the admin API:
 /// - an `Origin` other than the server's own (`http[s]://<Host>`): a page on another site may POST
 ///   `/_cos-mock/reset` without a preflight, but its browser always says where it comes from;
 /// - a state-changing (non-GET) request whose body is not `application/json` (415);
 /// - with `--admin-token`, a request without `Authorization: Bearer <token>` (health excepted, so
-///   health checks need no secret).
+///   health checks need no secret, and the dashboard page, which holds no data).
 pub fn guard(token: Option<&str>, req: &CosRequest, path: &str) -> Result<(), CosError> {
     let denied = |why: &str| CosError::with_message(Code::AccessDenied, why.to_string());
     if let Some(origin) = req.headers.get(http::header::ORIGIN) {
@@ -27,7 +29,7 @@ pub fn guard(token: Option<&str>, req: &CosRequest, path: &str) -> Result<(), Co
             ));
         }
     }
-    if let Some(token) = token.filter(|_| path != "health") {
+    if let Some(token) = token.filter(|_| !matches!(path, "health" | "" | ADMIN_BARE)) {
         let given = req
             .header("authorization")
             .and_then(|v| v.strip_prefix("Bearer "))
@@ -61,6 +63,8 @@ pub fn handle(
     body: &[u8],
 ) -> Result<Reply, CosError> {
     match (method, path) {
+        (&Method::GET, "") => Ok(dashboard::page()),
+        (&Method::GET, ADMIN_BARE) => Ok(dashboard::redirect()),
         (&Method::GET, "clock") => Ok(Reply::json(clock_json(state).to_string())),
         (&Method::POST, "clock") => {
             set_clock(state, body)?;
@@ -81,7 +85,7 @@ pub fn handle(
             let body = json!({ "requests": state.journal.snapshot() });
             Ok(Reply::json(body.to_string()))
         }
-        (_, "health" | "reset" | "state" | "requests" | "clock") => {
+        (_, "" | ADMIN_BARE | "health" | "reset" | "state" | "requests" | "clock") => {
             Err(CosError::new(Code::MethodNotAllowed))
         }
         _ => Err(CosError::with_message(
