@@ -6,6 +6,7 @@ mod access;
 mod acl;
 mod addressing;
 mod admin;
+mod admin_api;
 mod append;
 mod auth;
 mod bucket_config;
