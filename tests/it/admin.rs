@@ -27,6 +27,7 @@ fn reset_restores_configured_buckets() {
             region: None,
             acl: None,
             policy: None,
+            objects: Vec::new(),
         }],
         ..Config::default()
     };

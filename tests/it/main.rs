@@ -32,6 +32,7 @@ mod quirks;
 mod request_path;
 mod restore;
 mod sdk_own_node;
+mod seed;
 mod shutdown;
 mod sts;
 mod symlink;
