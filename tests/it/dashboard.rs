@@ -75,6 +75,7 @@ fn dashboard_without_slash_redirects_308() {
     let r = get(&s, "/_cos-mock");
     assert_eq!(r.status, 308, "{}", r.text());
     assert_eq!(r.header("location"), Some("/_cos-mock/"));
+    assert_eq!(r.body, b"");
     let r = get(&s, "/_cos-mock?x=1");
     assert_eq!(r.status, 308);
     assert_eq!(r.header("location"), Some("/_cos-mock/"));
@@ -89,7 +90,8 @@ fn dashboard_post_is_refused() {
         .anonymous()
         .send();
     assert_eq!(r.status, 405, "{}", r.text());
-    assert_ne!(r.header("content-type"), Some("text/html; charset=utf-8"));
+    assert_eq!(r.header("allow"), Some("GET"));
+    assert_eq!(r.header("content-type"), Some("application/json"));
 }
 
 #[test]
@@ -100,8 +102,15 @@ fn dashboard_with_admin_token_needs_no_token_but_its_data_does() {
     });
     assert_eq!(get(&s, "/_cos-mock/").status, 200);
     assert_eq!(get(&s, "/_cos-mock").status, 308);
-    assert_eq!(get(&s, "/_cos-mock/state").status, 403);
-    assert_eq!(get(&s, "/_cos-mock/requests").status, 403);
+    for target in ["/_cos-mock/state", "/_cos-mock/requests"] {
+        let r = get(&s, target);
+        assert_eq!(r.status, 403, "{target}");
+        assert!(
+            r.text().contains(r#""code":"AccessDenied""#),
+            "{}",
+            r.text()
+        );
+    }
     let r = s
         .req("GET", "/_cos-mock/state")
         .header("Host", &format!("localhost:{}", s.addr.port()))

@@ -248,12 +248,25 @@ test('dashboard: shows buckets of both dialects, the policy, objects and a denie
     await page.fill('#f-action', 'GetObject');
     await page.fill('#f-limit', '5');
     await page.click('#filters button[type="submit"]');
-    await page.waitForFunction(() => document.querySelectorAll('#requests tbody tr').length > 0, null, { timeout: WAIT_MS });
     await refreshes(page);
     const last = apiUrls.map((u) => new URL(u)).filter((u) => u.pathname === '/_cos-mock/requests').pop();
     assert.deepEqual(Object.fromEntries(last.searchParams), {
       status: '4xx', bucket: BUCKET, caller: 'anonymous', action: 'GetObject', limit: '5',
     });
+    const combined = await rowsOf(page, 'requests');
+    assert.ok(combined.length >= 1 && combined.length <= 5, JSON.stringify(combined));
+    for (const r of combined) {
+      assert.match(r.status, /^4\d\d$/);
+      assert.equal(r.cells[3], 'anonymous');
+      assert.match(r.cells[4], /:GetObject$/);
+    }
+
+    // A value the API refuses (400 InvalidArgument naming the parameter) is shown by the form.
+    await page.fill('#f-status', '4x');
+    await page.click('#filters button[type="submit"]');
+    await page.waitForSelector('#filter-error:not([hidden])', { timeout: WAIT_MS });
+    assert.match(await page.textContent('#filter-error'), /InvalidArgument: .*status/);
+    assert.ok(await page.isHidden('#banner'), 'a refused filter is not a server failure');
 
     assert.deepEqual(dialogs, []);
     assert.deepEqual(problems, []);
