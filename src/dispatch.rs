@@ -11,13 +11,11 @@
 
 use std::net::SocketAddr;
 use std::panic::AssertUnwindSafe;
-use std::sync::Arc;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use axum::extract::connect_info::ConnectInfo;
-use axum::extract::{Request, State};
-use axum::response::Response;
+use axum::body::Body;
 use futures_util::FutureExt;
+use http::{Request, Response};
 
 use crate::access::{self, Decision};
 use crate::auth::{self, Caller, Clock};
@@ -33,10 +31,6 @@ use crate::request::{Addressing, CosRequest, Target};
 use crate::response::{error_reply, finish, Reply};
 use crate::router::{Op, Route};
 use crate::AppState;
-
-/// Whether a request came over TLS (an extension set by the accept loop).
-#[derive(Debug, Clone, Copy)]
-pub struct Secure(pub bool);
 
 /// What became known about a request on its way, for the log line and the journal.
 #[derive(Debug, Default)]
@@ -58,9 +52,10 @@ struct Facts {
 
 /// Where a request came from.
 #[derive(Debug, Clone, Copy)]
-struct Peer {
-    remote: Option<SocketAddr>,
-    secure: bool,
+pub struct Peer {
+    pub remote: Option<SocketAddr>,
+    /// Whether the request came over TLS.
+    pub secure: bool,
 }
 
 /// What every step of one request shares.
@@ -81,27 +76,16 @@ impl Call<'_> {
     }
 }
 
-/// The one handler behind every route.
-pub async fn entry(State(state): State<Arc<AppState>>, req: Request) -> Response {
+/// Answers one request (the accept loop calls it for every request of every connection).
+pub async fn entry(state: &AppState, req: Request<Body>, peer: Peer) -> Response<Body> {
     let started = Instant::now();
     let now = state.clock.now();
     let seq = state.next_seq();
-    let peer = Peer {
-        remote: req
-            .extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0),
-        secure: req.extensions().get::<Secure>().is_some_and(|s| s.0),
-    };
     let (parts, body) = req.into_parts();
     let mut body =
         Unread::new(body, &parts.headers).with_idle_timeout(state.config.transport.body_idle);
     let mut facts = Facts::default();
-    let call = Call {
-        state: &state,
-        now,
-        seq,
-    };
+    let call = Call { state, now, seq };
     let result = AssertUnwindSafe(serve(&call, &parts, &mut body, peer, &mut facts))
         .catch_unwind()
         .await
@@ -120,7 +104,7 @@ pub async fn entry(State(state): State<Arc<AppState>>, req: Request) -> Response
     let request_id = call.request_id(facts.dialect);
     // The error is kept for the log and the journal (a clone on the error path only).
     let err = result.as_ref().err().cloned();
-    let mut reply = render(&state, &parts, &facts, result, &request_id);
+    let mut reply = render(state, &parts, &facts, result, &request_id);
     if body.left_unread() {
         // The client may still be sending what was not read: answer, then close.
         reply.headers.insert(
@@ -132,7 +116,7 @@ pub async fn entry(State(state): State<Arc<AppState>>, req: Request) -> Response
         .download_bps
         .filter(|_| err.is_none() && reply.status.is_success());
     record(
-        &state,
+        state,
         &parts,
         facts,
         err.as_ref(),
@@ -733,7 +717,7 @@ impl<T: std::fmt::Display> std::fmt::Display for Dash<'_, T> {
 
 /// The answer on a connection over the cap (see `transport::Gate`) to anything but the health
 /// check: 503 `SlowDown`, and the connection closes. Not journaled: nothing was served.
-pub fn over_cap(method: &http::Method, path: &str) -> Response {
+pub fn over_cap(method: &http::Method, path: &str) -> Response<Body> {
     let now = SystemTime::now();
     let request_id = crate::response::new_request_id(now, 0);
     let err = CosError::with_message(
@@ -753,7 +737,7 @@ pub fn over_cap(method: &http::Method, path: &str) -> Response {
     into_response(reply, None)
 }
 
-fn into_response(reply: Reply, paced_bps: Option<u64>) -> Response {
+fn into_response(reply: Reply, paced_bps: Option<u64>) -> Response<Body> {
     let body = match paced_bps {
         Some(bps) if !reply.body.is_empty() => crate::traffic::paced_body(reply.body, bps),
         _ => reply.body.into_body(),

@@ -70,7 +70,7 @@ pub(crate) mod xml;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-pub use server::{app, serve};
+pub use server::serve;
 
 use crate::auth::KeyRing;
 use crate::clock::ServerClock;

@@ -16,8 +16,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::connect_info::ConnectInfo;
-use axum::Router;
 use http::{Extensions, Request, Response};
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
@@ -25,9 +23,7 @@ use hyper_util::server::graceful::{GracefulShutdown, Watcher};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
-use tower::ServiceExt;
 
-use crate::dispatch::Secure;
 use crate::transport::{
     Activity, Admission, Described, Gate, InFlight, Tracked, Transport, Watched,
 };
@@ -61,13 +57,6 @@ pub const HEADER_SPELLINGS: &[&str] = &[
     // As COS (and S3) spell it: `MD5` in capitals.
     "x-cos-server-side-encryption-customer-key-MD5",
 ];
-
-/// The router every connection is served by; tests can drive it without a socket.
-pub fn app(state: Arc<AppState>) -> Router {
-    Router::new()
-        .fallback(crate::dispatch::entry)
-        .with_state(state)
-}
 
 /// A socket to serve, in plain HTTP or, with an acceptor, HTTPS.
 pub struct Listener {
@@ -114,7 +103,6 @@ pub async fn serve_all(
         all: header_spellings(|_| true).await,
         without_cors: header_spellings(|name| !name.starts_with("Access-Control-")).await,
     });
-    let router = app(state);
     let tunnel = listeners.iter().find_map(|l| l.tls.clone());
     let graceful = Arc::new(GracefulShutdown::new());
     let in_flight = Arc::new(InFlight::default());
@@ -124,7 +112,7 @@ pub async fn serve_all(
         .into_iter()
         .map(|l| {
             let conn = Conn {
-                router: router.clone(),
+                state: state.clone(),
                 spellings: spellings.clone(),
                 tunnel: tunnel.clone(),
                 transport,
@@ -170,7 +158,7 @@ pub async fn serve_all(
 /// What every connection is served with.
 #[derive(Clone)]
 struct Conn {
-    router: Router,
+    state: Arc<AppState>,
     spellings: Arc<Spellings>,
     /// Terminates `CONNECT` tunnels on the plain listener; none without TLS.
     tunnel: Option<TlsAcceptor>,
@@ -376,7 +364,7 @@ fn serve_connection<I>(
     I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
     let Conn {
-        router,
+        state,
         spellings,
         transport,
         in_flight,
@@ -386,25 +374,24 @@ fn serve_connection<I>(
     let io = TokioIo::new(Watched::new(io, activity.clone()));
     let over_cap = admitted.over_cap;
     let on_request = activity.clone();
-    let service = hyper::service::service_fn(move |mut req: Request<Incoming>| {
+    let service = hyper::service::service_fn(move |req: Request<Incoming>| {
         let done = on_request.begin();
         let registered = in_flight.register(Described {
             method: req.method().clone(),
             uri: req.uri().clone(),
             remote,
         });
-        req.extensions_mut().insert(ConnectInfo(remote));
-        req.extensions_mut().insert(Secure(secure));
-        let router = router.clone();
+        let state = state.clone();
         let spellings = spellings.clone();
         async move {
             let mut resp = if over_cap && req.uri().path() != HEALTH_PATH {
                 crate::dispatch::over_cap(req.method(), req.uri().path())
             } else {
-                match router.oneshot(req.map(axum::body::Body::new)).await {
-                    Ok(r) => r,
-                    Err(never) => match never {},
-                }
+                let peer = crate::dispatch::Peer {
+                    remote: Some(remote),
+                    secure,
+                };
+                crate::dispatch::entry(&state, req.map(axum::body::Body::new), peer).await
             };
             let spellings = spellings.for_headers(resp.headers());
             resp.extensions_mut().extend(spellings);
