@@ -77,6 +77,16 @@ pub fn handle(
             crate::handlers::lifecycle::sweep_all(state, state.clock.now());
             Ok(Reply::json(state_json(state).to_string()))
         }
+        (&Method::GET, "state/export") => {
+            let doc = crate::snapshot::export(state)?;
+            let text = serde_json::to_string(&doc)
+                .map_err(|e| CosError::with_message(Code::InternalError, e.to_string()))?;
+            Ok(Reply::json(text))
+        }
+        (&Method::POST, "state/import") => {
+            crate::snapshot::import(state, body)?;
+            Ok(Reply::new(StatusCode::NO_CONTENT))
+        }
         (&Method::GET, "requests") => {
             let body = json!({ "requests": state.journal.snapshot() });
             Ok(Reply::json(body.to_string()))

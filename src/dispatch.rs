@@ -199,7 +199,11 @@ async fn serve(
     match route {
         Route::Admin(path) => {
             crate::admin::guard(call.state.config.admin_token.as_deref(), &req, &path)?;
-            req.body = body.read(Limit::document(body::ADMIN)).await?;
+            let limit = match path.as_str() {
+                "state/import" => crate::snapshot::MAX_IMPORT_BYTES,
+                _ => body::ADMIN,
+            };
+            req.body = body.read(Limit::document(limit)).await?;
             crate::admin::handle(call.state, &req.method, &path, &req.body)
         }
         Route::Sts => {

@@ -104,9 +104,8 @@ pub fn initiate(ctx: &Ctx) -> Result<Reply, CosError> {
         parts: Default::default(),
     };
     let encryption = upload.template.encryption.clone();
-    ctx.store().with_bucket_mut(bucket, |b| {
-        b.uploads.insert((key.clone(), upload_id.clone()), upload)
-    })?;
+    ctx.store()
+        .with_bucket_mut(bucket, |b| b.insert_upload(upload))?;
     let result = InitiateResult {
         bucket: bucket.to_string(),
         key,
@@ -258,7 +257,7 @@ pub fn complete(ctx: &Ctx) -> Result<Reply, CosError> {
             return Ok(None);
         };
         let parts = uploads::select_parts(u, &listed)?;
-        Ok::<_, CosError>(b.uploads.remove(&slot).map(|u| (parts, u)))
+        Ok::<_, CosError>(b.remove_upload(&slot).map(|u| (parts, u)))
     })??;
     let Some((parts, upload)) = claimed else {
         return repeated_complete(ctx, bucket, &key, id, &listed);
@@ -287,7 +286,7 @@ pub fn complete(ctx: &Ctx) -> Result<Reply, CosError> {
             // Refused (x-cos-forbid-overwrite): the upload stays, so the client may still abort it.
             let _ = ctx
                 .store()
-                .with_bucket_mut(bucket, |b| b.uploads.insert(slot, upload));
+                .with_bucket_mut(bucket, |b| b.insert_upload(upload));
             return Err(e);
         }
     };
@@ -336,7 +335,7 @@ pub fn abort(ctx: &Ctx) -> Result<Reply, CosError> {
     let id = upload_id(ctx);
     let removed = ctx
         .store()
-        .with_bucket_mut(ctx.bucket()?, |b| b.uploads.remove(&(key, id.to_string())))?;
+        .with_bucket_mut(ctx.bucket()?, |b| b.remove_upload(&(key, id.to_string())))?;
     match removed {
         Some(_) => Ok(Reply::new(StatusCode::NO_CONTENT)),
         None => Err(uploads::no_such_upload(id)),
