@@ -521,7 +521,7 @@ pub fn completed_from_doc(b: &mut Bucket, list: &[CompletedDoc], at: &str) -> Re
 
 /// Adds one key (its object or its history) to `b`.
 pub fn key_from_doc(b: &mut Bucket, k: &KeyDoc, at: &str, cx: &Check) -> Result<(), DocError> {
-    crate::store::check_key(&k.key).map_err(|e| err(&join(at, "key"), e.message))?;
+    check_object_key(&k.key, &join(at, "key"))?;
     if b.objects.contains_key(k.key.as_str()) || b.versions.contains_key(&k.key) {
         return Err(err(
             &join(at, "key"),
@@ -587,7 +587,7 @@ pub fn upload_from_doc(
     at: &str,
     cx: &Check,
 ) -> Result<(), DocError> {
-    crate::store::check_key(&u.key).map_err(|e| err(&join(at, "key"), e.message))?;
+    check_object_key(&u.key, &join(at, "key"))?;
     check_upload_id(&u.upload_id, &join(at, "upload_id"))?;
     if u.initiator.is_empty() || u.initiator.len() > 256 {
         return Err(err(&join(at, "initiator"), "1 to 256 characters"));
@@ -777,6 +777,14 @@ fn parse_etag(text: &str, at: &str) -> Result<ETag, DocError> {
     } else {
         ETag::multipart(md5, parts)
     })
+}
+
+/// A key an object can have: not empty, and what `store::check_key` accepts.
+fn check_object_key(key: &str, at: &str) -> Result<(), DocError> {
+    if key.is_empty() {
+        return Err(err(at, "an object key is not empty"));
+    }
+    crate::store::check_key(key).map_err(|e| err(at, e.message))
 }
 
 fn check_pairs(pairs: &[(String, String)], at: &str) -> Result<(), DocError> {

@@ -277,3 +277,269 @@ fn random_operations_survive_restart_and_import_identically() {
     drop(s);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A small valid document: one bucket with one object.
+fn small_doc(s: &Server) -> serde_json::Value {
+    s.create_bucket();
+    s.put("k", b"hello");
+    export(s)
+}
+
+/// The import answers 400 InvalidArgument naming `at`, and the state is unchanged.
+fn refused(s: &Server, doc: &[u8], at: &str) {
+    let before = export(s);
+    let r = import(s, doc);
+    assert_eq!(r.status, 400, "{at}: {}", r.text());
+    assert!(r.text().contains("InvalidArgument"), "{}", r.text());
+    assert!(r.text().contains(at), "{at} not in {}", r.text());
+    assert_eq!(export(s), before, "a refused import changed the state");
+}
+
+fn refused_value(s: &Server, doc: &serde_json::Value, at: &str) {
+    refused(s, &serde_json::to_vec(doc).unwrap(), at);
+}
+
+#[test]
+fn import_malformed_json_is_invalid_argument_and_changes_nothing() {
+    let s = Server::start();
+    let doc = serde_json::to_vec(&small_doc(&s)).unwrap();
+    refused(&s, &doc[..doc.len() / 2], "$");
+    refused(&s, b"", "$");
+    refused(&s, b"[]", "$");
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    refused(&s, deep.as_bytes(), "$");
+    // Deep nesting inside a valid head: serde_json's recursion limit, never a stack overflow.
+    let nested = format!(
+        r#"{{"format":"cos-mock-state","version":1,"clock":{{"offset_seconds":0,"restore_delay_seconds":0}},"buckets":{}1{}}}"#,
+        "[".repeat(5000),
+        "]".repeat(5000)
+    );
+    refused(&s, nested.as_bytes(), "$.buckets");
+}
+
+#[test]
+fn import_wrong_format_or_version_is_refused() {
+    let s = Server::start();
+    let doc = small_doc(&s);
+    let mut d = doc.clone();
+    d["format"] = "something-else".into();
+    refused_value(&s, &d, "$.format");
+    let mut d = doc.clone();
+    d["version"] = 2.into();
+    refused_value(&s, &d, "$.version");
+    let mut d = doc.clone();
+    d["version"] = serde_json::json!(1e300);
+    refused_value(&s, &d, "$.version");
+    let mut d = doc;
+    d["surprise"] = true.into();
+    refused_value(&s, &d, "surprise");
+}
+
+#[test]
+fn import_bad_values_name_their_json_path() {
+    let s = Server::start();
+    let doc = small_doc(&s);
+    let obj = "$.buckets[0].objects[0].object";
+    let cases: Vec<(&str, serde_json::Value, String)> = vec![
+        ("/buckets/0/objects/0/object/body_base64", "***".into(), format!("{obj}.body_base64")),
+        ("/buckets/0/objects/0/object/body_files", serde_json::json!(["00"]), format!("{obj}.body_files")),
+        ("/buckets/0/objects/0/object/crc64", "1".into(), format!("{obj}.crc64")),
+        ("/buckets/0/objects/0/object/etag", "\"zz\"".into(), format!("{obj}.etag")),
+        ("/buckets/0/objects/0/object/storage_class", "COLD".into(), format!("{obj}.storage_class")),
+        ("/buckets/0/objects/0/object/last_modified", "yesterday".into(), format!("{obj}.last_modified")),
+        ("/buckets/0/objects/0/object/acl", serde_json::json!({"xml": "<AccessControlPolicy>"}), format!("{obj}.acl.xml")),
+        ("/buckets/0/objects/0/object/acl", serde_json::json!({"canned": "public-read-write"}), format!("{obj}.acl.canned")),
+        ("/buckets/0/objects/0/object/headers", serde_json::json!([["bad name", "v"]]), format!("{obj}.headers[0]")),
+        ("/buckets/0/objects/0/key", "".into(), "$.buckets[0].objects[0].key".into()),
+        ("/buckets/0/owner", "999".into(), "$.buckets[0].owner".into()),
+        ("/buckets/0/name", "UPPER-1250000000".into(), "$.buckets[0].name".into()),
+        ("/buckets/0/dialect", "s3".into(), "$.buckets[0].dialect".into()),
+        ("/buckets/0/policy", "{\"Statement\":[]}".into(), "$.buckets[0].policy".into()),
+        ("/buckets/0/policy", "not json".into(), "$.buckets[0].policy".into()),
+        ("/buckets/0/cors", "<CORSConfiguration><CORSRule><AllowedMethod>PATCH</AllowedMethod></CORSRule></CORSConfiguration>".into(), "$.buckets[0].cors".into()),
+        ("/buckets/0/lifecycle", "<x/>".into(), "$.buckets[0].lifecycle".into()),
+        ("/buckets/0/versioning", "Maybe".into(), "$.buckets[0].versioning".into()),
+        ("/buckets/0/configurations", serde_json::json!([{"kind": "website", "document": "<nope/>"}]), "$.buckets[0].configurations[0].document".into()),
+        ("/buckets/0/created", "1969-12-31T00:00:00Z".into(), "$.buckets[0].created".into()),
+        ("/clock/offset_seconds", serde_json::json!(1e30), "$.clock.offset_seconds".into()),
+        ("/clock/offset_seconds", serde_json::json!(i64::MAX), "$.clock.offset_seconds".into()),
+        ("/clock/restore_delay_seconds", serde_json::json!(-1), "$.clock.restore_delay_seconds".into()),
+        ("/temporary_keys", serde_json::json!([{"secret_id": "AKIDT", "secret_key": "s", "token": "t", "expires": 1, "parent": "nobody"}]), "$.temporary_keys[0].parent".into()),
+        ("/buckets/0/uploads", serde_json::json!([{"key": "k", "upload_id": "../x", "initiated": "2026-01-01T00:00:00Z", "initiator": "1", "template": {}}]), "$.buckets[0].uploads[0]".into()),
+    ];
+    for (pointer, value, at) in cases {
+        let mut d = doc.clone();
+        let (parent, field) = pointer.rsplit_once('/').unwrap();
+        d.pointer_mut(parent).unwrap_or_else(|| panic!("{pointer}"))[field] = value;
+        refused_value(&s, &d, &at);
+    }
+    // The same bucket twice, and the same key twice.
+    let mut d = doc.clone();
+    let b = d["buckets"][0].clone();
+    d["buckets"].as_array_mut().unwrap().push(b);
+    refused_value(&s, &d, "$.buckets[1].name");
+    let mut d = doc.clone();
+    let k = d["buckets"][0]["objects"][0].clone();
+    d["buckets"][0]["objects"].as_array_mut().unwrap().push(k);
+    refused_value(&s, &d, "$.buckets[0].objects[1].key");
+    // A body path the server cannot read.
+    let mut d = doc;
+    let o = &mut d["buckets"][0]["objects"][0]["object"];
+    o.as_object_mut().unwrap().remove("body_base64");
+    o["body_path"] = "/nonexistent/cos-mock/body".into();
+    refused_value(&s, &d, "$.buckets[0].objects[0].object.body_path");
+}
+
+#[test]
+fn import_body_path_reads_the_file() {
+    let s = Server::start();
+    let mut doc = small_doc(&s);
+    let dir = temp_dir("body-path");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("body");
+    std::fs::write(&path, b"hello").unwrap();
+    let o = &mut doc["buckets"][0]["objects"][0]["object"];
+    o.as_object_mut().unwrap().remove("body_base64");
+    o["body_path"] = path.to_str().unwrap().into();
+    admin(&s, "POST", "reset").send();
+    let r = import(&s, &serde_json::to_vec(&doc).unwrap());
+    assert_eq!(r.status, 204, "{}", r.text());
+    assert_eq!(s.req("GET", "/k").send().body, b"hello");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn import_declared_over_limit_is_refused_before_reading() {
+    let s = Server::start();
+    let head = format!(
+        "POST /_cos-mock/state/import HTTP/1.1\r\nHost: localhost:{}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        s.addr.port(),
+        cos_mock::snapshot::MAX_IMPORT_BYTES + 1
+    );
+    let r = send_raw(s.addr, head.as_bytes(), b"", false);
+    assert!(matches!(r.status, 400 | 413), "{}", r.text());
+    assert!(r.text().contains("EntityTooLarge"), "{}", r.text());
+}
+
+#[test]
+fn data_dir_of_another_format_version_is_refused() {
+    let dir = temp_dir("version");
+    drop(with_dir(&dir));
+    {
+        let db = redb::Database::open(dir.join("state.redb")).unwrap();
+        let tx = db.begin_write().unwrap();
+        {
+            let mut meta = tx
+                .open_table(redb::TableDefinition::<&str, &str>::new("meta"))
+                .unwrap();
+            meta.insert("version", "2").unwrap();
+        }
+        tx.commit().unwrap();
+    }
+    let err = cos_mock::AppState::new(Config {
+        data_dir: Some(dir.clone()),
+        ..Config::default()
+    })
+    .unwrap_err();
+    assert!(err.contains("data format version 2"), "{err}");
+    assert!(err.contains("reads version 1"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn data_dir_of_another_program_is_refused() {
+    let dir = temp_dir("foreign");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("notes.txt"), b"mine").unwrap();
+    let config = Config {
+        data_dir: Some(dir.clone()),
+        ..Config::default()
+    };
+    let err = cos_mock::AppState::new(config.clone()).unwrap_err();
+    assert!(err.contains("is not a cos-mock data directory"), "{err}");
+    // A redb file of someone else's (no meta table).
+    std::fs::remove_file(dir.join("notes.txt")).unwrap();
+    drop(redb::Database::create(dir.join("state.redb")).unwrap());
+    let err = cos_mock::AppState::new(config).unwrap_err();
+    assert!(err.contains("is not a cos-mock data directory"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn data_dir_in_use_is_refused() {
+    let dir = temp_dir("in-use");
+    let config = Config {
+        data_dir: Some(dir.clone()),
+        ..Config::default()
+    };
+    let first = cos_mock::AppState::new(config.clone()).unwrap();
+    let err = cos_mock::AppState::new(config).unwrap_err();
+    assert!(err.contains("in use by another cos-mock"), "{err}");
+    drop(first);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn data_dir_with_truncated_body_file_is_refused() {
+    let dir = temp_dir("truncated");
+    {
+        let s = with_dir(&dir);
+        s.create_bucket();
+        s.put("k", b"a body that will be cut short");
+    }
+    let body = std::fs::read_dir(dir.join("bodies"))
+        .unwrap()
+        .flatten()
+        .next()
+        .unwrap()
+        .path();
+    let file = std::fs::OpenOptions::new().write(true).open(&body).unwrap();
+    file.set_len(5).unwrap();
+    let err = cos_mock::AppState::new(Config {
+        data_dir: Some(dir.clone()),
+        ..Config::default()
+    })
+    .unwrap_err();
+    assert!(err.contains("damaged"), "{err}");
+    assert!(
+        err.contains("keys[cos/examplebucket-1250000000/k]"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn data_dir_with_garbage_database_exits_2_with_a_message() {
+    let dir = temp_dir("garbage");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("state.redb"), vec![0x5a; 64 * 1024]).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cos-mock"))
+        .args(["--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(&dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("state.redb is not a cos-mock data directory or is damaged"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn reset_with_data_dir_resets_the_disk_too() {
+    let dir = temp_dir("reset");
+    {
+        let s = with_dir(&dir);
+        s.create_bucket();
+        s.put("k", b"v");
+        assert_eq!(admin(&s, "POST", "reset").send().status, 204);
+    }
+    let s = with_dir(&dir);
+    assert!(export(&s)["buckets"].as_array().unwrap().is_empty());
+    drop(s);
+    let _ = std::fs::remove_dir_all(&dir);
+}
