@@ -822,3 +822,83 @@ fn check_upload_id(id: &str, at: &str) -> Result<(), DocError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bytes::Bytes;
+
+    #[test]
+    fn time_round_trips_with_nanoseconds() {
+        let t = SystemTime::UNIX_EPOCH + std::time::Duration::new(1_700_000_000, 123_456_789);
+        let text = time_str(t);
+        assert_eq!(text, "2023-11-14T22:13:20.123456789Z");
+        assert_eq!(parse_time(&text, "$").unwrap(), t);
+        assert!(parse_time("1969-12-31T23:59:59Z", "$").is_err());
+        assert!(parse_time("10000-01-01T00:00:00Z", "$").is_err());
+        assert_eq!(parse_time("soon", "$.x").unwrap_err().at, "$.x");
+    }
+
+    #[test]
+    fn etag_parses_what_it_prints() {
+        for e in [
+            ETag::of_md5([7; 16]),
+            ETag::multipart([9; 16], 3),
+            ETag::default(),
+        ] {
+            assert_eq!(parse_etag(&e.to_string(), "$").unwrap(), e);
+        }
+        for bad in [
+            "",
+            "\"\"",
+            "abc",
+            "\"0123\"",
+            "\"07070707070707070707070707070707-0\"",
+            "\"07070707070707070707070707070707-x\"",
+            "07070707070707070707070707070707",
+        ] {
+            assert!(parse_etag(bad, "$").is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn acl_round_trips_canned_and_custom() {
+        let owner = "100000000001";
+        let canned = Acl::from_canned(owner, Canned::PublicRead);
+        let doc = acl_to_doc(&canned);
+        assert_eq!(doc.xml, None);
+        assert_eq!(
+            acl_from_doc(&doc, ResourceKind::Bucket, owner, "$").unwrap(),
+            canned
+        );
+        let mut custom = canned.clone();
+        custom.grants.push(acl::model::Grant::new(
+            acl::model::Grantee::root("100000000002"),
+            acl::model::Permission::Write,
+        ));
+        let doc = acl_to_doc(&custom);
+        assert!(doc.xml.is_some());
+        assert_eq!(
+            acl_from_doc(&doc, ResourceKind::Bucket, owner, "$").unwrap(),
+            custom
+        );
+        let default = Acl::object_default(owner);
+        assert_eq!(
+            acl_from_doc(&acl_to_doc(&default), ResourceKind::Object, owner, "$").unwrap(),
+            default
+        );
+        let none = AclDoc {
+            canned: None,
+            xml: None,
+        };
+        assert!(acl_from_doc(&none, ResourceKind::Object, owner, "$").is_err());
+    }
+
+    #[test]
+    fn inline_body_is_base64_of_the_joined_chunks() {
+        let data = Data::joined([Bytes::from_static(b"ab"), Bytes::from_static(b"cde")]);
+        assert_eq!(inline(&data).unwrap().base64.as_deref(), Some("YWJjZGU="));
+        let data = Data::joined([Bytes::from_static(b"abc"), Bytes::from_static(b"def")]);
+        assert_eq!(inline(&data).unwrap().base64.as_deref(), Some("YWJjZGVm"));
+    }
+}
