@@ -4,8 +4,10 @@
 
 use std::sync::OnceLock;
 
+type Callback<A> = Box<dyn Fn(&A) + Send + Sync>;
+
 /// The callback, if any.
-pub struct Hook<A>(OnceLock<Box<dyn Fn(&A) + Send + Sync>>);
+pub struct Hook<A>(OnceLock<Callback<A>>);
 
 impl<A> Hook<A> {
     /// Sets the callback; a second call is ignored (`false`).

@@ -655,9 +655,11 @@ impl Persist {
         let s = |e: &dyn std::fmt::Display| e.to_string();
         let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
         let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
-        let mut new_cache = BodyCache::default();
         // Buffers already in files stay known: an import of the export writes nothing again.
-        new_cache.by_ptr = std::mem::take(&mut cache.by_ptr);
+        let mut new_cache = BodyCache {
+            by_ptr: std::mem::take(&mut cache.by_ptr),
+            ..BodyCache::default()
+        };
         for e in new_cache.by_ptr.values_mut() {
             e.2 = 0;
         }
