@@ -1,7 +1,9 @@
 //! Request bodies: every route's limit, and the one reader that enforces it. A declared
 //! `Content-Length` over the limit is refused before a byte is read; a chunked body when it crosses
-//! the limit. The body is read into one buffer sized from `Content-Length` (no second copy, no
-//! doubling), and only once the request is authenticated and authorized (see `dispatch`).
+//! the limit. A body is read only once the request is authenticated and authorized (see `dispatch`):
+//! into one buffer sized from `Content-Length` (no second copy, no doubling), or, for a large body
+//! stored as it is, kept in the frames it arrived in and summed on the way
+//! ([`Unread::read_summed`]).
 
 use std::time::Duration;
 
@@ -10,11 +12,16 @@ use bytes::{Bytes, BytesMut};
 use http::HeaderMap;
 use http_body_util::BodyExt;
 
+use crate::checksum::{Payload, Summing};
 use crate::config::Config;
+use crate::data::Data;
 use crate::error::{Code, CosError};
 use crate::router::Op;
 
 const KIB: u64 = 1024;
+
+/// Body bytes taken in between two yields to the runtime while reading a body.
+const YIELD_EVERY: usize = 1 << 20;
 const MIB: u64 = 1024 * KIB;
 
 /// `POST /_cos-mock/*` JSON bodies.
@@ -167,14 +174,67 @@ impl Unread {
     /// [`Unread::read`], at most at `bps` bits per second when given (`x-cos-traffic-limit`): after
     /// each frame, reading waits until the bytes so far are due (see `crate::traffic::due`).
     pub async fn read_paced(&mut self, limit: Limit, bps: Option<u64>) -> Result<Bytes, CosError> {
+        let capacity = self.declared.unwrap_or(0).min(limit.bytes);
+        let mut buf = BytesMut::with_capacity(usize::try_from(capacity).unwrap_or(0));
+        self.read_frames(limit, bps, |frame| buf.extend_from_slice(&frame))
+            .await?;
+        Ok(buf.freeze())
+    }
+
+    /// [`Unread::read_paced`] for a body stored as it is (a large PUT or part): its frames are kept
+    /// as they came (nothing is copied) and summed on a blocking thread while the next ones
+    /// arrive, so the MD5 of a 1 GiB upload is done about when its last byte is, and the runtime's
+    /// workers stay free for other requests.
+    pub async fn read_summed(
+        &mut self,
+        limit: Limit,
+        bps: Option<u64>,
+    ) -> Result<Payload, CosError> {
+        let (to_summer, frames_in) = std::sync::mpsc::channel::<Bytes>();
+        let summer = tokio::task::spawn_blocking(move || {
+            let mut sums = Summing::default();
+            for frame in frames_in {
+                sums.add(&frame);
+            }
+            sums
+        });
+        let mut frames = Vec::new();
+        let read = self
+            .read_frames(limit, bps, |frame| {
+                // The summer ends only when this sender is dropped, so it is there to receive.
+                let _ = to_summer.send(frame.clone());
+                frames.push(frame);
+            })
+            .await;
+        drop(to_summer);
+        let sums = summer.await.map_err(|e| {
+            CosError::with_message(Code::InternalError, format!("summing the body failed: {e}"))
+        })?;
+        read?;
+        Ok(sums.finish(Data::joined(frames)))
+    }
+
+    /// The length the client declared, if any.
+    pub fn declared(&self) -> Option<u64> {
+        self.declared
+    }
+
+    /// Reads the whole body within `limit`, paced to `bps`, handing each frame to `take` (which
+    /// runs on the runtime's worker: see [`YIELD_EVERY`]).
+    async fn read_frames(
+        &mut self,
+        limit: Limit,
+        bps: Option<u64>,
+        mut take: impl FnMut(Bytes),
+    ) -> Result<(), CosError> {
         if let Some(n) = self.declared.filter(|n| *n > limit.bytes) {
             return Err(limit.exceeded(n));
         }
         let Some(mut body) = self.body.take() else {
-            return Ok(Bytes::new());
+            return Ok(());
         };
-        let capacity = self.declared.unwrap_or(0).min(limit.bytes);
-        let mut buf = BytesMut::with_capacity(usize::try_from(capacity).unwrap_or(0));
+        let mut read: u64 = 0;
+        let mut since_yield = 0;
         // Only a paced read looks at the clock.
         let start = bps.map(|_| tokio::time::Instant::now());
         loop {
@@ -189,10 +249,9 @@ impl Unread {
                         return Err(CosError::with_message(
                             Code::RequestTimeout,
                             format!(
-                                "{} No byte of the request body arrived for {} s ({} bytes read{}).",
+                                "{} No byte of the request body arrived for {} s ({read} bytes read{}).",
                                 Code::RequestTimeout.default_message(),
                                 idle.as_secs_f64(),
-                                buf.len(),
                                 self.declared
                                     .map(|n| format!(" of {n}"))
                                     .unwrap_or_default()
@@ -212,20 +271,29 @@ impl Unread {
                 )
             })?;
             if let Ok(data) = frame.into_data() {
-                let len = (buf.len() + data.len()) as u64;
-                if len > limit.bytes {
+                read += data.len() as u64;
+                if read > limit.bytes {
                     self.has_body = true;
                     self.body = Some(Body::empty());
-                    return Err(limit.exceeded(len));
+                    return Err(limit.exceeded(read));
                 }
-                buf.extend_from_slice(&data);
+                since_yield += data.len();
+                if !data.is_empty() {
+                    take(data);
+                }
+                // The frames of a fast client are ready at once, so a large body would keep this
+                // worker (copying or summing) for seconds: let its other connections run.
+                if since_yield >= YIELD_EVERY {
+                    since_yield = 0;
+                    tokio::task::yield_now().await;
+                }
                 if let (Some(bps), Some(start)) = (bps, start) {
-                    let due = crate::traffic::due(buf.len() as u64, bps);
+                    let due = crate::traffic::due(read, bps);
                     tokio::time::sleep_until(start + due).await;
                 }
             }
         }
-        Ok(buf.freeze())
+        Ok(())
     }
 }
 
@@ -311,5 +379,43 @@ mod tests {
     fn no_body_is_never_left_unread() {
         let unread = Unread::new(Body::empty(), &headers(&[("content-length", "0")]));
         assert!(!unread.left_unread());
+    }
+
+    /// A body of several frames, streamed as a client sends it.
+    fn framed(frames: Vec<&'static [u8]>) -> Body {
+        let stream = futures_util::stream::iter(
+            frames
+                .into_iter()
+                .map(|f| Ok::<_, std::io::Error>(Bytes::from_static(f))),
+        );
+        Body::from_stream(stream)
+    }
+
+    #[tokio::test]
+    async fn read_summed_keeps_the_frames_and_sums_them() {
+        let h = headers(&[("content-length", "11")]);
+        let mut unread = Unread::new(framed(vec![b"hello", b"", b" world"]), &h);
+        let payload = unread.read_summed(Limit::document(11), None).await.unwrap();
+        assert_eq!(
+            payload.data.chunks().count(),
+            2,
+            "frames kept, empty ones left out"
+        );
+        assert_eq!(payload.data.to_bytes(), "hello world");
+        assert_eq!(payload.md5, crate::checksum::md5(b"hello world"));
+        assert_eq!(payload.crc64, crate::checksum::crc64(b"hello world"));
+        assert!(!unread.left_unread());
+    }
+
+    #[tokio::test]
+    async fn read_summed_refuses_a_body_crossing_the_limit() {
+        let h = headers(&[("transfer-encoding", "chunked")]);
+        let mut unread = Unread::new(framed(vec![b"hello", b" world"]), &h);
+        let err = unread
+            .read_summed(Limit::document(10), None)
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, Code::EntityTooLarge);
+        assert!(unread.left_unread());
     }
 }

@@ -22,7 +22,7 @@ use futures_util::FutureExt;
 use crate::access::{self, Decision};
 use crate::auth::{self, Caller, Clock};
 use crate::body::{self, Limit, Unread};
-use crate::checksum::check_content_md5;
+use crate::checksum::{self, check_content_md5, Payload};
 use crate::config::AuthMode;
 use crate::dialect::Dialect;
 use crate::error::{Code, CosError};
@@ -298,18 +298,24 @@ async fn operation(
     if op == Op::GetObject {
         facts.download_bps = bps;
     }
-    req.body = body
-        .read_paced(Limit::of(op, &call.state.config), bps)
-        .await?;
+    let limit = Limit::of(op, &call.state.config);
+    let content_md5 = req.headers.get("content-md5").cloned();
+    let content_md5 = content_md5.as_ref().map(|v| v.as_bytes());
+    // What a handler stores as it is, it owns (see `Ctx::take_body`).
+    let stores = matches!(op, Op::PutObject | Op::UploadPart);
+    if stores && body.declared().is_some_and(|n| n >= HEAVY_BODY as u64) {
+        let payload = body.read_summed(limit, bps).await?;
+        check_content_md5(content_md5, || payload.md5)?;
+        return handle(call, op, &req, &caller, Some(payload));
+    }
+    req.body = body.read_paced(limit, bps).await?;
     heavy(op, req.body.len(), || {
-        check_content_md5(
-            req.headers.get("content-md5").map(|v| v.as_bytes()),
-            &req.body,
-        )?;
-        // What a handler stores as it is, it owns (see `Ctx::take_body`).
-        let stored =
-            matches!(op, Op::PutObject | Op::UploadPart).then(|| std::mem::take(&mut req.body));
-        handle(call, op, &req, &caller, stored)
+        let payload = stores.then(|| Payload::of(std::mem::take(&mut req.body)));
+        check_content_md5(content_md5, || match &payload {
+            Some(p) => p.md5,
+            None => checksum::md5(&req.body),
+        })?;
+        handle(call, op, &req, &caller, payload)
     })
 }
 
@@ -327,10 +333,9 @@ async fn post_object(
         .read_paced(Limit::of(Op::PostObject, &call.state.config), bps)
         .await?;
     let form = heavy(Op::PostObject, req.body.len(), || {
-        check_content_md5(
-            req.headers.get("content-md5").map(|v| v.as_bytes()),
-            &req.body,
-        )?;
+        check_content_md5(req.headers.get("content-md5").map(|v| v.as_bytes()), || {
+            checksum::md5(&req.body)
+        })?;
         handlers::post_object::parse_form(&req)
     })?;
     crate::traffic::parse(form.field(crate::traffic::NAME))?;
@@ -387,7 +392,7 @@ fn handle(
     op: Op,
     req: &CosRequest,
     caller: &Caller,
-    body: Option<bytes::Bytes>,
+    body: Option<Payload>,
 ) -> Result<Reply, CosError> {
     // Lifecycle rules are COS's (OSS buckets have none here).
     if let (Dialect::Cos, Some(bucket)) = (req.dialect, req.bucket()) {

@@ -6,12 +6,10 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::SystemTime;
 
-use bytes::Bytes;
-
 use crate::data::Data;
 use md5::{Digest, Md5};
 
-use crate::checksum::{self, ETag};
+use crate::checksum::{self, ETag, Payload};
 use crate::error::{Code, CosError};
 use crate::object::Object;
 use crate::paginate::{paginate, Next};
@@ -28,7 +26,7 @@ pub(crate) const MAX_PART_NUMBER: u32 = 10_000;
 /// One uploaded part.
 #[derive(Debug, Clone)]
 pub struct Part {
-    pub data: Bytes,
+    pub data: Data,
     /// Quoted hex MD5 of the part.
     pub etag: String,
     pub md5: [u8; 16],
@@ -37,13 +35,12 @@ pub struct Part {
 }
 
 impl Part {
-    pub fn new(data: Bytes, now: SystemTime) -> Part {
-        let md5 = checksum::md5(&data);
+    pub fn new(payload: Payload, now: SystemTime) -> Part {
         Part {
-            etag: checksum::etag(&md5),
-            crc64: checksum::crc64(&data),
-            md5,
-            data,
+            etag: checksum::etag(&payload.md5),
+            crc64: payload.crc64,
+            md5: payload.md5,
+            data: payload.data,
             last_modified: now,
         }
     }
@@ -214,7 +211,14 @@ pub(crate) fn multipart_etag(parts: &[Part]) -> ETag {
 
 /// The object's bytes: the parts in order, shared, not copied.
 pub(crate) fn concat(parts: &[Part]) -> Data {
-    Data::joined(parts.iter().map(|p| p.data.clone()))
+    Data::joined(parts.iter().flat_map(|p| p.data.chunks().cloned()))
+}
+
+/// The object's CRC-64, from the parts' (their bytes are not read again).
+pub(crate) fn crc64_of_parts(parts: &[Part]) -> u64 {
+    parts.iter().fold(checksum::crc64(b""), |crc, p| {
+        checksum::crc64_combine(crc, p.crc64, p.data.len() as u64)
+    })
 }
 
 /// What List Multipart Uploads asks for.
@@ -332,7 +336,7 @@ mod tests {
                 .map(|(n, size)| {
                     (
                         *n,
-                        Part::new(Bytes::from(vec![*n as u8; *size]), SystemTime::UNIX_EPOCH),
+                        Part::new(Payload::of(vec![*n as u8; *size]), SystemTime::UNIX_EPOCH),
                     )
                 })
                 .collect(),
@@ -353,7 +357,7 @@ mod tests {
 
     #[test]
     fn part_etag_is_quoted_md5() {
-        let p = Part::new(Bytes::from_static(b"hello"), SystemTime::UNIX_EPOCH);
+        let p = Part::new(Payload::of(b"hello".as_slice()), SystemTime::UNIX_EPOCH);
         assert_eq!(p.etag, "\"5d41402abc4b2a76b9719d911017c592\"");
         assert_eq!(p.crc64, 11177612005948864433);
     }
@@ -361,8 +365,8 @@ mod tests {
     #[test]
     fn multipart_etag_is_md5_of_part_md5s_dash_count() {
         // S3's documented rule; value checked with: printf "%s%s" md5(a) md5(b) | xxd -r -p | md5sum
-        let a = Part::new(Bytes::from_static(b"a"), SystemTime::UNIX_EPOCH);
-        let b = Part::new(Bytes::from_static(b"b"), SystemTime::UNIX_EPOCH);
+        let a = Part::new(Payload::of(b"a".as_slice()), SystemTime::UNIX_EPOCH);
+        let b = Part::new(Payload::of(b"b".as_slice()), SystemTime::UNIX_EPOCH);
         let mut both = Vec::new();
         both.extend_from_slice(&a.md5);
         both.extend_from_slice(&b.md5);

@@ -43,16 +43,19 @@ pub struct Ctx<'a> {
     pub now: SystemTime,
     /// The body, handed over by the dispatcher to an operation that stores it as it is (PUT
     /// Object, Upload Part): see [`Ctx::take_body`].
-    pub body: std::cell::Cell<Option<bytes::Bytes>>,
+    pub body: std::cell::Cell<Option<crate::checksum::Payload>>,
 }
 
 impl Ctx<'_> {
-    /// The request body to store: the one handed over (a stored object then owns the only
-    /// reference to its buffer), else a shared clone of `req.body`. A clone of a buffer made by
-    /// reading a body allocates a reference-count header that stays with the object for its life
-    /// (32 bytes per stored object); handing the body over avoids it.
-    pub fn take_body(&self) -> bytes::Bytes {
-        self.body.take().unwrap_or_else(|| self.req.body.clone())
+    /// The request body to store, with its sums: the one handed over (a stored object then owns
+    /// the only reference to its buffer, and the sums were made while it was read), else a shared
+    /// clone of `req.body`, summed now. A clone of a buffer made by reading a body allocates a
+    /// reference-count header that stays with the object for its life (32 bytes per stored
+    /// object); handing the body over avoids it.
+    pub fn take_body(&self) -> crate::checksum::Payload {
+        self.body
+            .take()
+            .unwrap_or_else(|| crate::checksum::Payload::of(self.req.body.clone()))
     }
 
     /// The store of the request's dialect (COS and OSS buckets are separate worlds).

@@ -178,10 +178,10 @@ pub fn upload_part_copy(ctx: &Ctx) -> Result<Reply, CosError> {
         ctx.req.header("x-cos-copy-source-range"),
         source.data.len() as u64,
     )? {
-        Some((a, b)) => source.data.slice(a as usize..=b as usize).to_bytes(),
-        None => source.data.to_bytes(),
+        Some((a, b)) => source.data.slice(a as usize..=b as usize),
+        None => source.data.clone(),
     };
-    let part = Part::new(data, ctx.now);
+    let part = Part::new(checksum::Payload::of(data), ctx.now);
     let result = CopyResult {
         etag: part.etag.clone(),
         last_modified: iso8601(part.last_modified),
@@ -265,7 +265,7 @@ pub fn complete(ctx: &Ctx) -> Result<Reply, CosError> {
     let mut object = upload.template.clone();
     object.data = uploads::concat(&parts);
     object.etag = uploads::multipart_etag(&parts);
-    object.crc64 = checksum::crc64_of(object.data.chunks());
+    object.crc64 = uploads::crc64_of_parts(&parts);
     object.last_modified = ctx.now;
     let result = CompleteResult {
         location: format!("{bucket}.cos.{}.myqcloud.com/{key}", ctx.req.region),

@@ -8,7 +8,7 @@ use http::StatusCode;
 
 use super::Ctx;
 use crate::acl::ResourceKind;
-use crate::checksum;
+use crate::checksum::{self, Payload};
 use crate::clock::http_date;
 use crate::dialect::Dialect;
 use crate::error::{Code, CosError};
@@ -44,6 +44,11 @@ pub fn key(ctx: &Ctx) -> Result<String, CosError> {
 
 /// Builds an object from a request body and its headers (shared by PUT and the upload paths).
 pub fn object_from_request(ctx: &Ctx, data: Bytes) -> Result<Object, CosError> {
+    object_from_payload(ctx, Payload::of(data))
+}
+
+/// [`object_from_request`] of bytes already summed.
+pub fn object_from_payload(ctx: &Ctx, payload: Payload) -> Result<Object, CosError> {
     let prefix = ctx.req.dialect.header_prefix();
     let storage_class = object::storage_class(ctx.req.header(&format!("{prefix}storage-class")))?;
     let meta = format!("{prefix}meta-");
@@ -74,9 +79,9 @@ pub fn object_from_request(ctx: &Ctx, data: Bytes) -> Result<Object, CosError> {
     let (tags, encryption) = tags_and_encryption(ctx)?;
     let content_type = content_type(ctx.req.header("content-type"), ctx.req.key());
     Ok(Object {
-        etag: checksum::ETag::of_md5(checksum::md5(&data)),
-        crc64: checksum::crc64(&data),
-        data: data.into(),
+        etag: checksum::ETag::of_md5(payload.md5),
+        crc64: payload.crc64,
+        data: payload.data,
         last_modified: ctx.now,
         content_type,
         headers: headers.into(),
@@ -124,7 +129,7 @@ pub fn content_type(given: Option<&str>, key: &str) -> Cow<'static, str> {
 /// PUT Object.
 pub fn put(ctx: &Ctx) -> Result<Reply, CosError> {
     let key = key(ctx)?;
-    let object = object_from_request(ctx, ctx.take_body())?;
+    let object = object_from_payload(ctx, ctx.take_body())?;
     let crc_name = format!("{}hash-crc64ecma", ctx.req.dialect.header_prefix());
     let reply = Reply::new(StatusCode::OK)
         .header("etag", object.etag.to_string())
