@@ -73,32 +73,105 @@ struct Seen {
     completed: (usize, Option<(String, String)>),
 }
 
-/// Buffers already in body files. A buffer is recognised by its address and length, which is
-/// sound because the cache holds the buffer (so the memory cannot be freed and reused).
+/// The body files known to hold runs of buffers, so unchanged bodies are neither hashed nor
+/// written again, and a completed multipart upload names its parts' files instead of copying them.
+/// A buffer is recognised by its address and length, which is sound because the cache holds the
+/// buffers (their memory cannot be freed and reused while they are known).
 #[derive(Default)]
 struct BodyCache {
-    by_ptr: HashMap<(usize, usize), (Bytes, String, usize)>,
-    by_record: HashMap<String, Vec<(usize, usize)>>,
+    segments: HashMap<u64, Segment>,
+    /// Segments by the address and length of their first buffer.
+    by_first: HashMap<(usize, usize), Vec<u64>>,
+    /// The segments each record names.
+    by_record: HashMap<String, Vec<u64>>,
+    next: u64,
+    /// Segments that were named by no record at some point: dropped by the second
+    /// `forget_unnamed` after that if they still are (so that a Complete, which ends the upload
+    /// and then writes the object in two steps, still finds its parts' files).
+    maybe_dead: Vec<u64>,
+    dying: Vec<u64>,
+}
+
+/// One body file and the buffers it holds, in order.
+struct Segment {
+    chunks: Vec<Bytes>,
+    name: String,
+    refs: usize,
 }
 
 impl BodyCache {
-    /// Replaces the buffers `record` holds; forgets buffers no record holds any more.
-    fn set_record(&mut self, record: String, ptrs: Vec<(usize, usize)>) {
-        for p in &ptrs {
-            if let Some(e) = self.by_ptr.get_mut(p) {
-                e.2 += 1;
+    fn add(&mut self, chunks: Vec<Bytes>, name: String) -> u64 {
+        let id = self.next;
+        self.next += 1;
+        self.by_first
+            .entry(ptr_of(&chunks[0]))
+            .or_default()
+            .push(id);
+        self.maybe_dead.push(id);
+        self.segments.insert(
+            id,
+            Segment {
+                chunks,
+                name,
+                refs: 0,
+            },
+        );
+        id
+    }
+
+    /// The longest known segment `chunks` starts with.
+    fn longest_match(&self, chunks: &[&Bytes]) -> Option<u64> {
+        let candidates = self.by_first.get(&ptr_of(chunks[0]))?;
+        candidates
+            .iter()
+            .filter_map(|id| Some((*id, self.segments.get(id)?)))
+            .filter(|(_, s)| {
+                s.chunks.len() <= chunks.len()
+                    && s.chunks
+                        .iter()
+                        .zip(chunks)
+                        .all(|(a, b)| ptr_of(a) == ptr_of(b))
+            })
+            .max_by_key(|(_, s)| s.chunks.len())
+            .map(|(id, _)| id)
+    }
+
+    /// Replaces the segments `record` names; forgets segments no record names any more.
+    fn set_record(&mut self, record: String, ids: Vec<u64>) {
+        for id in &ids {
+            if let Some(s) = self.segments.get_mut(id) {
+                s.refs += 1;
             }
         }
-        let old = if ptrs.is_empty() {
+        let old = if ids.is_empty() {
             self.by_record.remove(&record)
         } else {
-            self.by_record.insert(record, ptrs)
+            self.by_record.insert(record, ids)
         };
-        for p in old.unwrap_or_default() {
-            if let Some(e) = self.by_ptr.get_mut(&p) {
-                e.2 = e.2.saturating_sub(1);
-                if e.2 == 0 {
-                    self.by_ptr.remove(&p);
+        for id in old.unwrap_or_default() {
+            if let Some(s) = self.segments.get_mut(&id) {
+                s.refs = s.refs.saturating_sub(1);
+                if s.refs == 0 {
+                    self.maybe_dead.push(id);
+                }
+            }
+        }
+    }
+
+    /// Drops segments no record names.
+    fn forget_unnamed(&mut self) {
+        let dying = std::mem::replace(&mut self.dying, std::mem::take(&mut self.maybe_dead));
+        for id in dying {
+            if self.segments.get(&id).is_none_or(|s| s.refs > 0) {
+                continue;
+            }
+            if let Some(s) = self.segments.remove(&id) {
+                let first = ptr_of(&s.chunks[0]);
+                if let Some(list) = self.by_first.get_mut(&first) {
+                    list.retain(|x| *x != id);
+                    if list.is_empty() {
+                        self.by_first.remove(&first);
+                    }
                 }
             }
         }
@@ -114,6 +187,7 @@ impl BodyCache {
         for r in records {
             self.set_record(r, Vec::new());
         }
+        self.forget_unnamed();
     }
 }
 
@@ -267,13 +341,23 @@ impl Persist {
         };
         // Bodies read while loading, by record, for the cache.
         let loaded: std::cell::RefCell<Vec<(Bytes, String)>> = Default::default();
+        let read: std::cell::RefCell<HashMap<String, Bytes>> = Default::default();
         let source = |b: &BodyIn, at: &str| -> Result<Data, DocError> {
             let names = b
                 .files
                 .ok_or_else(|| convert::err(at, "the record has no body_files"))?;
             let mut chunks = Vec::with_capacity(names.len());
             for name in names {
-                let bytes = self.read_body(name).map_err(|e| convert::err(at, e))?;
+                // A file several records name is read once and shared, as it was before.
+                let known = read.borrow().get(name).cloned();
+                let bytes = match known {
+                    Some(b) => b,
+                    None => {
+                        let b = self.read_body(name).map_err(|e| convert::err(at, e))?;
+                        read.borrow_mut().insert(name.clone(), b.clone());
+                        b
+                    }
+                };
                 loaded.borrow_mut().push((bytes.clone(), name.clone()));
                 chunks.push(bytes);
             }
@@ -285,13 +369,12 @@ impl Persist {
         };
         let mut cache = BodyCache::default();
         let take = |record: String, cache: &mut BodyCache| {
-            let mut ptrs = Vec::new();
-            for (bytes, name) in loaded.borrow_mut().drain(..) {
-                let p = ptr_of(&bytes);
-                cache.by_ptr.entry(p).or_insert((bytes, name, 0));
-                ptrs.push(p);
-            }
-            cache.set_record(record, ptrs);
+            let ids = loaded
+                .borrow_mut()
+                .drain(..)
+                .map(|(bytes, name)| cache.add(vec![bytes], name))
+                .collect();
+            cache.set_record(record, ids);
         };
         let mut buckets: HashMap<(String, String), Bucket> = HashMap::new();
         let mut seen = HashMap::new();
@@ -402,6 +485,7 @@ impl Persist {
                 oss.push(b)
             }
         }
+        cache.forget_unnamed();
         *self.cache.lock().unwrap_or_else(|e| e.into_inner()) = cache;
         *self.seen.lock().unwrap_or_else(|e| e.into_inner()) = seen;
         Ok(Checked {
@@ -432,7 +516,7 @@ impl Persist {
     fn remove_orphans(&self) {
         let named: HashSet<String> = {
             let cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
-            cache.by_ptr.values().map(|(_, n, _)| n.clone()).collect()
+            cache.segments.values().map(|s| s.name.clone()).collect()
         };
         let Ok(entries) = std::fs::read_dir(&self.bodies) else {
             return;
@@ -452,20 +536,28 @@ impl Persist {
         }
     }
 
-    /// Writes the body file of `bytes` unless it exists; returns its name.
-    fn write_body(&self, bytes: &[u8], wrote: &mut bool) -> Result<String, String> {
-        let name = hex::encode(Sha256::digest(bytes));
+    /// Writes the body file of `chunks` (joined) unless it exists; returns its name.
+    fn write_body(&self, chunks: &[Bytes], wrote: &mut bool) -> Result<String, String> {
+        let mut sha = Sha256::new();
+        let mut len = 0;
+        for c in chunks {
+            sha.update(c);
+            len += c.len() as u64;
+        }
+        let name = hex::encode(sha.finalize());
         let path = self.bodies.join(&name);
-        if std::fs::metadata(&path).is_ok_and(|m| m.len() == bytes.len() as u64) {
+        if std::fs::metadata(&path).is_ok_and(|m| m.len() == len) {
             return Ok(name);
         }
         let tmp = self
             .bodies
             .join(format!(".tmp-{name}-{}", rand::random::<u64>()));
         let result = (|| {
-            let mut f = File::create(&tmp)?;
-            f.write_all(bytes)?;
-            f.sync_all()?;
+            let mut f = std::io::BufWriter::new(File::create(&tmp)?);
+            for c in chunks {
+                f.write_all(c)?;
+            }
+            f.into_inner().map_err(|e| e.into_error())?.sync_all()?;
             std::fs::rename(&tmp, &path)
         })();
         if let Err(e) = result {
@@ -476,28 +568,48 @@ impl Persist {
         Ok(name)
     }
 
-    /// Bodies to files, through the cache; `ptrs` collects the buffers used.
+    /// Bodies to files, through the cache: runs of buffers already in a file name it, the rest
+    /// goes to new files; `ids` collects the segments used.
     fn sink<'a>(
         &'a self,
         cache: &'a mut BodyCache,
-        ptrs: &'a mut Vec<(usize, usize)>,
+        ids: &'a mut Vec<u64>,
         wrote: &'a mut bool,
     ) -> impl FnMut(&Data) -> Result<BodyOut, String> + 'a {
         move |data: &Data| {
+            let chunks: Vec<&Bytes> = data.chunks().filter(|c| !c.is_empty()).collect();
             let mut names = Vec::new();
-            for chunk in data.chunks().filter(|c| !c.is_empty()) {
-                let p = ptr_of(chunk);
-                let name = match cache.by_ptr.get(&p) {
-                    Some((_, name, _)) => name.clone(),
-                    None => {
-                        let name = self.write_body(chunk, wrote)?;
-                        cache.by_ptr.insert(p, (chunk.clone(), name.clone(), 0));
-                        name
-                    }
-                };
-                ptrs.push(p);
+            let mut pending: Vec<Bytes> = Vec::new();
+            let mut flush = |pending: &mut Vec<Bytes>,
+                             cache: &mut BodyCache,
+                             ids: &mut Vec<u64>,
+                             names: &mut Vec<String>|
+             -> Result<(), String> {
+                if pending.is_empty() {
+                    return Ok(());
+                }
+                let name = self.write_body(pending, wrote)?;
+                ids.push(cache.add(std::mem::take(pending), name.clone()));
                 names.push(name);
+                Ok(())
+            };
+            let mut i = 0;
+            while i < chunks.len() {
+                match cache.longest_match(&chunks[i..]) {
+                    Some(id) => {
+                        flush(&mut pending, cache, ids, &mut names)?;
+                        let seg = &cache.segments[&id];
+                        names.push(seg.name.clone());
+                        i += seg.chunks.len();
+                        ids.push(id);
+                    }
+                    None => {
+                        pending.push(chunks[i].clone());
+                        i += 1;
+                    }
+                }
             }
+            flush(&mut pending, cache, ids, &mut names)?;
             Ok(BodyOut {
                 base64: None,
                 files: Some(names),
@@ -656,12 +768,11 @@ impl Persist {
         let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
         let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
         // Buffers already in files stay known: an import of the export writes nothing again.
-        let mut new_cache = BodyCache {
-            by_ptr: std::mem::take(&mut cache.by_ptr),
-            ..BodyCache::default()
-        };
-        for e in new_cache.by_ptr.values_mut() {
-            e.2 = 0;
+        let mut new_cache = std::mem::take(&mut *cache);
+        new_cache.by_record.clear();
+        for (id, s) in new_cache.segments.iter_mut() {
+            s.refs = 0;
+            new_cache.maybe_dead.push(*id);
         }
         let mut new_seen = HashMap::new();
         let mut wrote = false;
@@ -693,7 +804,7 @@ impl Persist {
             sync_dir(&self.bodies).map_err(|e| io(self.bodies.display(), e))?;
         }
         tx.commit().map_err(|e| s(&e))?;
-        new_cache.by_ptr.retain(|_, e| e.2 > 0);
+        new_cache.forget_unnamed();
         *cache = new_cache;
         *seen = new_seen;
         Ok(())
@@ -816,6 +927,7 @@ impl Durable for DialectStore {
         for (record, ptrs) in records {
             cache.set_record(record, ptrs);
         }
+        cache.forget_unnamed();
         if let Some(head) = new_head {
             entry.head = head;
         }
@@ -833,7 +945,9 @@ impl Durable for DialectStore {
         if wrote {
             sync_dir(&p.bodies).map_err(|e| io(p.bodies.display(), e))?;
         }
-        tx.commit().map_err(|e| e.to_string())
+        tx.commit().map_err(|e| e.to_string())?;
+        cache.forget_unnamed();
+        Ok(())
     }
 
     fn bucket_deleted(&self, name: &str) -> Result<(), String> {

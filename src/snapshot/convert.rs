@@ -271,7 +271,7 @@ pub fn upload_to_doc(u: &Upload, sink: &mut Sink) -> Result<UploadDoc, String> {
         .parts
         .iter()
         .map(|(n, p)| {
-            let body = sink(&Data::joined([p.data.clone()]))?;
+            let body = sink(&p.data)?;
             Ok(PartDoc {
                 number: *n,
                 etag: p.etag.clone(),
@@ -617,7 +617,7 @@ pub fn upload_from_doc(
             },
             &pat,
         )?;
-        let mut part = Part::new(data.to_bytes(), SystemTime::UNIX_EPOCH);
+        let mut part = Part::new(checksum::Payload::of(data), SystemTime::UNIX_EPOCH);
         part.last_modified = parse_time(&p.last_modified, &join(&pat, "last_modified"))?;
         if part.etag.trim_matches('"') != p.etag.trim_matches('"') {
             return Err(err(
@@ -678,7 +678,10 @@ fn object_from_doc(
         .crc64
         .parse()
         .map_err(|_| err(&join(at, "crc64"), "not a decimal 64-bit number"))?;
-    if with_body && crc64 != checksum::crc64_of(data.chunks()) {
+    let actual = data.chunks().fold(checksum::crc64(b""), |crc, c| {
+        checksum::crc64_combine(crc, checksum::crc64(c), c.len() as u64)
+    });
+    if with_body && crc64 != actual {
         return Err(err(&join(at, "crc64"), "is not the CRC-64 of the body"));
     }
     let storage_class = crate::object::class_name(&o.storage_class).ok_or_else(|| {

@@ -543,3 +543,57 @@ fn reset_with_data_dir_resets_the_disk_too() {
     drop(s);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+fn body_files(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir.join("bodies")).unwrap().count()
+}
+
+#[test]
+fn complete_multipart_with_data_dir_names_the_parts_files_and_orphans_go_at_start() {
+    let dir = temp_dir("parts");
+    let big: Vec<u8> = (0..1024 * 1024 + 7).map(|i| (i % 251) as u8).collect();
+    {
+        let s = with_dir(&dir);
+        s.create_bucket();
+        let id = s.req("POST", "/m?uploads").send().xml("UploadId").unwrap();
+        let e1 = s
+            .req("PUT", &format!("/m?partNumber=1&uploadId={id}"))
+            .body(&big)
+            .send()
+            .header("etag")
+            .unwrap()
+            .to_string();
+        let e2 = s
+            .req("PUT", &format!("/m?partNumber=2&uploadId={id}"))
+            .body(b"tail")
+            .send()
+            .header("etag")
+            .unwrap()
+            .to_string();
+        assert_eq!(body_files(&dir), 2);
+        let xml = format!("<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>{e1}</ETag></Part><Part><PartNumber>2</PartNumber><ETag>{e2}</ETag></Part></CompleteMultipartUpload>");
+        let r = with_body(&s, "POST", &format!("/m?uploadId={id}"), xml.as_bytes()).send();
+        assert_eq!(r.status, 200, "{}", r.text());
+        // The object names the parts' files: nothing was copied.
+        assert_eq!(body_files(&dir), 2);
+        // A copy shares its source's files too.
+        let r = s
+            .req("PUT", "/copy")
+            .header("x-cos-copy-source", &format!("{HOST}/m"))
+            .send();
+        assert_eq!(r.status, 200, "{}", r.text());
+        assert_eq!(body_files(&dir), 2);
+        s.put("gone", b"a body deleted later");
+        assert_eq!(body_files(&dir), 3);
+        assert_eq!(s.req("DELETE", "/gone").send().status, 204);
+    }
+    let s = with_dir(&dir);
+    // The deleted object's file was removed at start.
+    assert_eq!(body_files(&dir), 2);
+    let mut want = big.clone();
+    want.extend_from_slice(b"tail");
+    assert_eq!(s.req("GET", "/m").send().body, want);
+    assert_eq!(s.req("GET", "/copy").send().body, want);
+    drop(s);
+    let _ = std::fs::remove_dir_all(&dir);
+}
