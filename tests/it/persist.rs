@@ -71,7 +71,7 @@ fn random_op(s: &Server, rng: &mut Rng, uploads: &mut Vec<(String, String)>, ste
     let key = KEYS[rng.below(KEYS.len() as u64) as usize];
     let path = format!("/{}", encode_key(key));
     let body: Vec<u8> = (0..rng.below(3000)).map(|i| (i ^ step) as u8).collect();
-    match rng.below(22) {
+    match rng.below(25) {
         0..=4 => {
             let mut r = s.req("PUT", &path).body(&body);
             if rng.below(2) == 0 {
@@ -208,6 +208,30 @@ fn random_op(s: &Server, rng: &mut Rng, uploads: &mut Vec<(String, String)>, ste
                 let id = &ids[rng.below(ids.len() as u64) as usize];
                 s.req("DELETE", &format!("{path}?versionId={id}")).send();
             }
+        }
+        21 => {
+            let target = KEYS[rng.below(KEYS.len() as u64) as usize];
+            s.req("PUT", &format!("/link{step}?symlink"))
+                .header("x-cos-symlink-target", target)
+                .send();
+        }
+        22 => {
+            s.req("PUT", &format!("/cold{}", step % 3))
+                .header("x-cos-storage-class", "ARCHIVE")
+                .body(&body)
+                .send();
+            let restore = "<RestoreRequest><Days>2</Days><CASJobParameters><Tier>Standard</Tier></CASJobParameters></RestoreRequest>";
+            s.req("POST", &format!("/cold{}?restore", (step + 1) % 3))
+                .body(restore.as_bytes())
+                .send();
+        }
+        23 => {
+            let mut xml = String::from("<Delete><Quiet>true</Quiet>");
+            for k in KEYS.iter().filter(|_| rng.below(3) == 0) {
+                xml.push_str(&format!("<Object><Key>{k}</Key></Object>"));
+            }
+            xml.push_str("</Delete>");
+            with_body(s, "POST", "/?delete", xml.as_bytes()).send();
         }
         _ => {
             let xml = "<ServerSideEncryptionConfiguration><Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>AES256</SSEAlgorithm></ApplyServerSideEncryptionByDefault></Rule></ServerSideEncryptionConfiguration>";
