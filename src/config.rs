@@ -162,6 +162,9 @@ pub struct OssBucketSeed {
     pub acl: Option<String>,
     #[serde(default)]
     pub policy: Option<serde_json::Value>,
+    /// Objects created in it (see `seed`).
+    #[serde(default)]
+    pub objects: Vec<ObjectSeed>,
 }
 
 /// Where to serve HTTPS, and with which certificate.
@@ -219,6 +222,53 @@ pub struct BucketSeed {
     pub acl: Option<String>,
     #[serde(default)]
     pub policy: Option<serde_json::Value>,
+    /// Objects created in it (see `seed`).
+    #[serde(default)]
+    pub objects: Vec<ObjectSeed>,
+}
+
+/// An object created in a configured bucket at start and on reset, as PUT Object would create
+/// it (see `seed`): its body from `body` (text) or `body_file` (a path, relative to the config
+/// file's directory), else empty.
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectSeed {
+    pub key: String,
+    #[serde(default)]
+    pub body: Option<String>,
+    #[serde(default)]
+    pub body_file: Option<String>,
+    /// As PUT's `Content-Type`; without it, the type the key's extension names.
+    #[serde(default)]
+    pub content_type: Option<String>,
+    /// User metadata: names without the `x-cos-meta-`/`x-oss-meta-` prefix.
+    #[serde(default)]
+    pub metadata: std::collections::BTreeMap<String, String>,
+    /// A canned object ACL (COS only).
+    #[serde(default)]
+    pub acl: Option<String>,
+    /// Object tags (COS only).
+    #[serde(default)]
+    pub tags: std::collections::BTreeMap<String, String>,
+    /// The bytes of `body_file`, read once when the config file is loaded.
+    #[serde(skip)]
+    pub file_data: Option<bytes::Bytes>,
+}
+
+/// Checks the objects of one bucket seed: each as a PUT would, and no key twice.
+fn check_objects(
+    objects: &[ObjectSeed],
+    dialect: crate::dialect::Dialect,
+    at: &str,
+) -> Result<(), String> {
+    for (j, o) in objects.iter().enumerate() {
+        let at = format!("{at}.objects[{j}]");
+        crate::seed::check(o, dialect, &at)?;
+        if objects[..j].iter().any(|p| p.key == o.key) {
+            return Err(format!("{at}.key: {:?} is listed twice", o.key));
+        }
+    }
+    Ok(())
 }
 
 /// The JSON config file.
@@ -272,6 +322,31 @@ pub fn default_account() -> Account {
 }
 
 impl ConfigFile {
+    /// Reads the `body_file` of every seeded object, relative to `dir`.
+    pub fn read_body_files(
+        &mut self,
+        dir: &std::path::Path,
+        max_bytes: usize,
+    ) -> Result<(), String> {
+        use crate::seed::read_body_files;
+        for (i, b) in self.buckets.iter_mut().enumerate() {
+            read_body_files(&mut b.objects, dir, max_bytes, |j| {
+                format!("buckets[{i}].objects[{j}]")
+            })?;
+        }
+        for (i, b) in self
+            .oss
+            .iter_mut()
+            .flat_map(|o| o.buckets.iter_mut())
+            .enumerate()
+        {
+            read_body_files(&mut b.objects, dir, max_bytes, |j| {
+                format!("oss.buckets[{i}].objects[{j}]")
+            })?;
+        }
+        Ok(())
+    }
+
     /// Parses the config file text; errors name the JSON path. A key given twice in one object
     /// (embedded policies included) is an error too.
     pub fn parse(text: &str) -> Result<ConfigFile, String> {
@@ -362,6 +437,11 @@ impl ConfigFile {
             if self.buckets[..i].iter().any(|o| o.name == b.name) {
                 return Err(format!("buckets[{i}].name: {} is listed twice", b.name));
             }
+            check_objects(
+                &b.objects,
+                crate::dialect::Dialect::Cos,
+                &format!("buckets[{i}]"),
+            )?;
         }
         Ok(())
     }
@@ -380,10 +460,16 @@ impl Config {
         }
     }
 
-    /// Reads and applies the config file at `path`; the error names the file and the JSON path.
+    /// Reads and applies the config file at `path`, and the seeded objects' `body_file`s
+    /// (relative to its directory); the error names the file and the JSON path.
     pub fn load_file(&mut self, path: &str, region_flag_given: bool) -> Result<(), String> {
         let text = std::fs::read_to_string(path).map_err(|e| format!("--config {path}: {e}"))?;
-        let file = ConfigFile::parse(&text).map_err(|e| format!("--config {path}: {e}"))?;
+        let mut file = ConfigFile::parse(&text).map_err(|e| format!("--config {path}: {e}"))?;
+        let dir = std::path::Path::new(path)
+            .parent()
+            .unwrap_or(std::path::Path::new("."));
+        file.read_body_files(dir, self.max_body_bytes)
+            .map_err(|e| format!("--config {path}: {e}"))?;
         self.apply_file(file, region_flag_given);
         Ok(())
     }
@@ -447,6 +533,7 @@ impl OssConfig {
             if let Some(p) = &b.policy {
                 oss_policy(p, PolicyKind::Bucket, &format!("{at}.policy"))?;
             }
+            check_objects(&b.objects, crate::dialect::Dialect::Oss, &at)?;
         }
         Ok(())
     }

@@ -52,6 +52,8 @@ struct Facts {
     host_id: String,
     /// A GET Object's `x-cos-traffic-limit`: its body is sent at this many bits per second.
     download_bps: Option<u64>,
+    /// Addressed to the admin API: errors are JSON, and the request is not journaled.
+    admin: bool,
 }
 
 /// Where a request came from.
@@ -151,6 +153,10 @@ fn render(
     request_id: &str,
 ) -> Reply {
     let method = &parts.method;
+    if facts.admin {
+        let reply = result.unwrap_or_else(|err| crate::admin::error_reply(&err));
+        return finish(reply, request_id, SystemTime::now(), method);
+    }
     let resource = || {
         facts
             .resource
@@ -185,7 +191,10 @@ async fn serve(
     peer: Peer,
     facts: &mut Facts,
 ) -> Result<Reply, CosError> {
-    let mut req = read_head(call.state, parts, peer)?;
+    let mut req = read_head(call.state, parts, peer).inspect_err(|_| {
+        facts.admin = addressed_to_admin(call.state, parts);
+    })?;
+    facts.admin = matches!(req.target, Target::Admin(_));
     facts.resource = Some(req.resource());
     facts.dialect = req.dialect;
     facts.host_id = crate::request::strip_port(&req.host).to_string();
@@ -198,13 +207,14 @@ async fn serve(
     };
     match route {
         Route::Admin(path) => {
-            crate::admin::guard(call.state.config.admin_token.as_deref(), &req, &path)?;
-            let limit = match path.as_str() {
-                "state/import" => crate::snapshot::MAX_IMPORT_BYTES,
+            let endpoint = crate::admin::route(&req.method, &path)?;
+            crate::admin::guard(call.state.config.admin_token.as_deref(), &req, endpoint)?;
+            let limit = match endpoint {
+                crate::admin::Endpoint::StateImport => crate::snapshot::MAX_IMPORT_BYTES,
                 _ => body::ADMIN,
             };
             req.body = body.read(Limit::document(limit)).await?;
-            crate::admin::handle(call.state, &req.method, &path, &req.body)
+            crate::admin::handle(call.state, endpoint, &req)
         }
         Route::Sts => {
             // Signed inside its body; temporary keys live on the real clock, like signatures.
@@ -228,6 +238,24 @@ async fn serve(
             }
         }
     }
+}
+
+/// Whether a request whose head could not be read (a bad percent-encoding, a control character)
+/// was addressed to the admin API, so its error is answered in the admin API's JSON.
+fn addressed_to_admin(state: &AppState, parts: &http::request::Parts) -> bool {
+    let host = parts
+        .uri
+        .authority()
+        .map(|a| a.as_str())
+        .or_else(|| parts.headers.get("host").and_then(|h| h.to_str().ok()))
+        .unwrap_or_default();
+    let addressing = Addressing {
+        region: &state.config.region,
+        default_bucket: state.config.default_bucket.as_deref(),
+        oss_region: &state.config.oss.region,
+    };
+    crate::request::address(host, parts.uri.path(), &addressing, false)
+        .is_ok_and(|a| matches!(a.target, Target::Admin(_)))
 }
 
 /// The head of a request as the rest of the server sees it, addressed.
@@ -540,10 +568,8 @@ fn record(
             duration_ms,
         },
     );
-    if matches!(
-        parts.uri.path(),
-        "/_cos-mock/requests" | "/_cos-mock/health"
-    ) {
+    // The admin API's own calls would crowd out what the journal is for.
+    if facts.admin {
         return;
     }
     let host = match parts.uri.authority() {

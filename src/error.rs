@@ -91,7 +91,9 @@ codes! {
     SignatureDoesNotMatch => 403, "The Signature you specified is invalid.";
     SlowDown => 503, "Please reduce your request rate.";
     TooManyBuckets => 400, "You have attempted to create more buckets than allowed.";
-    // The admin API's own (not COS's): a state-changing admin body that is not JSON.
+    // The admin API's own (not COS's): an unknown `/_cos-mock/*` path, and a state-changing admin
+    // body that is not JSON.
+    NotFound => 404, "There is no such admin endpoint.";
     UnsupportedMediaType => 415, "The admin API takes application/json bodies.";
 }
 

@@ -108,6 +108,21 @@ impl Record {
         }
     }
 
+    /// The action as the entry names it (`name/cos:GetObject`, `oss:GetObject`).
+    fn action(&self) -> Option<String> {
+        self.op.map(|(op, dialect)| match dialect {
+            Dialect::Cos => op.action(),
+            Dialect::Oss => op.oss_action(),
+        })
+    }
+
+    /// The caller as the entry names it (`anonymous` when there is none).
+    fn caller_label(&self) -> String {
+        self.caller
+            .as_ref()
+            .map_or_else(|| "anonymous".into(), Caller::label)
+    }
+
     /// The entry `GET /_cos-mock/requests` shows.
     fn entry(&self) -> Entry {
         let text = |v: &str| clip(v).into_owned();
@@ -120,22 +135,62 @@ impl Record {
             query: self.query.clone(),
             bucket: self.bucket.clone(),
             key: self.key.clone(),
-            action: self.op.map(|(op, dialect)| match dialect {
-                Dialect::Cos => op.action(),
-                Dialect::Oss => op.oss_action(),
-            }),
-            caller: text(
-                &self
-                    .caller
-                    .as_ref()
-                    .map_or_else(|| "anonymous".into(), Caller::label),
-            ),
+            action: self.action(),
+            caller: text(&self.caller_label()),
             status: self.status,
             error_code: self.error_code.map(str::to_string),
             decision: self.decision,
             reason: self.reason.clone(),
-            duration_ms: self.duration_ms,
+            duration_ms: (self.duration_ms * 1000.0).round() / 1000.0,
         }
+    }
+}
+
+/// Which entries `GET /_cos-mock/requests` answers: every condition given must hold, and at most
+/// `limit` entries (the most recent) are answered.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Filter {
+    pub status: Option<StatusMatch>,
+    pub bucket: Option<String>,
+    pub caller: Option<String>,
+    /// The whole action (`name/cos:GetObject`, `oss:GetObject`) or its part after `:`.
+    pub action: Option<String>,
+    /// Entries at or after this (server clock) time.
+    pub since: Option<SystemTime>,
+    pub limit: Option<usize>,
+}
+
+/// A status filter: one code (`403`) or a class (`4xx`, held as its first digit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusMatch {
+    Exact(u16),
+    Class(u16),
+}
+
+impl StatusMatch {
+    fn matches(self, status: u16) -> bool {
+        match self {
+            StatusMatch::Exact(code) => status == code,
+            StatusMatch::Class(first) => status / 100 == first,
+        }
+    }
+}
+
+impl Filter {
+    fn matches(&self, r: &Record) -> bool {
+        let action_matches = |want: &str| {
+            r.action().is_some_and(|a| {
+                a == want || a.rsplit_once(':').is_some_and(|(_, name)| name == want)
+            })
+        };
+        self.status.is_none_or(|s| s.matches(r.status))
+            && self
+                .bucket
+                .as_deref()
+                .is_none_or(|b| r.bucket.as_deref() == Some(b))
+            && self.caller.as_deref().is_none_or(|c| r.caller_label() == c)
+            && self.action.as_deref().is_none_or(action_matches)
+            && self.since.is_none_or(|t| r.time >= t)
     }
 }
 
@@ -196,6 +251,23 @@ impl Journal {
             .collect()
     }
 
+    /// The entries `filter` selects, most recent first.
+    pub fn select(&self, filter: &Filter) -> Vec<Entry> {
+        self.entries
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .filter(|r| filter.matches(r))
+            .take(filter.limit.unwrap_or(usize::MAX))
+            .map(Record::entry)
+            .collect()
+    }
+
+    /// How many entries the journal keeps at most (`--journal-size`).
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+
     pub fn clear(&self) {
         self.entries
             .lock()
@@ -236,6 +308,99 @@ mod tests {
         j.record(record("3"));
         let ids: Vec<_> = j.snapshot().into_iter().map(|e| e.request_id).collect();
         assert_eq!(ids, ["3", "2"]);
+    }
+
+    #[test]
+    fn select_applies_every_filter_and_the_limit() {
+        use crate::auth::Caller;
+        let j = Journal::new(10);
+        let at = |secs| SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(secs);
+        let entries = [
+            (
+                "1",
+                200,
+                Some("b-1"),
+                Some((Op::GetObject, Dialect::Cos)),
+                None,
+                10,
+            ),
+            (
+                "2",
+                403,
+                Some("b-1"),
+                Some((Op::GetObject, Dialect::Oss)),
+                None,
+                20,
+            ),
+            (
+                "3",
+                404,
+                Some("b-2"),
+                Some((Op::PutObject, Dialect::Cos)),
+                Some("1"),
+                30,
+            ),
+            ("4", 403, None, None, None, 40),
+        ];
+        for (id, status, bucket, op, uin, secs) in entries {
+            j.record(Record {
+                status,
+                bucket: bucket.map(str::to_string),
+                op,
+                caller: uin.map(|u: &str| Caller::Root {
+                    uin: u.into(),
+                    appid: "1250000000".into(),
+                }),
+                time: at(secs),
+                ..record(id)
+            });
+        }
+        let ids =
+            |f: Filter| -> Vec<String> { j.select(&f).into_iter().map(|e| e.request_id).collect() };
+        assert_eq!(ids(Filter::default()), ["4", "3", "2", "1"]);
+        let status = |s| Filter {
+            status: Some(s),
+            ..Filter::default()
+        };
+        assert_eq!(ids(status(StatusMatch::Exact(403))), ["4", "2"]);
+        assert_eq!(ids(status(StatusMatch::Class(4))), ["4", "3", "2"]);
+        assert_eq!(ids(status(StatusMatch::Class(5))), Vec::<String>::new());
+        let action = |a: &str| Filter {
+            action: Some(a.into()),
+            ..Filter::default()
+        };
+        assert_eq!(ids(action("GetObject")), ["2", "1"]);
+        assert_eq!(ids(action("name/cos:GetObject")), ["1"]);
+        assert_eq!(ids(action("oss:GetObject")), ["2"]);
+        assert_eq!(ids(action("cos:GetObject")), Vec::<String>::new());
+        let f = Filter {
+            bucket: Some("b-1".into()),
+            caller: Some("anonymous".into()),
+            since: Some(at(20)),
+            ..Filter::default()
+        };
+        assert_eq!(ids(f), ["2"]);
+        let f = Filter {
+            caller: Some("1".into()),
+            ..Filter::default()
+        };
+        assert_eq!(ids(f), ["3"]);
+        let f = Filter {
+            limit: Some(2),
+            status: Some(StatusMatch::Class(4)),
+            ..Filter::default()
+        };
+        assert_eq!(ids(f), ["4", "3"]);
+    }
+
+    #[test]
+    fn entry_rounds_duration_to_three_decimals() {
+        let j = Journal::new(1);
+        j.record(Record {
+            duration_ms: 1.234_567_89,
+            ..record("1")
+        });
+        assert_eq!(j.snapshot()[0].duration_ms, 1.235);
     }
 
     #[test]

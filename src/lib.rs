@@ -55,6 +55,7 @@ pub mod request;
 pub(crate) mod response;
 pub(crate) mod restore;
 pub(crate) mod router;
+pub(crate) mod seed;
 pub mod server;
 pub mod snapshot;
 pub(crate) mod sse;
@@ -179,9 +180,19 @@ impl AppState {
                     parsed,
                 }));
             }
+            let default_acl = bucket.default_object_acl.clone();
             self.store
                 .create_bucket(bucket)
                 .map_err(|e| format!("buckets[{i}]: {e}"))?;
+            let at = format!("buckets[{i}]");
+            self.seed_objects(
+                dialect::Dialect::Cos,
+                &seed.name,
+                &seed.objects,
+                &owner.uin,
+                &default_acl,
+                &at,
+            )?;
         }
         self.seed_oss()
     }
@@ -207,8 +218,40 @@ impl AppState {
                     parsed,
                 }));
             }
+            let default_acl = bucket.default_object_acl.clone();
             self.oss_store
                 .create_bucket(bucket)
+                .map_err(|e| format!("{at}: {e}"))?;
+            let objects = &seed.objects;
+            self.seed_objects(
+                dialect::Dialect::Oss,
+                &seed.name,
+                objects,
+                &seed.owner,
+                &default_acl,
+                &at,
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Puts a configured bucket's seeded objects into it (`at` is the bucket's JSON path).
+    fn seed_objects(
+        &self,
+        dialect: dialect::Dialect,
+        bucket: &str,
+        seeds: &[config::ObjectSeed],
+        owner: &str,
+        default_acl: &Arc<acl::Acl>,
+        at: &str,
+    ) -> Result<(), String> {
+        let store = self.store_of(dialect);
+        let now = self.clock.now();
+        for (j, seed) in seeds.iter().enumerate() {
+            let at = format!("{at}.objects[{j}]");
+            let object = seed::build(seed, dialect, owner, default_acl, now, &at)?;
+            store
+                .put_object(bucket, &seed.key, object)
                 .map_err(|e| format!("{at}: {e}"))?;
         }
         Ok(())

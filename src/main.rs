@@ -260,6 +260,7 @@ Admin API, on the listen address (by default http://127.0.0.1:9400):
   GET  /_cos-mock/requests  the last --journal-size requests, with their access decisions
   POST /_cos-mock/reset     back to the start state (204)
   GET  /_cos-mock/clock     the server clock (POST it to advance or set)
+  GET  /_cos-mock/openapi.json  the OpenAPI description of these (filters of /requests included)
 
 Logs go to stderr; COS_MOCK_LOG filters them (default info; warn keeps denials and problems,
 debug adds health probes)."

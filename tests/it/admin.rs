@@ -27,6 +27,7 @@ fn reset_restores_configured_buckets() {
             region: None,
             acl: None,
             policy: None,
+            objects: Vec::new(),
         }],
         ..Config::default()
     };
@@ -122,9 +123,9 @@ fn requests_journal_records_most_recent_first() {
 }
 
 #[test]
-fn unknown_admin_path_is_not_implemented() {
+fn unknown_admin_path_is_not_found() {
     let s = Server::start();
-    admin(&s, "GET", "nope").assert_error(501, "NotImplemented");
+    admin(&s, "GET", "nope").assert_error(404, "NotFound");
 }
 
 #[test]

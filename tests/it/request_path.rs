@@ -286,8 +286,8 @@ fn admin_reset_with_huge_body_is_refused_before_reading() {
         s.addr.port()
     );
     let (answer, _) = partial_body(&s, &head, 64 * 1024);
-    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
-    assert!(answer.contains("<Code>EntityTooLarge</Code>"), "{answer}");
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(answer.contains(r#"{"code":"EntityTooLarge""#), "{answer}");
 }
 
 fn admin(s: &Server, method: &str, path: &str) -> Req {

@@ -329,8 +329,12 @@ impl Resp {
             .collect()
     }
 
-    /// The error code of a COS error body.
+    /// The error code of a COS error body, or of an admin API one (`{"code": ...}`).
     pub fn code(&self) -> String {
+        if self.header("content-type") == Some("application/json") {
+            let body: serde_json::Value = serde_json::from_slice(&self.body).unwrap_or_default();
+            return body["code"].as_str().unwrap_or_default().to_string();
+        }
         self.xml("Code").unwrap_or_default()
     }
 
