@@ -250,57 +250,54 @@ pub fn complete(ctx: &Ctx) -> Result<Reply, CosError> {
         .collect();
     let forbid = super::overwrite::forbidden(ctx)?;
     let slot = (key.clone(), id.to_string());
-    // Check the parts and take the upload in one step, so that two racing Completes cannot both
-    // write the object.
-    let claimed = ctx.store().with_bucket_mut(bucket, |b| {
-        let Some(u) = b.uploads.get(&slot) else {
+    // Check the parts, write the object, end the upload and remember the completion in one step
+    // under the bucket's lock: two racing Completes cannot both write the object, and a data
+    // directory records all of it in one transaction.
+    let done = ctx.store().with_bucket_mut(bucket, |b| {
+        let Some(upload) = b.uploads.get(&slot) else {
             return Ok(None);
         };
-        let parts = uploads::select_parts(u, &listed)?;
-        Ok::<_, CosError>(b.remove_upload(&slot).map(|u| (parts, u)))
+        let parts = uploads::select_parts(upload, &listed)?;
+        // Refused (x-cos-forbid-overwrite): the upload stays, so the client may still abort it.
+        super::overwrite::check(forbid, b.objects.get(key.as_str()).map(|o| o.as_ref()))?;
+        let mut object = upload.template.clone();
+        object.data = uploads::concat(&parts);
+        object.etag = uploads::multipart_etag(&parts);
+        object.crc64 = uploads::crc64_of_parts(&parts);
+        object.last_modified = ctx.now;
+        let result = CompleteResult {
+            location: format!("{bucket}.cos.{}.myqcloud.com/{key}", ctx.req.region),
+            bucket: bucket.to_string(),
+            key: key.clone(),
+            etag: object.etag.to_string(),
+        };
+        let body = to_xml("CompleteMultipartUploadResult", &result)?;
+        let crc64 = object.crc64.to_string();
+        let encryption = object.encryption.to_vec();
+        let version_id = b.put_version(&key, object);
+        b.remove_upload(&slot);
+        let done = uploads::Completed {
+            key: key.clone(),
+            upload_id: id.to_string(),
+            parts: uploads::unquoted(&listed),
+            body,
+            crc64,
+            encryption,
+            version_id,
+        };
+        b.completed.remember(done.clone());
+        Ok::<_, CosError>(Some(done))
     })??;
-    let Some((parts, upload)) = claimed else {
+    let Some(uploads::Completed {
+        body,
+        crc64,
+        encryption,
+        version_id,
+        ..
+    }) = done
+    else {
         return repeated_complete(ctx, bucket, &key, id, &listed);
     };
-    let mut object = upload.template.clone();
-    object.data = uploads::concat(&parts);
-    object.etag = uploads::multipart_etag(&parts);
-    object.crc64 = uploads::crc64_of_parts(&parts);
-    object.last_modified = ctx.now;
-    let result = CompleteResult {
-        location: format!("{bucket}.cos.{}.myqcloud.com/{key}", ctx.req.region),
-        bucket: bucket.to_string(),
-        key: key.clone(),
-        etag: object.etag.to_string(),
-    };
-    let crc64 = object.crc64.to_string();
-    let body = to_xml("CompleteMultipartUploadResult", &result)?;
-    let encryption = object.encryption.clone();
-    let written = ctx.store().put_object_if(bucket, &key, |current| {
-        super::overwrite::check(forbid, current)?;
-        Ok(object)
-    });
-    let version_id = match written {
-        Ok(version_id) => version_id,
-        Err(e) => {
-            // Refused (x-cos-forbid-overwrite): the upload stays, so the client may still abort it.
-            let _ = ctx
-                .store()
-                .with_bucket_mut(bucket, |b| b.insert_upload(upload));
-            return Err(e);
-        }
-    };
-    let done = uploads::Completed {
-        key,
-        upload_id: id.to_string(),
-        parts: uploads::unquoted(&listed),
-        body: body.clone(),
-        crc64: crc64.clone(),
-        encryption: encryption.to_vec(),
-        version_id: version_id.clone(),
-    };
-    ctx.store()
-        .with_bucket_mut(bucket, |b| b.completed.remember(done))?;
     let reply = Reply::xml(body).header("x-cos-hash-crc64ecma", crc64);
     let reply = super::encryption::echo(reply, &encryption);
     Ok(super::versioning::written(reply, &version_id))
