@@ -389,6 +389,22 @@ impl Store {
         self.with_bucket_mut(bucket, |b| b.delete_version(key, version_id, now))
     }
 
+    /// Reads one multipart upload of `bucket`, or `NoSuchBucket` / `NoSuchUpload`.
+    pub fn read_upload<T>(
+        &self,
+        bucket: &str,
+        key: &str,
+        upload_id: &str,
+        f: impl FnOnce(&Upload) -> T,
+    ) -> Result<T, CosError> {
+        self.with_bucket(bucket, |b| {
+            b.uploads
+                .get(&(key.to_string(), upload_id.to_string()))
+                .map(f)
+                .ok_or_else(|| uploads::no_such_upload(upload_id))
+        })?
+    }
+
     /// Runs `f` on one multipart upload of `bucket`, or `NoSuchBucket` / `NoSuchUpload`.
     pub fn with_upload<T>(
         &self,

@@ -167,7 +167,7 @@ pub fn upload_part_copy(ctx: &Ctx) -> Result<Reply, CosError> {
     let id = upload_id(ctx);
     // As Upload Part: a part copied into an SSE-C upload needs the upload's key, and the part
     // answers the upload's encryption.
-    let encryption = ctx.store().with_upload(bucket, &key, id, |u| {
+    let encryption = ctx.store().read_upload(bucket, &key, id, |u| {
         let encryption = u.template.encryption.clone();
         super::encryption::check_key(ctx, &encryption, "x-cos-")?;
         Ok::<_, CosError>(encryption)
@@ -204,7 +204,7 @@ pub fn list_parts(ctx: &Ctx) -> Result<Reply, CosError> {
     let url = url_encoding(ctx)?;
     let owner = owner_of(ctx, bucket)?;
     let id = upload_id(ctx);
-    let ((page, truncated), class, initiator) = ctx.store().with_upload(bucket, &key, id, |u| {
+    let ((page, truncated), class, initiator) = ctx.store().read_upload(bucket, &key, id, |u| {
         (
             uploads::list_parts(&u.parts, marker, max),
             u.template.storage_class,
