@@ -20,6 +20,8 @@ use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
 pub struct ServerClock {
     offset_seconds: AtomicI64,
     restore_delay_seconds: AtomicU64,
+    /// Told `(offset, restore delay)` after every change (the data directory, `crate::persist`).
+    pub on_change: crate::hook::Hook<(i64, u64)>,
 }
 
 impl ServerClock {
@@ -38,6 +40,12 @@ impl ServerClock {
 
     pub fn set_offset(&self, seconds: i64) {
         self.offset_seconds.store(seconds, Ordering::Relaxed);
+        self.changed();
+    }
+
+    fn changed(&self) {
+        self.on_change
+            .call(&(self.offset(), self.restore_delay().as_secs()));
     }
 
     /// How long a restore stays `ongoing-request="true"`, on this clock (0: done at once).
@@ -47,6 +55,14 @@ impl ServerClock {
 
     pub fn set_restore_delay(&self, seconds: u64) {
         self.restore_delay_seconds.store(seconds, Ordering::Relaxed);
+        self.changed();
+    }
+
+    /// Sets both knobs without telling `on_change` (import, loading a data directory).
+    pub fn restore(&self, offset: i64, restore_delay: u64) {
+        self.offset_seconds.store(offset, Ordering::Relaxed);
+        self.restore_delay_seconds
+            .store(restore_delay, Ordering::Relaxed);
     }
 
     /// Back to real time, restores immediate.

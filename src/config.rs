@@ -91,6 +91,8 @@ pub struct Config {
     pub oss: OssConfig,
     /// Timeouts, the connection cap and the shutdown grace.
     pub transport: crate::transport::Transport,
+    /// Where the state is kept across restarts (`crate::persist`); `None`: in memory only.
+    pub data_dir: Option<std::path::PathBuf>,
 }
 
 /// The `oss` section: Alibaba Cloud accounts, their RAM users, and buckets created at start.
@@ -302,6 +304,7 @@ impl Default for Config {
             admin_token: None,
             oss: OssConfig::default(),
             transport: crate::transport::Transport::default(),
+            data_dir: None,
         }
     }
 }

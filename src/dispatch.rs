@@ -193,7 +193,11 @@ async fn serve(
         Route::Admin(path) => {
             let endpoint = crate::admin::route(&req.method, &path)?;
             crate::admin::guard(call.state.config.admin_token.as_deref(), &req, endpoint)?;
-            req.body = body.read(Limit::document(body::ADMIN)).await?;
+            let limit = match endpoint {
+                crate::admin::Endpoint::StateImport => crate::snapshot::MAX_IMPORT_BYTES,
+                _ => body::ADMIN,
+            };
+            req.body = body.read(Limit::document(limit)).await?;
             crate::admin::handle(call.state, endpoint, &req)
         }
         Route::Sts => {

@@ -41,6 +41,7 @@ pub mod form;
 #[doc(hidden)]
 pub mod fuzzing;
 pub(crate) mod handlers;
+pub(crate) mod hook;
 pub(crate) mod journal;
 pub(crate) mod json;
 pub(crate) mod lifecycle;
@@ -48,6 +49,7 @@ pub mod log_sink;
 pub mod logging;
 pub(crate) mod object;
 pub(crate) mod paginate;
+pub(crate) mod persist;
 pub mod policy;
 pub mod request;
 pub(crate) mod response;
@@ -55,6 +57,7 @@ pub(crate) mod restore;
 pub(crate) mod router;
 pub(crate) mod seed;
 pub mod server;
+pub mod snapshot;
 pub(crate) mod sse;
 pub mod store;
 pub(crate) mod sts;
@@ -93,29 +96,60 @@ pub struct AppState {
     seq: AtomicU64,
     /// Handler panics caught by dispatch's last net since start (not cleared by reset).
     panics: AtomicU64,
+    /// The data directory (`--data-dir`), if any: the stores, clock and keys write through it.
+    pub(crate) persist: Option<Arc<persist::Persist>>,
 }
 
 impl AppState {
     /// Builds the state and creates the configured buckets.
     pub fn new(config: Config) -> Result<Arc<AppState>, String> {
+        let keys = KeyRing::from_config(&config)?;
+        let (persist, loaded) = match &config.data_dir {
+            None => (None, None),
+            Some(dir) => match persist::open(dir, &config, &keys)? {
+                persist::Opened::Fresh(p) => (Some(p), None),
+                persist::Opened::Loaded(p, state) => (Some(p), Some(state)),
+            },
+        };
+        let store_of = |d| match &persist {
+            Some(p) => Store::with_durable(p.for_dialect(d)),
+            None => Store::new(),
+        };
         let state = AppState {
-            keys: KeyRing::from_config(&config)?,
-            store: Store::new(),
-            oss_store: Store::new(),
+            keys,
+            store: store_of(dialect::Dialect::Cos),
+            oss_store: store_of(dialect::Dialect::Oss),
             journal: Journal::new(config.journal_size),
             clock: ServerClock::new(),
             seq: AtomicU64::new(0),
             panics: AtomicU64::new(0),
+            persist,
             config,
         };
-        state.seed()?;
+        if let Some(p) = &state.persist {
+            p.watch(&state.clock, &state.keys);
+        }
+        match loaded {
+            // A data directory's state: the config's accounts, the directory's buckets.
+            Some(loaded) => {
+                let loaded = *loaded;
+                state.store.replace_all(loaded.cos);
+                state.oss_store.replace_all(loaded.oss);
+                state.keys.replace_temporaries(loaded.keys);
+                state.clock.restore(
+                    loaded.clock.offset_seconds,
+                    loaded.clock.restore_delay_seconds,
+                );
+            }
+            None => state.seed()?,
+        }
         Ok(Arc::new(state))
     }
 
     /// Back to what the config file (or the defaults) created.
     pub fn reset(&self) -> Result<(), String> {
-        self.store.clear();
-        self.oss_store.clear();
+        self.store.clear().map_err(|e| e.message)?;
+        self.oss_store.clear().map_err(|e| e.message)?;
         self.journal.clear();
         self.keys.clear_temporary();
         self.clock.reset();

@@ -128,6 +128,11 @@ struct Opts {
     /// cut, logged, and the exit code is 1.
     #[arg(long, env = "COS_MOCK_SHUTDOWN_GRACE", default_value = "10", value_parser = timeout)]
     shutdown_grace: Timeout,
+    /// Keep buckets, objects, configurations, uploads in progress, temporary keys and the clock
+    /// in DIR (created if missing), so a restart, even after kill -9, finds them. Default: memory
+    /// only.
+    #[arg(long, env = "COS_MOCK_DATA_DIR", value_name = "DIR")]
+    data_dir: Option<std::path::PathBuf>,
 }
 
 /// A duration flag's value: seconds, fractions of them, or with `ms`/`s`; `0` is none.
@@ -364,6 +369,7 @@ fn build_config(o: &Opts) -> Result<Config, String> {
                 .unwrap_or_else(Transport::default_max_connections),
             shutdown_grace: o.shutdown_grace.0.unwrap_or_default(),
         },
+        data_dir: o.data_dir.clone(),
         ..Config::default()
     };
     if let Some(region) = &o.region {
@@ -392,6 +398,7 @@ async fn run(config: Config) -> ExitCode {
     };
     let state = match cos_mock::AppState::new(config.clone()) {
         Ok(s) => s,
+        Err(msg) if msg.starts_with("--data-dir") => return fail(msg),
         Err(msg) => return fail(format!("--config: {msg}")),
     };
     let (listener, local) = match cos_mock::server::bind(config.listen).await {

@@ -82,6 +82,44 @@ pub struct Bucket {
     pub versions: crate::versioning::History,
     /// Stored configurations: referer, website, logging, inventory, ... (`crate::bucket_config`).
     pub configs: crate::bucket_config::Configs,
+    /// The keys and uploads changed since the store last wrote this bucket to its data directory.
+    pub(crate) changes: Changes,
+}
+
+/// What changed in a bucket, recorded only when its store keeps a data directory (`on`).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Changes {
+    pub on: bool,
+    pub keys: std::collections::BTreeSet<String>,
+    pub uploads: std::collections::BTreeSet<(String, String)>,
+}
+
+impl Changes {
+    pub fn key(&mut self, key: &str) {
+        if self.on && !self.keys.contains(key) {
+            self.keys.insert(key.to_string());
+        }
+    }
+
+    pub fn upload(&mut self, key: &str, upload_id: &str) {
+        if self.on {
+            self.uploads
+                .insert((key.to_string(), upload_id.to_string()));
+        }
+    }
+}
+
+/// Keeps a store's buckets in a data directory (`crate::persist`). Each call returns once what it
+/// wrote is durable; an error means it may not be (the request answers 500).
+pub trait Durable: Send + Sync + std::fmt::Debug {
+    /// Writes what changed in `bucket` (its head, the keys and uploads in `bucket.changes`).
+    fn bucket_changed(&self, bucket: &mut Bucket) -> Result<(), String>;
+    /// Writes a new bucket (its head, and any keys and uploads it holds).
+    fn bucket_created(&self, bucket: &Bucket) -> Result<(), String>;
+    /// Removes a bucket and everything recorded under it.
+    fn bucket_deleted(&self, name: &str) -> Result<(), String>;
+    /// Removes every bucket of the store.
+    fn cleared(&self) -> Result<(), String>;
 }
 
 impl Bucket {
@@ -107,14 +145,38 @@ impl Bucket {
             encryption: None,
             versions: Default::default(),
             configs: Default::default(),
+            changes: Default::default(),
         }
     }
+
+    /// Starts a multipart upload (or puts one back).
+    pub(crate) fn insert_upload(&mut self, upload: Upload) -> Option<Upload> {
+        self.changes.upload(&upload.key, &upload.upload_id);
+        self.uploads
+            .insert((upload.key.clone(), upload.upload_id.clone()), upload)
+    }
+
+    /// Ends a multipart upload (completed or aborted).
+    pub(crate) fn remove_upload(&mut self, slot: &(String, String)) -> Option<Upload> {
+        self.changes.upload(&slot.0, &slot.1);
+        self.uploads.remove(slot)
+    }
+}
+
+fn durability_error(why: String) -> CosError {
+    tracing::error!("data directory: {why}");
+    CosError::with_message(
+        Code::InternalError,
+        format!("The change could not be written to the data directory: {why}"),
+    )
 }
 
 /// All buckets, by full name (`<name>-<appid>`).
 #[derive(Debug, Default)]
 pub struct Store {
     buckets: DashMap<String, Bucket>,
+    /// The data directory, if any: every mutation below writes through it before it returns.
+    durable: Option<std::sync::Arc<dyn Durable>>,
 }
 
 impl Store {
@@ -122,13 +184,37 @@ impl Store {
         Store::default()
     }
 
+    /// A store whose every change is written to `durable` before it is answered.
+    pub fn with_durable(durable: std::sync::Arc<dyn Durable>) -> Store {
+        Store {
+            buckets: DashMap::new(),
+            durable: Some(durable),
+        }
+    }
+
     /// Removes every bucket.
-    pub fn clear(&self) {
+    pub fn clear(&self) -> Result<(), CosError> {
         self.buckets.clear();
+        match &self.durable {
+            Some(d) => d.cleared().map_err(durability_error),
+            None => Ok(()),
+        }
+    }
+
+    /// Replaces every bucket with `buckets` (already written to the data directory, if any).
+    pub(crate) fn replace_all(&self, buckets: Vec<Bucket>) {
+        self.buckets.clear();
+        for mut b in buckets {
+            b.changes = Changes {
+                on: self.durable.is_some(),
+                ..Changes::default()
+            };
+            self.buckets.insert(b.name.clone(), b);
+        }
     }
 
     /// Creates a bucket; `Err` when the name is taken.
-    pub fn create_bucket(&self, bucket: Bucket) -> Result<(), CosError> {
+    pub fn create_bucket(&self, mut bucket: Bucket) -> Result<(), CosError> {
         use dashmap::mapref::entry::Entry;
         match self.buckets.entry(bucket.name.clone()) {
             Entry::Occupied(e) if e.get().owner_uin == bucket.owner_uin => {
@@ -136,6 +222,13 @@ impl Store {
             }
             Entry::Occupied(_) => Err(Code::BucketAlreadyExists.into()),
             Entry::Vacant(v) => {
+                if let Some(d) = &self.durable {
+                    d.bucket_created(&bucket).map_err(durability_error)?;
+                    bucket.changes = Changes {
+                        on: true,
+                        ..Changes::default()
+                    };
+                }
                 v.insert(bucket);
                 Ok(())
             }
@@ -169,15 +262,35 @@ impl Store {
             .buckets
             .get_mut(name)
             .ok_or_else(|| CosError::new(Code::NoSuchBucket))?;
-        Ok(f(&mut bucket))
+        let out = f(&mut bucket);
+        if let Some(d) = &self.durable {
+            // Written while the bucket is still locked, before the caller can answer.
+            let written = d.bucket_changed(&mut bucket);
+            bucket.changes.keys.clear();
+            bucket.changes.uploads.clear();
+            written.map_err(durability_error)?;
+        }
+        Ok(out)
     }
 
     /// Deletes an empty bucket: no objects, no versions or delete markers, and no multipart uploads
     /// in progress (COS asks for unfinished uploads to be cleared before a bucket is deleted).
     pub fn delete_bucket(&self, name: &str) -> Result<(), CosError> {
+        let mut failed = None;
         let removed = self.buckets.remove_if(name, |_, b| {
-            b.objects.is_empty() && b.versions.is_empty() && b.uploads.is_empty()
+            let empty = b.objects.is_empty() && b.versions.is_empty() && b.uploads.is_empty();
+            // Removed from the data directory under the bucket's lock, before it leaves memory.
+            if let (true, Some(d)) = (empty, &self.durable) {
+                if let Err(why) = d.bucket_deleted(name) {
+                    failed = Some(why);
+                    return false;
+                }
+            }
+            empty
         });
+        if let Some(why) = failed {
+            return Err(durability_error(why));
+        }
         if removed.is_some() {
             return Ok(());
         }
@@ -276,6 +389,22 @@ impl Store {
         self.with_bucket_mut(bucket, |b| b.delete_version(key, version_id, now))
     }
 
+    /// Reads one multipart upload of `bucket`, or `NoSuchBucket` / `NoSuchUpload`.
+    pub fn read_upload<T>(
+        &self,
+        bucket: &str,
+        key: &str,
+        upload_id: &str,
+        f: impl FnOnce(&Upload) -> T,
+    ) -> Result<T, CosError> {
+        self.with_bucket(bucket, |b| {
+            b.uploads
+                .get(&(key.to_string(), upload_id.to_string()))
+                .map(f)
+                .ok_or_else(|| uploads::no_such_upload(upload_id))
+        })?
+    }
+
     /// Runs `f` on one multipart upload of `bucket`, or `NoSuchBucket` / `NoSuchUpload`.
     pub fn with_upload<T>(
         &self,
@@ -285,10 +414,12 @@ impl Store {
         f: impl FnOnce(&mut Upload) -> T,
     ) -> Result<T, CosError> {
         self.with_bucket_mut(bucket, |b| {
-            b.uploads
-                .get_mut(&(key.to_string(), upload_id.to_string()))
-                .map(f)
-                .ok_or_else(|| uploads::no_such_upload(upload_id))
+            let found = b.uploads.get_mut(&(key.to_string(), upload_id.to_string()));
+            let out = found.map(f);
+            if out.is_some() {
+                b.changes.upload(key, upload_id);
+            }
+            out.ok_or_else(|| uploads::no_such_upload(upload_id))
         })?
     }
 

@@ -150,7 +150,8 @@ fn issue(state: &AppState, req: &CosRequest, now: SystemTime) -> Result<Value, S
         token: random(96),
         expires,
         parent,
-        policy: session_policy,
+        policy_text: session_policy.as_ref().map(|(_, text)| text.clone()),
+        policy: session_policy.map(|(policy, _)| policy),
     };
     let expiration = crate::clock::rfc3339_seconds(UNIX_EPOCH + Duration::from_secs(expires));
     let answer = json!({
@@ -164,18 +165,20 @@ fn issue(state: &AppState, req: &CosRequest, now: SystemTime) -> Result<Value, S
 
 /// The session policy: URL-encoded JSON (the libraries encode it once more than the form does), or
 /// plain JSON; validated as a policy without `principal`.
-fn session_policy(text: &str) -> Result<crate::policy::Policy, StsError> {
+fn session_policy(text: &str) -> Result<(crate::policy::Policy, String), StsError> {
     let decoded = if text.trim_start().starts_with('{') {
         text.to_string()
     } else {
         crate::wire::percent_decode_lossy(text)
     };
-    policy::parse(decoded.as_bytes(), PolicyKind::Session, &Limits::cam()).map_err(|e| {
-        err(
-            "InvalidParameter.PolicyInvalid",
-            format!("Policy: {}", e.message),
-        )
-    })
+    let policy =
+        policy::parse(decoded.as_bytes(), PolicyKind::Session, &Limits::cam()).map_err(|e| {
+            err(
+                "InvalidParameter.PolicyInvalid",
+                format!("Policy: {}", e.message),
+            )
+        })?;
+    Ok((policy, decoded))
 }
 
 /// `qcs::cam::uin/<uin>:roleName/<name>` of the caller's own account.

@@ -120,6 +120,11 @@ impl Completions {
         self.0.len()
     }
 
+    /// Oldest first.
+    pub fn iter(&self) -> impl Iterator<Item = &Completed> {
+        self.0.iter()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

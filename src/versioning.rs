@@ -177,6 +177,7 @@ impl Bucket {
     /// Makes `objects[key]` the newest version of `key` again (absent for a delete marker), and drops
     /// an empty history.
     pub(crate) fn sync_current(&mut self, key: &str) {
+        self.changes.key(key);
         let newest = match self.versions.get(key) {
             None => return,
             Some(h) if h.is_empty() => {
@@ -198,6 +199,7 @@ impl Bucket {
     /// Stores `object` as the newest version of `key`; returns its version id (`null` unless
     /// versioning is enabled). Suspended (and never enabled) buckets replace the `null` version.
     pub(crate) fn put_version(&mut self, key: &str, mut object: Object) -> String {
+        self.changes.key(key);
         let status = self.versioning;
         object.version_id = match status {
             Status::Enabled => new_version_id(object.last_modified).into(),
@@ -225,6 +227,7 @@ impl Bucket {
         version_id: Option<&str>,
         now: SystemTime,
     ) -> Deletion {
+        self.changes.key(key);
         match version_id {
             Some(id) => self.delete_one_version(key, id),
             None => match self.versioning {
@@ -335,6 +338,7 @@ impl Bucket {
         f: impl FnOnce(&mut Object),
     ) -> Result<(), CosError> {
         self.version(key, version_id)?;
+        self.changes.key(key);
         let Some(history) = self.versions.get_mut(key) else {
             // No history: the only version is the current object (`version` found it).
             if let Some(o) = self.objects.get_mut(key) {

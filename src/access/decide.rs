@@ -433,6 +433,7 @@ mod tests {
             expires: u64::MAX,
             parent,
             policy: session.map(|s| parse(doc(s), PolicyKind::Session)),
+            policy_text: None,
         }))
     }
 

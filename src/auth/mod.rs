@@ -78,6 +78,8 @@ pub struct TempKey {
     pub parent: Caller,
     /// The session policy; `None` when none was given (the parent's permissions apply unchanged).
     pub policy: Option<Policy>,
+    /// The session policy's JSON text (what export and the data directory keep).
+    pub policy_text: Option<String>,
 }
 
 impl Caller {
@@ -143,6 +145,15 @@ pub struct KeyRing {
     oss_keys: HashMap<String, Key>,
     /// RAM policies by RAM user uid.
     ram: HashMap<String, Vec<OssPolicy>>,
+    /// Told of every change to the temporary keys (the data directory, `crate::persist`).
+    pub on_change: crate::hook::Hook<KeyEvent>,
+}
+
+/// A change to the temporary keys.
+#[derive(Debug, Clone)]
+pub enum KeyEvent {
+    Added(Arc<TempKey>),
+    Cleared,
 }
 
 impl KeyRing {
@@ -278,7 +289,41 @@ impl KeyRing {
 
     /// Remembers a temporary key.
     pub fn add_temporary(&self, key: TempKey) {
-        self.temporary.insert(key.secret_id.clone(), Arc::new(key));
+        let key = Arc::new(key);
+        self.temporary.insert(key.secret_id.clone(), key.clone());
+        self.on_change.call(&KeyEvent::Added(key));
+    }
+
+    /// Every temporary key, by SecretId.
+    pub fn temporaries(&self) -> Vec<Arc<TempKey>> {
+        let mut all: Vec<_> = self.temporary.iter().map(|k| k.value().clone()).collect();
+        all.sort_by(|a, b| a.secret_id.cmp(&b.secret_id));
+        all
+    }
+
+    /// Replaces every temporary key (import, and loading a data directory); tells no one.
+    pub fn replace_temporaries(&self, keys: Vec<Arc<TempKey>>) {
+        self.temporary.clear();
+        for k in keys {
+            self.temporary.insert(k.secret_id.clone(), k);
+        }
+    }
+
+    /// The permanent COS identity (root, sub-account or role) whose label is `label`.
+    pub fn identity(&self, label: &str) -> Option<Caller> {
+        self.keys
+            .values()
+            .map(|k| &k.caller)
+            .find(|c| c.label() == label)
+            .cloned()
+            .or_else(|| {
+                let (root, name) = label.split_once("/role:")?;
+                let appid = self.keys.values().find_map(|k| match &k.caller {
+                    Caller::Root { uin, appid } if uin == root => Some(appid.clone()),
+                    _ => None,
+                })?;
+                self.role(root, name, &appid)
+            })
     }
 
     pub fn temporary(&self, secret_id: &str) -> Option<Arc<TempKey>> {
@@ -288,6 +333,7 @@ impl KeyRing {
     /// Forgets every temporary key (on reset).
     pub fn clear_temporary(&self) {
         self.temporary.clear();
+        self.on_change.call(&KeyEvent::Cleared);
     }
 }
 

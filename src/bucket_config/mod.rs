@@ -280,6 +280,11 @@ impl Configs {
         self.docs.len() != before
     }
 
+    /// Every configuration with its kind and id (empty for unkeyed kinds), in the order set.
+    pub fn entries(&self) -> impl Iterator<Item = (Kind, &str, &Node)> + '_ {
+        self.docs.iter().map(|s| (s.kind, s.id.as_str(), &s.doc))
+    }
+
     /// The configurations of a kind, in the order they were first set.
     pub fn list(&self, kind: Kind) -> impl Iterator<Item = &Node> + '_ {
         self.docs

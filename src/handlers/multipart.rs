@@ -104,9 +104,8 @@ pub fn initiate(ctx: &Ctx) -> Result<Reply, CosError> {
         parts: Default::default(),
     };
     let encryption = upload.template.encryption.clone();
-    ctx.store().with_bucket_mut(bucket, |b| {
-        b.uploads.insert((key.clone(), upload_id.clone()), upload)
-    })?;
+    ctx.store()
+        .with_bucket_mut(bucket, |b| b.insert_upload(upload))?;
     let result = InitiateResult {
         bucket: bucket.to_string(),
         key,
@@ -168,7 +167,7 @@ pub fn upload_part_copy(ctx: &Ctx) -> Result<Reply, CosError> {
     let id = upload_id(ctx);
     // As Upload Part: a part copied into an SSE-C upload needs the upload's key, and the part
     // answers the upload's encryption.
-    let encryption = ctx.store().with_upload(bucket, &key, id, |u| {
+    let encryption = ctx.store().read_upload(bucket, &key, id, |u| {
         let encryption = u.template.encryption.clone();
         super::encryption::check_key(ctx, &encryption, "x-cos-")?;
         Ok::<_, CosError>(encryption)
@@ -205,7 +204,7 @@ pub fn list_parts(ctx: &Ctx) -> Result<Reply, CosError> {
     let url = url_encoding(ctx)?;
     let owner = owner_of(ctx, bucket)?;
     let id = upload_id(ctx);
-    let ((page, truncated), class, initiator) = ctx.store().with_upload(bucket, &key, id, |u| {
+    let ((page, truncated), class, initiator) = ctx.store().read_upload(bucket, &key, id, |u| {
         (
             uploads::list_parts(&u.parts, marker, max),
             u.template.storage_class,
@@ -251,57 +250,54 @@ pub fn complete(ctx: &Ctx) -> Result<Reply, CosError> {
         .collect();
     let forbid = super::overwrite::forbidden(ctx)?;
     let slot = (key.clone(), id.to_string());
-    // Check the parts and take the upload in one step, so that two racing Completes cannot both
-    // write the object.
-    let claimed = ctx.store().with_bucket_mut(bucket, |b| {
-        let Some(u) = b.uploads.get(&slot) else {
+    // Check the parts, write the object, end the upload and remember the completion in one step
+    // under the bucket's lock: two racing Completes cannot both write the object, and a data
+    // directory records all of it in one transaction.
+    let done = ctx.store().with_bucket_mut(bucket, |b| {
+        let Some(upload) = b.uploads.get(&slot) else {
             return Ok(None);
         };
-        let parts = uploads::select_parts(u, &listed)?;
-        Ok::<_, CosError>(b.uploads.remove(&slot).map(|u| (parts, u)))
+        let parts = uploads::select_parts(upload, &listed)?;
+        // Refused (x-cos-forbid-overwrite): the upload stays, so the client may still abort it.
+        super::overwrite::check(forbid, b.objects.get(key.as_str()).map(|o| o.as_ref()))?;
+        let mut object = upload.template.clone();
+        object.data = uploads::concat(&parts);
+        object.etag = uploads::multipart_etag(&parts);
+        object.crc64 = uploads::crc64_of_parts(&parts);
+        object.last_modified = ctx.now;
+        let result = CompleteResult {
+            location: format!("{bucket}.cos.{}.myqcloud.com/{key}", ctx.req.region),
+            bucket: bucket.to_string(),
+            key: key.clone(),
+            etag: object.etag.to_string(),
+        };
+        let body = to_xml("CompleteMultipartUploadResult", &result)?;
+        let crc64 = object.crc64.to_string();
+        let encryption = object.encryption.to_vec();
+        let version_id = b.put_version(&key, object);
+        b.remove_upload(&slot);
+        let done = uploads::Completed {
+            key: key.clone(),
+            upload_id: id.to_string(),
+            parts: uploads::unquoted(&listed),
+            body,
+            crc64,
+            encryption,
+            version_id,
+        };
+        b.completed.remember(done.clone());
+        Ok::<_, CosError>(Some(done))
     })??;
-    let Some((parts, upload)) = claimed else {
+    let Some(uploads::Completed {
+        body,
+        crc64,
+        encryption,
+        version_id,
+        ..
+    }) = done
+    else {
         return repeated_complete(ctx, bucket, &key, id, &listed);
     };
-    let mut object = upload.template.clone();
-    object.data = uploads::concat(&parts);
-    object.etag = uploads::multipart_etag(&parts);
-    object.crc64 = uploads::crc64_of_parts(&parts);
-    object.last_modified = ctx.now;
-    let result = CompleteResult {
-        location: format!("{bucket}.cos.{}.myqcloud.com/{key}", ctx.req.region),
-        bucket: bucket.to_string(),
-        key: key.clone(),
-        etag: object.etag.to_string(),
-    };
-    let crc64 = object.crc64.to_string();
-    let body = to_xml("CompleteMultipartUploadResult", &result)?;
-    let encryption = object.encryption.clone();
-    let written = ctx.store().put_object_if(bucket, &key, |current| {
-        super::overwrite::check(forbid, current)?;
-        Ok(object)
-    });
-    let version_id = match written {
-        Ok(version_id) => version_id,
-        Err(e) => {
-            // Refused (x-cos-forbid-overwrite): the upload stays, so the client may still abort it.
-            let _ = ctx
-                .store()
-                .with_bucket_mut(bucket, |b| b.uploads.insert(slot, upload));
-            return Err(e);
-        }
-    };
-    let done = uploads::Completed {
-        key,
-        upload_id: id.to_string(),
-        parts: uploads::unquoted(&listed),
-        body: body.clone(),
-        crc64: crc64.clone(),
-        encryption: encryption.to_vec(),
-        version_id: version_id.clone(),
-    };
-    ctx.store()
-        .with_bucket_mut(bucket, |b| b.completed.remember(done))?;
     let reply = Reply::xml(body).header("x-cos-hash-crc64ecma", crc64);
     let reply = super::encryption::echo(reply, &encryption);
     Ok(super::versioning::written(reply, &version_id))
@@ -336,7 +332,7 @@ pub fn abort(ctx: &Ctx) -> Result<Reply, CosError> {
     let id = upload_id(ctx);
     let removed = ctx
         .store()
-        .with_bucket_mut(ctx.bucket()?, |b| b.uploads.remove(&(key, id.to_string())))?;
+        .with_bucket_mut(ctx.bucket()?, |b| b.remove_upload(&(key, id.to_string())))?;
     match removed {
         Some(_) => Ok(Reply::new(StatusCode::NO_CONTENT)),
         None => Err(uploads::no_such_upload(id)),

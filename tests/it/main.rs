@@ -27,6 +27,7 @@ mod logs;
 mod multipart;
 mod objects;
 mod oss;
+mod persist;
 mod policy;
 mod post_object;
 mod quirks;
