@@ -98,7 +98,8 @@ struct Opts {
     /// Largest bucket policy accepted, in bytes.
     #[arg(long, env = "COS_MOCK_POLICY_MAX_BYTES", default_value_t = cos_mock::policy::Limits::BUCKET_MAX_BYTES)]
     policy_max_bytes: usize,
-    /// Require `Authorization: Bearer TOKEN` on the admin API (/_cos-mock/*, but health).
+    /// Require `Authorization: Bearer TOKEN` on the admin API (/_cos-mock/*, but health and the
+    /// dashboard page, which asks for the token).
     #[arg(long, env = "COS_MOCK_ADMIN_TOKEN", hide_env_values = true)]
     admin_token: Option<String>,
     /// How many requests GET /_cos-mock/requests keeps.
@@ -255,6 +256,7 @@ Default identity (without --config; a config file replaces the COS account):
 Default region: {DEFAULT_REGION} (--region, or the config file's \"region\")
 
 Admin API, on the listen address (by default http://127.0.0.1:9400):
+  GET  /_cos-mock/          the dashboard: buckets, policies, objects and requests in a browser
   GET  /_cos-mock/health    200 {{\"status\":\"ok\"}} while serving (never needs --admin-token)
   GET  /_cos-mock/state     buckets and objects, as JSON
   GET  /_cos-mock/requests  the last --journal-size requests, with their access decisions

@@ -14,12 +14,26 @@ pub use crate::wire::parse_query;
 /// What the request is addressed to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
-    /// `/_cos-mock/...` on a Host that names no bucket.
+    /// `/_cos-mock/...` on a Host that names no bucket: what follows `/_cos-mock/` ([`ADMIN_BARE`]
+    /// for `/_cos-mock` itself).
     Admin(String),
     /// A Host and path that name no bucket: `GET /` lists buckets, `POST /` may be STS.
     Service,
     /// A bucket; `key` is empty for bucket-level requests.
     Bucket { bucket: String, key: String },
+}
+
+/// The admin path of `/_cos-mock` without its slash (the admin API redirects it to `/_cos-mock/`).
+/// A space: no request path holds one, so no `/_cos-mock/<rest>` gives this path.
+pub const ADMIN_BARE: &str = " ";
+
+/// The admin path of `raw_path` on a Host that names no bucket: what follows `/_cos-mock/`, or
+/// [`ADMIN_BARE`] for `/_cos-mock`.
+fn admin_path(raw_path: &str) -> Option<&str> {
+    match raw_path {
+        "/_cos-mock" => Some(ADMIN_BARE),
+        _ => raw_path.strip_prefix("/_cos-mock/"),
+    }
 }
 
 /// One request as the rest of the server sees it.
@@ -405,7 +419,7 @@ fn address_oss(
 ) -> Result<Option<Address>, CosError> {
     use crate::dialect::oss::hosts::parse_host;
     let host = parse_host(hostname);
-    if host.is_none() && (!oss_credential || raw_path.starts_with("/_cos-mock/")) {
+    if host.is_none() && (!oss_credential || admin_path(raw_path).is_some()) {
         return Ok(None);
     }
     let region = host
@@ -425,7 +439,7 @@ fn address_oss(
             key: decode_path(trimmed)?,
         });
     }
-    if raw_path.starts_with("/_cos-mock/") {
+    if admin_path(raw_path).is_some() {
         return Ok(None);
     }
     let (first, rest) = trimmed.split_once('/').unwrap_or((trimmed, ""));
@@ -473,7 +487,7 @@ pub fn address(
         let bucket = labels[0].to_string();
         return Ok(at(Target::Bucket { bucket, key }));
     }
-    if let Some(rest) = raw_path.strip_prefix("/_cos-mock/") {
+    if let Some(rest) = admin_path(raw_path) {
         return Ok(at(Target::Admin(rest.to_string())));
     }
     // `service.cos.<suffix>` and the STS hosts never name a bucket, whatever the path or the
@@ -566,6 +580,16 @@ mod tests {
             ),
             (
                 "127.0.0.1:9400",
+                "/_cos-mock",
+                true,
+                Address {
+                    dialect: Dialect::Cos,
+                    target: Target::Admin(ADMIN_BARE.into()),
+                    region: "ap-guangzhou".into(),
+                },
+            ),
+            (
+                "127.0.0.1:9400",
                 "/examplebucket-1250000000/k",
                 false,
                 Address {
@@ -638,6 +662,27 @@ mod tests {
                 "/_cos-mock/health",
                 Some("d-1"),
                 Target::Admin("health".into()),
+                "ap-guangzhou",
+            ),
+            (
+                "127.0.0.1:9400",
+                "/_cos-mock",
+                Some("d-1"),
+                Target::Admin(ADMIN_BARE.into()),
+                "ap-guangzhou",
+            ),
+            (
+                "127.0.0.1:9400",
+                "/_cos-mock/",
+                Some("d-1"),
+                Target::Admin(String::new()),
+                "ap-guangzhou",
+            ),
+            (
+                "examplebucket-1250000000.localhost:9400",
+                "/_cos-mock",
+                None,
+                bucket("examplebucket-1250000000", "_cos-mock"),
                 "ap-guangzhou",
             ),
             (

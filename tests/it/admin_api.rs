@@ -57,7 +57,6 @@ fn unknown_admin_paths_are_json_not_found() {
     let s = Server::start();
     for target in [
         "nope",
-        "",
         "state/",
         "STATE",
         "../state",

@@ -342,6 +342,7 @@ fn help_shows_default_identity_region_and_admin_urls() {
             "AccessKeyId LTAIOSSMOCKROOT",
             "AccessKeySecret oss-mock-root-secret",
             "Default region: ap-guangzhou",
+            "GET  /_cos-mock/          the dashboard",
             "GET  /_cos-mock/health",
             "GET  /_cos-mock/state",
             "GET  /_cos-mock/requests",

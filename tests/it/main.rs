@@ -14,6 +14,7 @@ mod buckets;
 mod cli;
 mod copy;
 mod cors;
+mod dashboard;
 mod delete_multiple;
 mod encryption;
 mod errors;
