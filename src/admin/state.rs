@@ -38,6 +38,20 @@ pub fn state_json(state: &AppState) -> serde_json::Value {
             };
             let policy = text.and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok());
             let (versions, delete_markers) = b.version_counts();
+            // CORS and lifecycle are kept apart from the other configurations, but shown with them.
+            let mut configurations = b.configs.to_json();
+            if let Some(map) = configurations.as_object_mut() {
+                let cors = b.cors.as_ref().and_then(|c| crate::cors::to_xml(c).ok());
+                let lifecycle = b
+                    .lifecycle
+                    .as_ref()
+                    .and_then(|c| crate::lifecycle::to_xml(c).ok());
+                for (name, xml) in [("cors", cors), ("lifecycle", lifecycle)] {
+                    if let Some(xml) = xml {
+                        map.insert(name.to_string(), json!(xml));
+                    }
+                }
+            }
             json!({
                 "dialect": dialect,
                 "name": b.name,
@@ -46,7 +60,7 @@ pub fn state_json(state: &AppState) -> serde_json::Value {
                 "created": iso8601(b.created),
                 "acl": acl_label(&b.acl),
                 "policy": policy,
-                "configurations": b.configs.to_json(),
+                "configurations": configurations,
                 "tags": b.tagging.as_deref().map(tag_map),
                 "encryption": b.encryption.as_ref().map(|e| e.algorithm.as_str()),
                 "objects": objects,

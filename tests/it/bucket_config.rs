@@ -434,6 +434,37 @@ fn bucket_configs_show_in_admin_state() {
         .as_str()
         .unwrap()
         .contains("<Id>a</Id>"));
+    assert!(configs.get("cors").is_none(), "{configs}");
+}
+
+/// CORS and lifecycle rules are kept apart from the other configurations but shown with them.
+#[test]
+fn cors_and_lifecycle_show_in_admin_state() {
+    let s = Server::start();
+    s.create_bucket();
+    let cors = "<CORSConfiguration><CORSRule><AllowedOrigin>https://app.example</AllowedOrigin>\
+        <AllowedMethod>GET</AllowedMethod></CORSRule></CORSConfiguration>";
+    let lifecycle = "<LifecycleConfiguration><Rule><ID>old</ID><Filter><Prefix>logs/</Prefix>\
+        </Filter><Status>Enabled</Status><Expiration><Days>7</Days></Expiration></Rule>\
+        </LifecycleConfiguration>";
+    for (path, doc) in [("/?cors", cors), ("/?lifecycle", lifecycle)] {
+        let r = s
+            .req("PUT", path)
+            .header("Content-MD5", &md5_b64(doc.as_bytes()))
+            .body(doc.as_bytes())
+            .send();
+        assert_eq!(r.status, 200, "{path}: {}", r.text());
+    }
+    let r = s
+        .req("GET", "/_cos-mock/state")
+        .header("Host", &format!("127.0.0.1:{}", s.addr.port()))
+        .anonymous()
+        .send();
+    let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+    let configs = &v["buckets"][0]["configurations"];
+    let text = |name: &str| configs[name].as_str().unwrap_or_default().to_string();
+    assert!(text("cors").contains("https://app.example"), "{configs}");
+    assert!(text("lifecycle").contains("<Days>7</Days>"), "{configs}");
 }
 
 fn public_object(s: &Server) {
