@@ -93,6 +93,8 @@ pub struct Config {
     pub transport: crate::transport::Transport,
     /// Where the state is kept across restarts (`crate::persist`); `None`: in memory only.
     pub data_dir: Option<std::path::PathBuf>,
+    /// The directory a state import's `body_path` files are read from (`--import-dir`).
+    pub import_dir: Option<std::path::PathBuf>,
 }
 
 /// The `oss` section: Alibaba Cloud accounts, their RAM users, and buckets created at start.
@@ -305,6 +307,7 @@ impl Default for Config {
             oss: OssConfig::default(),
             transport: crate::transport::Transport::default(),
             data_dir: None,
+            import_dir: None,
         }
     }
 }

@@ -133,6 +133,10 @@ struct Opts {
     /// only.
     #[arg(long, env = "COS_MOCK_DATA_DIR", value_name = "DIR")]
     data_dir: Option<std::path::PathBuf>,
+    /// The directory POST /_cos-mock/state/import reads `body_path` files from (paths relative to
+    /// it; nothing outside it). Default: none, so imports carry bodies as `body_base64`.
+    #[arg(long, env = "COS_MOCK_IMPORT_DIR", value_name = "DIR")]
+    import_dir: Option<std::path::PathBuf>,
 }
 
 /// A duration flag's value: seconds, fractions of them, or with `ms`/`s`; `0` is none.
@@ -370,6 +374,7 @@ fn build_config(o: &Opts) -> Result<Config, String> {
             shutdown_grace: o.shutdown_grace.0.unwrap_or_default(),
         },
         data_dir: o.data_dir.clone(),
+        import_dir: o.import_dir.clone(),
         ..Config::default()
     };
     if let Some(region) = &o.region {

@@ -241,8 +241,13 @@ pub fn check(
     })
 }
 
-/// The bodies of an import: `body_base64` or `body_path`, exactly one.
-pub fn import_body(b: &BodyIn, at: &str) -> Result<Data, DocError> {
+/// The bodies of an import: `body_base64`, or `body_path`, a file under `import_dir`
+/// (`--import-dir`), exactly one.
+pub fn import_body(
+    b: &BodyIn,
+    at: &str,
+    import_dir: Option<&std::path::Path>,
+) -> Result<Data, DocError> {
     match (b.base64, b.path, b.files) {
         (_, _, Some(_)) => Err(err(
             &format!("{at}.body_files"),
@@ -252,11 +257,56 @@ pub fn import_body(b: &BodyIn, at: &str) -> Result<Data, DocError> {
             .decode(text)
             .map(|v| Data::joined([bytes::Bytes::from(v)]))
             .map_err(|e| err(&format!("{at}.body_base64"), format!("not base64: {e}"))),
-        (None, Some(path), None) => std::fs::read(path)
+        (None, Some(path), None) => read_import_file(path, import_dir)
             .map(|v| Data::joined([bytes::Bytes::from(v)]))
-            .map_err(|e| err(&format!("{at}.body_path"), format!("{path}: {e}"))),
+            .map_err(|e| err(&format!("{at}.body_path"), e)),
         _ => Err(err(at, "give exactly one of body_base64 and body_path")),
     }
+}
+
+/// The largest file a `body_path` may name: the largest object.
+const MAX_BODY_FILE: u64 = 5 << 30;
+
+/// Reads the file `path` names, relative to `import_dir`: the admin API is unsigned, so an import
+/// may read only what the operator put there. `..`, absolute paths and links leading out of it,
+/// anything but a regular file, and a file over [`MAX_BODY_FILE`] are refused; without
+/// `--import-dir`, every `body_path` is.
+fn read_import_file(path: &str, import_dir: Option<&std::path::Path>) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let Some(dir) = import_dir else {
+        return Err(
+            "body_path is read only from the directory --import-dir names, and none was given"
+                .into(),
+        );
+    };
+    let dir = dir
+        .canonicalize()
+        .map_err(|e| format!("--import-dir {}: {e}", dir.display()))?;
+    let file = dir
+        .join(path)
+        .canonicalize()
+        .map_err(|e| format!("{path}: {e}"))?;
+    if !file.starts_with(&dir) {
+        return Err(format!("{path} is outside --import-dir"));
+    }
+    let opened = std::fs::File::open(&file).map_err(|e| format!("{path}: {e}"))?;
+    let meta = opened.metadata().map_err(|e| format!("{path}: {e}"))?;
+    if !meta.is_file() {
+        return Err(format!("{path} is not a regular file"));
+    }
+    if meta.len() > MAX_BODY_FILE {
+        return Err(format!("{path} is larger than 5 GiB"));
+    }
+    let mut body = Vec::with_capacity(meta.len() as usize);
+    // Bounded even if the file grows while it is read.
+    opened
+        .take(MAX_BODY_FILE + 1)
+        .read_to_end(&mut body)
+        .map_err(|e| format!("{path}: {e}"))?;
+    if body.len() as u64 > MAX_BODY_FILE {
+        return Err(format!("{path} is larger than 5 GiB"));
+    }
+    Ok(body)
 }
 
 /// `POST /_cos-mock/state/import`: checks the document, then replaces the whole state (and the
@@ -269,7 +319,8 @@ pub fn import(state: &AppState, body: &[u8]) -> Result<(), CosError> {
         )
     };
     let doc = parse(body).map_err(bad)?;
-    let checked = check(&doc, state, &import_body).map_err(bad)?;
+    let import_dir = state.config.import_dir.as_deref();
+    let checked = check(&doc, state, &|b, at| import_body(b, at, import_dir)).map_err(bad)?;
     install(state, checked)
 }
 

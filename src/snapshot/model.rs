@@ -164,7 +164,7 @@ pub struct VersionDoc {
     pub object: Option<ObjectDoc>,
 }
 
-/// A stored object and its body: `body_base64`, or `body_path` (a file the server reads, on
+/// A stored object and its body: `body_base64`, or `body_path` (a file under `--import-dir` the server reads, on
 /// import), or `body_files` (chunk files of a data directory; never accepted by import).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -415,21 +415,66 @@ fn import_bad_values_name_their_json_path() {
 }
 
 #[test]
-fn import_body_path_reads_the_file() {
-    let s = Server::start();
-    let mut doc = small_doc(&s);
+fn import_body_path_reads_the_file_under_import_dir() {
     let dir = temp_dir("body-path");
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("body");
-    std::fs::write(&path, b"hello").unwrap();
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    std::fs::write(dir.join("sub/body"), b"hello").unwrap();
+    let s = Server::with_config(Config {
+        import_dir: Some(dir.clone()),
+        ..Config::default()
+    });
+    let mut doc = small_doc(&s);
     let o = &mut doc["buckets"][0]["objects"][0]["object"];
     o.as_object_mut().unwrap().remove("body_base64");
-    o["body_path"] = path.to_str().unwrap().into();
+    o["body_path"] = "sub/body".into();
     admin(&s, "POST", "reset").send();
     let r = import(&s, &serde_json::to_vec(&doc).unwrap());
     assert_eq!(r.status, 204, "{}", r.text());
     assert_eq!(s.req("GET", "/k").send().body, b"hello");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The admin API is unsigned: an import reads files only from `--import-dir`, never by `..`, an
+/// absolute path or a link out of it, never a device or a directory; without the flag, none.
+#[test]
+fn import_body_path_outside_import_dir_is_refused() {
+    let dir = temp_dir("import-dir");
+    let outside = temp_dir("outside");
+    std::fs::create_dir_all(dir.join("a-dir")).unwrap();
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("secret"), b"secret").unwrap();
+    std::os::unix::fs::symlink(outside.join("secret"), dir.join("link-out")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", dir.join("zero")).unwrap();
+    let plain = Server::start();
+    let confined = Server::with_config(Config {
+        import_dir: Some(dir.clone()),
+        ..Config::default()
+    });
+    let secret = outside.join("secret");
+    let escape = format!(
+        "../{}/secret",
+        outside.file_name().unwrap().to_str().unwrap()
+    );
+    let cases: Vec<(&Server, String)> = vec![
+        (&plain, secret.to_str().unwrap().to_string()),
+        (&confined, secret.to_str().unwrap().to_string()),
+        (&confined, escape),
+        (&confined, "link-out".into()),
+        (&confined, "zero".into()),
+        (&confined, "/dev/zero".into()),
+        (&confined, "a-dir".into()),
+        (&confined, "missing".into()),
+    ];
+    for (s, path) in cases {
+        admin(s, "POST", "reset").send();
+        let mut doc = small_doc(s);
+        let o = &mut doc["buckets"][0]["objects"][0]["object"];
+        o.as_object_mut().unwrap().remove("body_base64");
+        o["body_path"] = path.clone().into();
+        refused_value(s, &doc, "$.buckets[0].objects[0].object.body_path");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&outside);
 }
 
 #[test]
