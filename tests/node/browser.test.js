@@ -16,21 +16,9 @@ const os = require('node:os');
 const path = require('node:path');
 const assert = require('node:assert/strict');
 const { test, before, after, beforeEach } = require('node:test');
-const { chromium } = require('playwright-core');
+const { launchChromium } = require('./chromium');
 const { BUCKET, REGION, SECRET_ID, SECRET_KEY, Server, rawRequest } = require('./helpers');
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-// Playwright adds --headless, --no-sandbox (no chromiumSandbox) and a new empty --user-data-dir
-// of its own; the rest keep Chromium off the network it cannot reach here.
-const CHROMIUM_ARGS = [
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const LAUNCH_TIMEOUT_MS = 30000;
 const PAGE_TIMEOUT_MS = 60000;
 const TEST_TIMEOUT_MS = 120000;
 
@@ -97,17 +85,11 @@ async function stopPageServer(srv) {
 }
 
 before(async () => {
-  assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} not found: bash scripts/setup-test-deps.sh installs Debian's chromium`);
   ctx.server = await Server.start({ args: ['--tls-listen', '127.0.0.1:0', '--tls-cert-out', certFile] });
   ctx.cos = ctx.server.cos();
   assert.ok(ctx.server.tlsAddr, `cos-mock printed no TLS address:\n${ctx.server.log}`);
   pageServer = await startPageServer(ctx.server);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    timeout: LAUNCH_TIMEOUT_MS,
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -14,20 +14,9 @@ const path = require('node:path');
 const assert = require('node:assert/strict');
 const { test, before, after } = require('node:test');
 const OSS = require('ali-oss');
-const { chromium } = require('playwright-core');
+const { launchChromium } = require('./chromium');
 const { BUCKET, COS, REGION, SECRET_ID, SECRET_KEY, Server, rawRequest, viaProxy } = require('./helpers');
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-// As browser.test.js: Playwright adds --headless, --no-sandbox and its own --user-data-dir.
-const CHROMIUM_ARGS = [
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const LAUNCH_TIMEOUT_MS = 30000;
 const WAIT_MS = 15000;
 const TEST_TIMEOUT_MS = 90000;
 
@@ -45,10 +34,9 @@ const ctx = {}; // { server, cos }
 let browser;
 
 before(async () => {
-  assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} not found: bash scripts/setup-test-deps.sh installs Debian's chromium`);
   ctx.server = await Server.start();
   ctx.cos = ctx.server.cos();
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: LAUNCH_TIMEOUT_MS });
+  browser = await launchChromium();
 });
 
 after(async () => {
