@@ -217,8 +217,9 @@ pub fn format_string(
     host_override: Option<&str>,
 ) -> String {
     let lists = Lists::of(parts);
-    let params = canonical_params(req);
-    format_string_of(&lists, req, &params, &canonical_headers(req, host_override))
+    let params = canonical_params(req, &lists.params);
+    let headers = canonical_headers(req, host_override, &lists.headers);
+    format_string_of(&lists, req, &params, &headers)
 }
 
 /// The signature's lists as canonical names (`lower(encode(name))`), sorted: made once per
@@ -258,24 +259,38 @@ fn format_string_of(
     )
 }
 
-/// The request's query as `(lower(encode(name)), encode(value))` pairs.
-fn canonical_params(req: &RequestView) -> Vec<(String, String)> {
+/// The request's query as `(lower(encode(name)), encode(value))` pairs, of the names in `listed`
+/// (canonical and sorted) only: nothing else enters the signature, so nothing else is encoded.
+fn canonical_params(req: &RequestView, listed: &[String]) -> Vec<(String, String)> {
     query_pairs_bytes(req.raw_query)
-        .map(|(k, v)| (encode_bytes(&k).to_ascii_lowercase(), encode_bytes(&v)))
+        .filter_map(|(k, v)| {
+            let name = encode_bytes(&k).to_ascii_lowercase();
+            listed
+                .binary_search(&name)
+                .is_ok()
+                .then(|| (name, encode_bytes(&v)))
+        })
         .collect()
 }
 
-/// The request's headers as `(lower(encode(name)), encode(trimmed value))` pairs.
-fn canonical_headers(req: &RequestView, host_override: Option<&str>) -> Vec<(String, String)> {
+/// The request's headers as `(lower(encode(name)), encode(trimmed value))` pairs, of the names in
+/// `listed` (canonical and sorted) only: an unsigned header (`Authorization`, a few hundred bytes)
+/// is never encoded.
+fn canonical_headers(
+    req: &RequestView,
+    host_override: Option<&str>,
+    listed: &[String],
+) -> Vec<(String, String)> {
     req.headers
         .iter()
-        .map(|(name, value)| {
+        .filter_map(|(name, value)| {
             let name = encode(name).to_ascii_lowercase();
+            listed.binary_search(&name).ok()?;
             let value = match host_override {
                 Some(host) if name == "host" => host,
                 _ => value.trim_matches([' ', '\t']),
             };
-            (name, encode(value))
+            Some((name, encode(value)))
         })
         .collect()
 }
@@ -305,8 +320,13 @@ impl fmt::Display for Absent {
 /// The first listed header or parameter the request lacks: a request without one must not verify,
 /// or `DELETE /?policy` signed with `q-url-param-list=policy` could be sent as `DELETE /`.
 pub fn first_absent(parts: &SignedParts, req: &RequestView) -> Option<Absent> {
-    let params = canonical_params(req);
-    first_absent_of(&Lists::of(parts), &params, &canonical_headers(req, None))
+    let lists = Lists::of(parts);
+    let params = canonical_params(req, &lists.params);
+    first_absent_of(
+        &lists,
+        &params,
+        &canonical_headers(req, None, &lists.headers),
+    )
 }
 
 /// [`first_absent`] from the request's canonical pairs.
@@ -353,8 +373,8 @@ fn signed_pairs(names: &[String], available: &[(String, String)]) -> String {
 
 /// `sha1\n<q-sign-time>\n<hex(SHA1(HttpString))>\n`.
 pub fn string_to_sign(sign_time: &str, format_string: &str) -> String {
-    let digest = hex::encode(Sha1::digest(format_string.as_bytes()));
-    format!("sha1\n{sign_time}\n{digest}\n")
+    let digest: [u8; 20] = Sha1::digest(format_string.as_bytes()).into();
+    format!("sha1\n{sign_time}\n{}\n", hex20(&digest).as_str())
 }
 
 /// `hex(HMAC-SHA1(SecretKey, q-key-time))`, lowercase.
@@ -370,7 +390,28 @@ pub fn signature(sign_key: &str, string_to_sign: &str) -> String {
 fn hmac_sha1_hex(key: &[u8], message: &[u8]) -> String {
     let mut mac = <Hmac<Sha1> as Mac>::new_from_slice(key).expect("HMAC takes keys of any length");
     mac.update(message);
-    hex::encode(mac.finalize().into_bytes())
+    hex20(&mac.finalize().into_bytes().into())
+        .as_str()
+        .to_owned()
+}
+
+/// Lowercase hex of a SHA-1 digest, on the stack (`hex::encode` goes one char at a time, and this
+/// runs three times per signed request).
+fn hex20(digest: &[u8; 20]) -> Hex40 {
+    let mut out = [0u8; 40];
+    // Cannot fail: 40 is twice 20.
+    let _ = hex::encode_to_slice(digest, &mut out);
+    Hex40(out)
+}
+
+/// 40 lowercase hex digits.
+struct Hex40([u8; 40]);
+
+impl Hex40 {
+    fn as_str(&self) -> &str {
+        // Hex digits are ASCII, so this is never the empty fallback.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
 }
 
 /// What the server computed when a signature did not match; COS echoes these in `SignatureDoesNotMatch`.
@@ -392,12 +433,15 @@ pub fn verify(parts: &SignedParts, req: &RequestView, secret_key: &str) -> Resul
     let key = sign_key(secret_key, &parts.key_time);
     let given = parts.signature.to_ascii_lowercase();
     let lists = Lists::of(parts);
-    let params = canonical_params(req);
-    let headers = canonical_headers(req, None);
+    let params = canonical_params(req, &lists.params);
+    let headers = canonical_headers(req, None, &lists.headers);
     let attempt = |host: Option<&str>| {
         let format_string = match host {
             None => format_string_of(&lists, req, &params, &headers),
-            Some(_) => format_string_of(&lists, req, &params, &canonical_headers(req, host)),
+            Some(_) => {
+                let headers = canonical_headers(req, host, &lists.headers);
+                format_string_of(&lists, req, &params, &headers)
+            }
         };
         let string_to_sign = string_to_sign(&parts.sign_time, &format_string);
         let ok: bool = signature(&key, &string_to_sign)
