@@ -17,7 +17,7 @@ use std::time::Duration;
 pub const LINGER: Duration = Duration::from_millis(2);
 
 /// The target of the per-request lines, which are deferred.
-const DEFERRED_TARGET: &str = "cos_mock::request";
+pub(crate) const DEFERRED_TARGET: &str = "cos_mock::request";
 
 /// Lines waiting to be written, and the right to write them (with the writer's buffer: the two
 /// buffers trade places and keep their capacity, so a line costs no allocation).
@@ -33,10 +33,11 @@ pub struct LogSink {
 /// The process's stderr writer, once [`LogSink::stderr`] made it.
 static STDERR: OnceLock<Writer> = OnceLock::new();
 
-/// Writes the queued lines now (before printing around the log, and at exit).
+/// Writes the queued lines now, and waits for a write in progress (before printing around the
+/// log, and at exit): when it returns, every line logged before it is on stderr.
 pub fn flush() {
     if let Some(writer) = STDERR.get() {
-        writer.sink.drain();
+        writer.sink.drain_waiting();
     }
 }
 
@@ -121,6 +122,22 @@ impl LogSink {
             if lock(&self.pending).is_empty() {
                 return;
             }
+        }
+    }
+}
+
+impl LogSink {
+    /// [`LogSink::drain`], but waiting for the right to write rather than leaving the queue to a
+    /// thread that is writing: that thread may still be in the middle of its write.
+    fn drain_waiting(&self) {
+        let mut batch = lock(&self.writing);
+        loop {
+            std::mem::swap(&mut *lock(&self.pending), &mut *batch);
+            if batch.is_empty() {
+                return;
+            }
+            (self.out)(&batch);
+            batch.clear();
         }
     }
 }
@@ -238,5 +255,32 @@ mod tests {
             std::thread::sleep(Duration::from_millis(1));
         }
         assert_eq!(&*LATE.lock().unwrap(), b"request\nother\nlater\n");
+    }
+
+    static SLOW: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+    /// A flush while the flusher is in the middle of a write returns only after that write: a
+    /// shutdown line printed next comes after every request line (before, it could come between).
+    #[test]
+    fn flush_waits_for_a_write_in_progress() {
+        let sink: &'static LogSink = Box::leak(Box::new(LogSink::to(|bytes| {
+            SLOW.lock().unwrap().push("writing".into());
+            std::thread::sleep(Duration::from_millis(100));
+            SLOW.lock()
+                .unwrap()
+                .push(String::from_utf8_lossy(bytes).into_owned());
+        })));
+        sink.defer(b"request line\n");
+        let flusher = std::thread::spawn(move || sink.drain());
+        while SLOW.lock().unwrap().is_empty() {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        sink.drain_waiting();
+        SLOW.lock().unwrap().push("shutdown line".into());
+        flusher.join().unwrap();
+        assert_eq!(
+            *SLOW.lock().unwrap(),
+            ["writing", "request line\n", "shutdown line"]
+        );
     }
 }
