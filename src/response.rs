@@ -68,13 +68,10 @@ pub fn new_request_id(now: SystemTime, seq: u64) -> String {
         .duration_since(SystemTime::UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
         .unwrap_or(0);
-    let raw = format!(
-        "{:08x}_{:x}_{:x}_{:x}",
-        secs as u32,
-        std::process::id(),
-        nanos,
-        seq
-    );
+    // getpid(2) is a system call each time: ask once.
+    static PID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    let pid = *PID.get_or_init(std::process::id);
+    let raw = format!("{:08x}_{pid:x}_{nanos:x}_{seq:x}", secs as u32);
     base64::engine::general_purpose::STANDARD.encode(raw)
 }
 

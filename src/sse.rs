@@ -123,7 +123,15 @@ fn customer_key_md5<'a>(
     h: &impl Fn(&str) -> Option<&'a str>,
     prefix: &str,
 ) -> Result<Option<String>, CosError> {
-    let name = |n: &str| format!("{prefix}{}", n.trim_start_matches("x-cos-"));
+    // The names are COS's constants unless another dialect's prefix is asked for (no allocation on
+    // every read).
+    let name = |n: &'static str| -> std::borrow::Cow<'static, str> {
+        if prefix == "x-cos-" {
+            n.into()
+        } else {
+            format!("{prefix}{}", n.trim_start_matches("x-cos-")).into()
+        }
+    };
     let (alg, key, md5) = (
         h(&name(CUSTOMER_ALGORITHM)),
         h(&name(CUSTOMER_KEY)),

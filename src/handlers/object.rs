@@ -277,12 +277,15 @@ pub fn get(ctx: &Ctx) -> Result<Reply, CosError> {
         reply = reply.header(name.to_ascii_lowercase().as_str(), value);
     }
     let prefix = ctx.req.dialect.header_prefix();
-    let crc_name = format!("{prefix}hash-crc64ecma");
+    let crc_name = match ctx.req.dialect {
+        Dialect::Cos => "x-cos-hash-crc64ecma",
+        Dialect::Oss => "x-oss-hash-crc64ecma",
+    };
     reply = reply
         .header("accept-ranges", "bytes")
         .header("etag", &etag)
         .header("last-modified", &last_modified)
-        .header(crc_name.as_str(), object.crc64.to_string());
+        .header(crc_name, object.crc64.to_string());
     // COS names only a cold class; OSS always names the class.
     if object.storage_class != "STANDARD" || ctx.req.dialect == Dialect::Oss {
         let class_name = format!("{prefix}storage-class");
