@@ -374,6 +374,8 @@ async fn side_by_side(
     let refs = references(args, report).await;
     let ours = signed_get(target);
     let mut rows = Vec::new();
+    // Server CPU per request at c=64, one value per round (steadier than req/s on a shared machine).
+    let mut cpu_per_request = Vec::new();
     for c in rounds(&args.connections, args.rounds) {
         for (reference, fixed) in &refs {
             let server_name = reference.name.split(' ').next().unwrap_or_default();
@@ -393,7 +395,14 @@ async fn side_by_side(
             });
         }
         progress(&format!("cos-mock q-signed GET, c={c}"));
+        let before = server::cpu_seconds(server.pid());
         let run = generator.run(server.addr, &ours, c, plan.seconds).await?;
+        if let (64, Some(b), Some(a)) = (c, before, server::cpu_seconds(server.pid())) {
+            if run.requests > 0 {
+                let per = |x: f64| x * 1e6 / run.requests as f64;
+                cpu_per_request.push((per(a.0 - b.0), per(a.1 - b.1)));
+            }
+        }
         rows.push(SideRow {
             server: "cos-mock".into(),
             label: format!(
@@ -405,6 +414,19 @@ async fn side_by_side(
         });
     }
     report.side_by_side = report::medians(rows);
+    cpu_per_request.sort_by(|x, y| (x.0 + x.1).total_cmp(&(y.0 + y.1)));
+    if let Some((user, system)) = cpu_per_request.get(cpu_per_request.len() / 2) {
+        report.figures.push(Figure {
+            name: "cos-mock CPU per q-signed GET, c=64".into(),
+            value: Some(((user + system) * 10.0).round() / 10.0),
+            unit: "µs",
+            target: String::new(),
+            met: None,
+            note: format!(
+                "user {user:.1} µs, system {system:.1} µs (/proc/PID/stat over the run; median of rounds)"
+            ),
+        });
+    }
     if args.rounds > 1 {
         report.notes.push(format!(
             "side by side: each row is the median (by req/s) of {} rounds, the servers taking turns",

@@ -98,6 +98,24 @@ pub fn rss_kib(pid: u32) -> Option<(u64, u64)> {
     Some((field_kib(&status, "VmRSS:")?, field_kib(&status, "VmHWM:")?))
 }
 
+/// CPU time `pid` has used so far, user and system, in seconds (`/proc/<pid>/stat` fields 14 and
+/// 15, in clock ticks of 1/100 s: Linux's `USER_HZ` for `/proc`).
+pub fn cpu_seconds(pid: u32) -> Option<(f64, f64)> {
+    parse_cpu(&std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?)
+}
+
+/// [`cpu_seconds`] of one `stat` line. The command name (field 2) may hold spaces and parentheses,
+/// so fields are counted from after its closing parenthesis.
+fn parse_cpu(stat: &str) -> Option<(f64, f64)> {
+    const TICKS_PER_SECOND: f64 = 100.0;
+    let rest = &stat[stat.rfind(')')? + 1..];
+    // `rest` starts at field 3 (state): utime and stime are its 12th and 13th words.
+    let mut words = rest.split_whitespace().skip(11);
+    let user: f64 = words.next()?.parse().ok()?;
+    let system: f64 = words.next()?.parse().ok()?;
+    Some((user / TICKS_PER_SECOND, system / TICKS_PER_SECOND))
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -127,7 +145,15 @@ fn field_kib(status: &str, name: &str) -> Option<u64> {
 
 #[cfg(test)]
 mod tests {
-    use super::field_kib;
+    use super::{field_kib, parse_cpu};
+
+    #[test]
+    fn parse_cpu_counts_fields_after_the_command_name() {
+        let stat = "4242 (cos mock) (x)) S 1 4242 4242 0 -1 4194560 1234 0 0 0 250 75 0 0 20 0 4 0";
+        assert_eq!(parse_cpu(stat), Some((2.5, 0.75)));
+        assert_eq!(parse_cpu("4242 (short) S 1"), None);
+        assert_eq!(parse_cpu("no parenthesis"), None);
+    }
 
     #[test]
     fn field_kib_reads_proc_status_lines() {
