@@ -720,7 +720,18 @@ async fn big(binary: &Path, bytes: u64, judge: bool, report: &mut Report) -> Res
     let target: Arc<Target> = own::target(&server);
     own::expect_200(&target, &[own::put_bucket()]).await?;
     let sampler = server.rss_sampler();
+    let cpu_before = server::cpu_seconds(server.pid());
     let upload = own::multipart(&target, "/big", 8, (bytes / 8) as usize).await;
+    let cpu = cpu_before
+        .zip(server::cpu_seconds(server.pid()))
+        .map_or(String::new(), |(b, a)| {
+            format!(
+                "; server CPU {:.2} s (user {:.2}, system {:.2})",
+                (a.0 - b.0) + (a.1 - b.1),
+                a.0 - b.0,
+                a.1 - b.1
+            )
+        });
     let peak_upload = sampler.peak_kib();
     let (secs, complete) = upload?;
     let judged = judge && bytes >= 1024 * MIB;
@@ -732,7 +743,7 @@ async fn big(binary: &Path, bytes: u64, judge: bool, report: &mut Report) -> Res
         target: "≥ 1 GB/s".into(),
         met: judged.then_some(rate >= 1.0),
         note: format!(
-            "{secs:.2} s from Initiate to the end of Complete ({complete:.2} s); peak RSS {:.0} MiB",
+            "{secs:.2} s from Initiate to the end of Complete ({complete:.2} s); peak RSS {:.0} MiB{cpu}",
             peak_upload as f64 / 1024.0
         ),
     });
