@@ -315,8 +315,16 @@ mod tests {
     use super::*;
     use std::sync::{Arc, Mutex};
 
-    /// Lines written by a JSON subscriber while `f` runs (everything enabled).
-    fn capture(f: impl FnOnce()) -> Vec<serde_json::Value> {
+    /// What a subscriber with `format` writes (no colours, everything enabled) while `f` runs.
+    fn written<F>(format: F, f: impl FnOnce()) -> String
+    where
+        F: FormatEvent<
+                tracing_subscriber::Registry,
+                tracing_subscriber::fmt::format::DefaultFields,
+            > + Send
+            + Sync
+            + 'static,
+    {
         #[derive(Clone, Default)]
         struct Buf(Arc<Mutex<Vec<u8>>>);
         impl std::io::Write for Buf {
@@ -332,11 +340,18 @@ mod tests {
         let out = buf.clone();
         let subscriber = tracing_subscriber::fmt()
             .with_max_level(Level::TRACE)
+            .with_ansi(false)
             .with_writer(move || out.clone())
-            .event_format(JsonLines)
+            .event_format(format)
             .finish();
         tracing::subscriber::with_default(subscriber, f);
-        let text = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
+        let bytes = buf.0.lock().unwrap().clone();
+        String::from_utf8(bytes).unwrap()
+    }
+
+    /// Lines written by a JSON subscriber while `f` runs (everything enabled).
+    fn capture(f: impl FnOnce()) -> Vec<serde_json::Value> {
+        let text = written(JsonLines, f);
         text.lines()
             .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
             .collect()
@@ -405,27 +420,7 @@ mod tests {
             + Sync
             + 'static,
     {
-        #[derive(Clone, Default)]
-        struct Buf(Arc<Mutex<Vec<u8>>>);
-        impl std::io::Write for Buf {
-            fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-                self.0.lock().unwrap().extend_from_slice(b);
-                Ok(b.len())
-            }
-            fn flush(&mut self) -> std::io::Result<()> {
-                Ok(())
-            }
-        }
-        let buf = Buf::default();
-        let out = buf.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(Level::TRACE)
-            .with_ansi(false)
-            .with_writer(move || out.clone())
-            .event_format(format)
-            .finish();
-        tracing::subscriber::with_default(subscriber, f);
-        let text = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
+        let text = written(format, f);
         text.lines()
             .map(|l| {
                 let (time, rest) = l.split_once(' ').unwrap();
