@@ -419,12 +419,7 @@ fn bucket_configs_show_in_admin_state() {
     s.create_bucket();
     assert_eq!(put(&s, "/?website", WEBSITE).status, 200);
     assert_eq!(put(&s, "/?inventory&id=a", &inventory("a")).status, 200);
-    let r = s
-        .req("GET", "/_cos-mock/state")
-        .header("Host", &format!("127.0.0.1:{}", s.addr.port()))
-        .anonymous()
-        .send();
-    let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+    let v = s.admin_state();
     let configs = &v["buckets"][0]["configurations"];
     assert!(configs["website"]
         .as_str()
@@ -455,12 +450,7 @@ fn cors_and_lifecycle_show_in_admin_state() {
             .send();
         assert_eq!(r.status, 200, "{path}: {}", r.text());
     }
-    let r = s
-        .req("GET", "/_cos-mock/state")
-        .header("Host", &format!("127.0.0.1:{}", s.addr.port()))
-        .anonymous()
-        .send();
-    let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+    let v = s.admin_state();
     let configs = &v["buckets"][0]["configurations"];
     let text = |name: &str| configs[name].as_str().unwrap_or_default().to_string();
     assert!(text("cors").contains("https://app.example"), "{configs}");

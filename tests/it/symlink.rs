@@ -413,12 +413,7 @@ fn admin_state_shows_symlink_target() {
     let s = setup();
     s.put("t", b"data");
     put_link(&s, "l", "t");
-    let r = s
-        .req("GET", "/_cos-mock/state")
-        .header("Host", &format!("localhost:{}", s.addr.port()))
-        .anonymous()
-        .send();
-    let state: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+    let state = s.admin_state();
     let objects = state["buckets"][0]["objects"].as_array().unwrap();
     let link = objects.iter().find(|o| o["key"] == "l").unwrap();
     assert_eq!(link["symlink_target"], "t");

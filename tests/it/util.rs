@@ -71,6 +71,17 @@ impl Server {
     }
 
     /// A request to this server (Host defaults to the example bucket's virtual host).
+    /// `GET /_cos-mock/state` (on the server's own address), which must answer 200, as JSON.
+    pub fn admin_state(&self) -> serde_json::Value {
+        let r = self
+            .req("GET", "/_cos-mock/state")
+            .header("Host", &format!("127.0.0.1:{}", self.addr.port()))
+            .anonymous()
+            .send();
+        assert_eq!(r.status, 200, "{}", r.text());
+        serde_json::from_slice(&r.body).unwrap()
+    }
+
     pub fn req(&self, method: &str, target: &str) -> Req {
         Req {
             addr: self.addr,

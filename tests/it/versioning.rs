@@ -664,13 +664,7 @@ fn state_shows_versioning_status_and_counts() {
     put_version(&s, "k", b"1");
     put_version(&s, "k", b"2");
     s.req("DELETE", "/k").send();
-    let r = s
-        .req("GET", "/_cos-mock/state")
-        .header("Host", &format!("localhost:{}", s.addr.port()))
-        .anonymous()
-        .send();
-    assert_eq!(r.status, 200, "{}", r.text());
-    let v: serde_json::Value = serde_json::from_str(&r.text()).unwrap();
+    let v = s.admin_state();
     let b = &v["buckets"][0];
     assert_eq!(b["versioning"], "Enabled");
     assert_eq!(b["versions"], 2);
