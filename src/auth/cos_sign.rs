@@ -920,6 +920,55 @@ mod tests {
         assert_eq!(verify(&parts, &req, "key"), Ok(()));
     }
 
+    /// Only listed names are canonicalized: unlisted headers and parameters may change freely, a
+    /// listed one may not, and a listed name matches in any letter case.
+    #[test]
+    fn verify_binds_listed_names_only() {
+        let header = authorization(
+            "id",
+            "key",
+            1,
+            2,
+            "PUT",
+            "/a",
+            &[("acl", "")],
+            &[("host", "b.cos.x"), ("x-cos-acl", "private")],
+        );
+        let parts = from_authorization(&header).unwrap();
+        let check = |raw_query: &str, headers: &[(&str, &str)]| {
+            let headers: Vec<(String, String)> = headers
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect();
+            let req = RequestView {
+                method: "PUT",
+                path: "/a",
+                raw_query,
+                headers: &headers,
+            };
+            verify(&parts, &req, "key").is_ok()
+        };
+        let signed = [("Host", "b.cos.x"), ("X-Cos-ACL", "private")];
+        assert!(check("acl", &signed));
+        // Unlisted: a long Authorization, another header, another parameter.
+        let long = "q".repeat(4096);
+        let extra = [
+            ("HOST", "b.cos.x"),
+            ("x-cos-acl", "private"),
+            ("authorization", long.as_str()),
+            ("x-other", "anything"),
+        ];
+        assert!(check("acl&unlisted=%20x", &extra));
+        // Listed: a changed value, a missing header or parameter.
+        assert!(!check(
+            "acl",
+            &[("host", "b.cos.x"), ("x-cos-acl", "public-read")]
+        ));
+        assert!(!check("acl", &[("host", "b.cos.x")]));
+        assert!(!check("unlisted=1", &signed));
+        assert!(!check("acl=x", &signed));
+    }
+
     #[test]
     fn verify_presigned_query_succeeds() {
         let query = [("response-content-type", "text/plain; charset=utf-8")];
