@@ -159,10 +159,12 @@ pub fn build(
         }
         None => default_acl.clone(),
     };
+    // Summed as a PUT's body is.
+    let payload = crate::checksum::Payload::of(data);
     Ok(Object {
-        etag: crate::checksum::ETag::of_md5(crate::checksum::md5(&data)),
-        crc64: crate::checksum::crc64(&data),
-        data: data.into(),
+        etag: crate::checksum::ETag::of_md5(payload.md5),
+        crc64: payload.crc64,
+        data: payload.data,
         last_modified: now,
         content_type: crate::handlers::object::content_type(
             seed.content_type.as_deref(),

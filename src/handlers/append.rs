@@ -131,10 +131,10 @@ pub fn appended(
         joined.extend_from_slice(chunk);
     }
     joined.extend_from_slice(data);
-    let joined = joined.freeze();
-    object.etag = checksum::ETag::of_md5(checksum::md5(&joined));
-    object.crc64 = checksum::crc64(&joined);
-    object.data = joined.into();
+    let joined = checksum::Payload::of(joined.freeze());
+    object.etag = checksum::ETag::of_md5(joined.md5);
+    object.crc64 = joined.crc64;
+    object.data = joined.data;
     object.last_modified = now;
     object.appendable = true;
     object.version_id = object::NULL_VERSION.into();
