@@ -131,16 +131,7 @@ impl AppState {
         }
         match loaded {
             // A data directory's state: the config's accounts, the directory's buckets.
-            Some(loaded) => {
-                let loaded = *loaded;
-                state.store.replace_all(loaded.cos);
-                state.oss_store.replace_all(loaded.oss);
-                state.keys.replace_temporaries(loaded.keys);
-                state.clock.restore(
-                    loaded.clock.offset_seconds,
-                    loaded.clock.restore_delay_seconds,
-                );
-            }
+            Some(loaded) => snapshot::adopt(&state, *loaded),
             None => state.seed()?,
         }
         Ok(Arc::new(state))

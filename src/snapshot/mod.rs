@@ -334,11 +334,17 @@ pub fn install(state: &AppState, c: Checked) -> Result<(), CosError> {
             )
         })?;
     }
+    adopt(state, c);
+    Ok(())
+}
+
+/// Makes a checked state the one in memory (a data directory's at start, or an import's after
+/// it is written).
+pub(crate) fn adopt(state: &AppState, c: Checked) {
     state.store.replace_all(c.cos);
     state.oss_store.replace_all(c.oss);
     state.keys.replace_temporaries(c.keys);
     state
         .clock
         .restore(c.clock.offset_seconds, c.clock.restore_delay_seconds);
-    Ok(())
 }
